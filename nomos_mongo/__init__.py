@@ -1,0 +1,128 @@
+"""Nomos for Python: intents -> directives -> events, on a pluggable persistence port."""
+
+from .app import NomosApp, OptimisticResult
+from .blobs import BlobRef, BlobStorage, LazyBlob, MemoryBlobStorage
+from .branching import MergeOutcome, MergeReport
+from .context import MAIN_TIMELINE, SYSTEM_ACTOR, DirectiveContext, IntentContext
+from .descriptions import DescribeContext, IntentDescription, NameRef
+from .errors import (
+    BlobNotFound,
+    DuplicateIntent,
+    IntentIdReused,
+    IntentRejected,
+    InvalidArgument,
+    LedgerWriteConflict,
+    NomosError,
+    PersistenceError,
+    SequenceConflict,
+    SerializationError,
+    ServerExecutionRequired,
+    TimelineError,
+    UndoConflict,
+    UnknownType,
+)
+from .ids import derived_id, new_id
+from .ledger import AggregateRef, EntryKind, EventRecord, IntentLedgerEntry
+from .live import LiveQuerySubscription
+from .memory import MemoryPersistence
+from .model import (
+    ACTOR,
+    TYPE_FIELD,
+    Aggregate,
+    Directive,
+    Event,
+    ExecutionTarget,
+    Intent,
+    NomosModel,
+    Payload,
+    SingleAggregateDirective,
+    actor_fields,
+)
+from .options import NomosOptions
+from .persistence import (
+    Commit,
+    CommitNotice,
+    Persistence,
+    SnapshotRecord,
+    TimelineRecord,
+    TimelineStatus,
+)
+from .policy import PolicyRouter
+from .query import BasicQuery, Cursor, FieldFilter
+from .readers import SnapshotReader
+from .registry import NomosModule, TypeRegistry
+from .system import RedoIntent, UndoIntent
+from .transport import ServerIntentTransport
+from .verify import Divergence, VerificationReport
+from .watching import TimelineWatch
+
+__all__ = [
+    "ACTOR",
+    "MAIN_TIMELINE",
+    "SYSTEM_ACTOR",
+    "TYPE_FIELD",
+    "Aggregate",
+    "AggregateRef",
+    "BasicQuery",
+    "BlobNotFound",
+    "BlobRef",
+    "BlobStorage",
+    "Commit",
+    "CommitNotice",
+    "Cursor",
+    "DescribeContext",
+    "Directive",
+    "DirectiveContext",
+    "Divergence",
+    "DuplicateIntent",
+    "EntryKind",
+    "Event",
+    "EventRecord",
+    "ExecutionTarget",
+    "FieldFilter",
+    "Intent",
+    "IntentContext",
+    "IntentDescription",
+    "IntentIdReused",
+    "IntentLedgerEntry",
+    "IntentRejected",
+    "InvalidArgument",
+    "LazyBlob",
+    "LedgerWriteConflict",
+    "LiveQuerySubscription",
+    "MemoryBlobStorage",
+    "MemoryPersistence",
+    "MergeOutcome",
+    "MergeReport",
+    "NameRef",
+    "NomosApp",
+    "NomosError",
+    "NomosModel",
+    "NomosModule",
+    "NomosOptions",
+    "OptimisticResult",
+    "Payload",
+    "Persistence",
+    "PersistenceError",
+    "PolicyRouter",
+    "RedoIntent",
+    "SequenceConflict",
+    "SerializationError",
+    "ServerExecutionRequired",
+    "ServerIntentTransport",
+    "SingleAggregateDirective",
+    "SnapshotReader",
+    "SnapshotRecord",
+    "TimelineError",
+    "TimelineRecord",
+    "TimelineStatus",
+    "TimelineWatch",
+    "TypeRegistry",
+    "UndoConflict",
+    "UndoIntent",
+    "UnknownType",
+    "VerificationReport",
+    "actor_fields",
+    "derived_id",
+    "new_id",
+]

@@ -1,0 +1,142 @@
+"""JSON documents for ledger entries and snapshots, shared by every encoding store.
+
+The shapes are the MongoDB data model of DESIGN.md: `_id` is the intent id, `seq` the
+workspace intent sequence, `touched` the aggregate ids the intent changed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from .ledger import AggregateRef, EntryKind, EventRecord, IntentLedgerEntry
+from .persistence import SnapshotRecord, TimelineRecord, TimelineStatus
+from .registry import TypeRegistry
+
+
+def entry_to_document(entry: IntentLedgerEntry) -> dict[str, Any]:
+    return {
+        "_id": entry.intent_id,
+        "workspace_id": entry.workspace_id,
+        "timeline_id": entry.timeline_id,
+        "seq": entry.workspace_intent_sequence,
+        "kind": entry.kind.value,
+        "intent_type": entry.intent.type_name,
+        "intent": entry.intent.to_json(),
+        "directives": [d.to_json() for d in entry.directives],
+        "events": [
+            {
+                "aggregate_type": r.aggregate_type,
+                "aggregate_id": r.aggregate_id,
+                "version": r.version,
+                "event": r.event.to_json(),
+            }
+            for r in entry.events
+        ],
+        "touched": [ref.id for ref in entry.touched],
+        "touched_refs": [[ref.type, ref.id] for ref in entry.touched],
+        "touched_types": sorted(entry.touched_types),
+        "actor_id": entry.actor_id,
+        "correlation_id": entry.correlation_id,
+        "causation_id": entry.causation_id,
+        "client_ts": _timestamp(entry.client_timestamp),
+        "server_ts": _timestamp(entry.server_timestamp),
+        "description": entry.description,
+        "success": entry.success,
+        "strike_out_intent_ids": list(entry.strike_out_intent_ids),
+        "struck_out": entry.struck_out,
+    }
+
+
+def entry_from_document(registry: TypeRegistry, doc: dict[str, Any]) -> IntentLedgerEntry:
+    return IntentLedgerEntry(
+        intent=registry.intent_from_json(doc["intent"]),
+        workspace_id=doc["workspace_id"],
+        timeline_id=doc["timeline_id"],
+        workspace_intent_sequence=int(doc["seq"]),
+        actor_id=doc["actor_id"],
+        correlation_id=doc["correlation_id"],
+        causation_id=doc.get("causation_id"),
+        client_timestamp=_aware(doc["client_ts"]),
+        server_timestamp=_aware(doc["server_ts"]),
+        directives=tuple(registry.directive_from_json(d) for d in doc["directives"]),
+        events=tuple(
+            EventRecord(
+                aggregate_type=r["aggregate_type"],
+                aggregate_id=r["aggregate_id"],
+                version=int(r["version"]),
+                event=registry.event_from_json(r["event"]),
+            )
+            for r in doc["events"]
+        ),
+        touched=tuple(AggregateRef(t, i) for t, i in doc["touched_refs"]),
+        kind=EntryKind(doc.get("kind", "intent")),
+        description=doc.get("description", ""),
+        success=bool(doc.get("success", True)),
+        strike_out_intent_ids=tuple(doc.get("strike_out_intent_ids", ())),
+        struck_out=bool(doc.get("struck_out", False)),
+    )
+
+
+def snapshot_to_document(record: SnapshotRecord) -> dict[str, Any]:
+    return {
+        "workspace_id": record.workspace_id,
+        "timeline_id": record.timeline_id,
+        "aggregate_type": record.aggregate_type,
+        "aggregate_id": record.aggregate_id,
+        "seq": record.sequence,
+        "version": record.version,
+        "state": record.state.to_json(),
+    }
+
+
+def snapshot_from_document(registry: TypeRegistry, doc: dict[str, Any]) -> SnapshotRecord:
+    return SnapshotRecord(
+        workspace_id=doc["workspace_id"],
+        timeline_id=doc["timeline_id"],
+        aggregate_type=doc["aggregate_type"],
+        aggregate_id=doc["aggregate_id"],
+        sequence=int(doc["seq"]),
+        version=int(doc["version"]),
+        state=registry.aggregate_from_json(doc["state"]),
+    )
+
+
+def timeline_to_document(record: TimelineRecord) -> dict[str, Any]:
+    return {
+        "_id": f"{record.workspace_id}/{record.timeline_id}",
+        "workspace_id": record.workspace_id,
+        "timeline_id": record.timeline_id,
+        "parent_timeline_id": record.parent_timeline_id,
+        "fork_seq": record.fork_sequence,
+        "created_at": _timestamp(record.created_at),
+        "status": record.status.value,
+        "created_by": record.created_by,
+    }
+
+
+def timeline_from_document(doc: dict[str, Any]) -> TimelineRecord:
+    return TimelineRecord(
+        workspace_id=doc["workspace_id"],
+        timeline_id=doc["timeline_id"],
+        parent_timeline_id=doc.get("parent_timeline_id"),
+        fork_sequence=int(doc.get("fork_seq", 0)),
+        created_at=_aware(doc["created_at"]),
+        status=TimelineStatus(doc.get("status", "active")),
+        created_by=doc.get("created_by"),
+    )
+
+
+def _timestamp(value: datetime) -> str:
+    """ISO 8601 with microseconds and offset: a BSON date would keep milliseconds only, and
+    replay re-plans with the stored time, so a truncated time would change the events."""
+    return value.isoformat(timespec="microseconds")
+
+
+def _aware(value: datetime | str) -> datetime:
+    """MongoDB returns naive UTC datetimes unless the client is tz_aware."""
+    from datetime import UTC
+
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

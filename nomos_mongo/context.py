@@ -1,0 +1,70 @@
+"""Who, where and when: the context every intent is dispatched with."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from .errors import InvalidArgument
+from .ids import check_id, derived_id, new_id
+
+MAIN_TIMELINE = "main"
+SYSTEM_ACTOR = "system"
+
+
+@dataclass(frozen=True, slots=True)
+class IntentContext:
+    workspace_id: str
+    actor_id: str
+    timeline_id: str = MAIN_TIMELINE
+    correlation_id: str | None = None
+    causation_id: str | None = None
+    client_timestamp: datetime | None = None
+    id_generator: Callable[[], str] = field(default=new_id, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        check_id("workspace_id", self.workspace_id)
+        check_id("timeline_id", self.timeline_id)
+        check_id("actor_id", self.actor_id)
+        for name in ("correlation_id", "causation_id"):
+            value = getattr(self, name)
+            if value is not None:
+                check_id(name, value)
+        if self.client_timestamp is not None and self.client_timestamp.tzinfo is None:
+            raise InvalidArgument("client_timestamp", "must be timezone-aware")
+
+    @classmethod
+    def from_strings(cls, *, workspace_id: str, actor_id: str, timeline_id: str = MAIN_TIMELINE) -> IntentContext:
+        return cls(workspace_id=workspace_id, actor_id=actor_id, timeline_id=timeline_id)
+
+    def copy_with(self, **changes: object) -> IntentContext:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class DirectiveContext:
+    """What plan() may know. Everything here is stored in the ledger, so replay sees the same."""
+
+    workspace_id: str
+    timeline_id: str
+    actor_id: str
+    intent_id: str
+    correlation_id: str
+    causation_id: str | None
+    client_timestamp: datetime
+    server_timestamp: datetime
+    is_server_runtime: bool = True
+
+    @property
+    def now(self) -> datetime:
+        """The intent's time: the client's clock if it sent one, else the server's."""
+        return self.client_timestamp
+
+    def derive_id(self, label: str) -> str:
+        """A new id that replay reproduces: derived from the intent id and a label."""
+        return derived_id(self.intent_id, label)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,120 @@
+"""The error tree of the engine.
+
+NomosError
+├── InvalidArgument           a public method was called with a bad value (empty id, negative sequence)
+├── SerializationError        JSON that cannot become a registered type
+│   └── UnknownType           a type name nobody registered
+├── IntentRejected            a domain rule refused the intent; nothing was written
+├── LedgerWriteConflict       another writer kept winning the sequence; retries exhausted
+├── IntentIdReused            an intent id already stored on another timeline
+├── UndoConflict              a later intent touched what undo/redo would change
+├── TimelineError             a timeline that does not exist, exists already, or is closed
+├── ServerExecutionRequired   a server-only intent dispatched on a client without transport
+├── BlobNotFound              a blob reference whose bytes are not in blob storage
+└── PersistenceError          the store failed or is unreachable
+    ├── SequenceConflict      (adapter -> engine) the sequence slot is taken: re-plan
+    └── DuplicateIntent       (adapter -> engine) the intent id is already in the ledger
+"""
+
+from __future__ import annotations
+
+
+class NomosError(Exception):
+    """Base of every error the engine raises on purpose."""
+
+
+class InvalidArgument(NomosError, ValueError):
+    def __init__(self, argument: str, problem: str) -> None:
+        self.argument = argument
+        self.problem = problem
+        super().__init__(f"{argument}: {problem}")
+
+
+class SerializationError(NomosError, ValueError):
+    def __init__(self, message: str, *, type_name: str | None = None, field: str | None = None):
+        self.type_name = type_name
+        self.field = field
+        super().__init__(message)
+
+
+class UnknownType(SerializationError):
+    def __init__(self, kind: str, type_name: object, known: list[str] | None = None) -> None:
+        hint = ""
+        if known:
+            shown = ", ".join(sorted(known)[:12])
+            hint = f"; registered {kind} types include: {shown}"
+        super().__init__(
+            f"unknown {kind} type {type_name!r}: register it in a module passed to NomosApp{hint}",
+            type_name=str(type_name),
+        )
+        self.kind = kind
+
+
+class IntentRejected(NomosError):
+    """A domain rule refused the intent. `rule` is a stable, machine-readable name."""
+
+    def __init__(self, rule: str, message: str, *, field: str | None = None) -> None:
+        self.rule = rule
+        self.reason = message
+        self.field = field
+        super().__init__(f"rejected by rule {rule!r}: {message}")
+
+
+class LedgerWriteConflict(NomosError):
+    def __init__(self, workspace_id: str, timeline_id: str, attempts: int) -> None:
+        self.workspace_id = workspace_id
+        self.timeline_id = timeline_id
+        self.attempts = attempts
+        super().__init__(
+            f"could not append to {workspace_id}/{timeline_id} after {attempts} attempts: "
+            "other writers kept taking the next sequence; retry later"
+        )
+
+
+class IntentIdReused(NomosError):
+    def __init__(self, intent_id: str, stored_on: str, requested: str) -> None:
+        self.intent_id = intent_id
+        super().__init__(
+            f"intent id {intent_id!r} is already stored on {stored_on}; it cannot be dispatched "
+            f"again on {requested}. Give the intent a new id."
+        )
+
+
+class UndoConflict(NomosError):
+    def __init__(self, message: str, *, blocking_intent_id: str | None = None) -> None:
+        self.blocking_intent_id = blocking_intent_id
+        super().__init__(message)
+
+
+class TimelineError(NomosError):
+    pass
+
+
+class ServerExecutionRequired(NomosError):
+    def __init__(self, intent_type: str) -> None:
+        super().__init__(
+            f"{intent_type} must run on the server: configure a ServerIntentTransport on this "
+            "client, or dispatch it from a runtime with NomosOptions(is_server_runtime=True)"
+        )
+
+
+class BlobNotFound(NomosError):
+    def __init__(self, sha256: str) -> None:
+        self.sha256 = sha256
+        super().__init__(f"no blob with sha256 {sha256} in blob storage")
+
+
+class PersistenceError(NomosError):
+    pass
+
+
+class SequenceConflict(PersistenceError):
+    def __init__(self, workspace_id: str, timeline_id: str, sequence: int) -> None:
+        self.sequence = sequence
+        super().__init__(f"sequence {sequence} of {workspace_id}/{timeline_id} is already taken")
+
+
+class DuplicateIntent(PersistenceError):
+    def __init__(self, intent_id: str) -> None:
+        self.intent_id = intent_id
+        super().__init__(f"intent {intent_id} is already in the ledger")

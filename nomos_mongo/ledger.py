@@ -1,0 +1,75 @@
+"""What one intent leaves in the ledger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, NamedTuple
+
+from .model import Directive, Event, Intent
+
+
+class AggregateRef(NamedTuple):
+    type: str
+    id: str
+
+
+class EntryKind(StrEnum):
+    INTENT = "intent"
+    UNDO = "undo"
+    REDO = "redo"
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """One event and the aggregate it happened to, with the version it produced."""
+
+    aggregate_type: str
+    aggregate_id: str
+    version: int
+    event: Event
+
+    @property
+    def ref(self) -> AggregateRef:
+        return AggregateRef(self.aggregate_type, self.aggregate_id)
+
+
+@dataclass(frozen=True, slots=True)
+class IntentLedgerEntry:
+    intent: Intent
+    workspace_id: str
+    timeline_id: str
+    workspace_intent_sequence: int
+    actor_id: str
+    correlation_id: str
+    causation_id: str | None
+    client_timestamp: datetime
+    server_timestamp: datetime
+    directives: tuple[Directive[Any, Any], ...]
+    events: tuple[EventRecord, ...]
+    touched: tuple[AggregateRef, ...]
+    kind: EntryKind = EntryKind.INTENT
+    description: str = ""
+    success: bool = True
+    strike_out_intent_ids: tuple[str, ...] = ()
+    struck_out: bool = False
+
+    @property
+    def intent_id(self) -> str:
+        assert self.intent.id is not None
+        return self.intent.id
+
+    @property
+    def sequence(self) -> int:
+        return self.workspace_intent_sequence
+
+    @property
+    def touched_types(self) -> frozenset[str]:
+        return frozenset(ref.type for ref in self.touched)
+
+    def with_struck_out(self, struck_out: bool) -> IntentLedgerEntry:
+        return self if struck_out == self.struck_out else replace(self, struck_out=struck_out)
+
+    def events_for(self, ref: AggregateRef) -> list[Event]:
+        return [r.event for r in self.events if r.aggregate_type == ref.type and r.aggregate_id == ref.id]

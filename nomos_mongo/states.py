@@ -1,0 +1,261 @@
+"""Reading aggregate state: latest, as of a sequence, across a branch and its parents.
+
+A history snapshot is written at an aggregate's first change on a timeline, every
+`history_snapshot_every` versions, and at every undo or redo. So the latest history
+snapshot at or before N, plus the entries touching the aggregate after it (none of which
+can be struck out as of N), gives the state at N without scanning the timeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from .context import MAIN_TIMELINE
+from .errors import TimelineError
+from .ledger import AggregateRef, EntryKind, IntentLedgerEntry
+from .model import Aggregate, Event
+from .persistence import Persistence, TimelineRecord
+from .query import BasicQuery, apply_query
+from .registry import TypeRegistry
+
+A = TypeVar("A", bound=Aggregate)
+ALL = BasicQuery(include_deleted=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Versioned:
+    state: Aggregate | None
+    version: int = 0
+    own: bool = False  # stored on the timeline itself, not read through from a parent
+
+
+NOTHING = Versioned(None)
+
+
+def fold(state: Aggregate, events: Iterable[Event]) -> Aggregate:
+    for event in events:
+        state = state.apply(event)
+    return state
+
+
+def struck_as_of(entries: Iterable[IntentLedgerEntry]) -> set[str]:
+    """Intent ids struck out after these entries (in sequence order) took effect."""
+    struck: set[str] = set()
+    undo_targets: dict[str, tuple[str, ...]] = {}
+    for entry in entries:
+        if entry.kind is EntryKind.UNDO:
+            undo_targets[entry.intent_id] = entry.strike_out_intent_ids
+            struck.update(entry.strike_out_intent_ids)
+        elif entry.kind is EntryKind.REDO:
+            for undo_id in entry.strike_out_intent_ids:
+                struck.add(undo_id)
+                struck.difference_update(undo_targets.get(undo_id, ()))
+    return struck
+
+
+class TimelineDirectory:
+    """Timeline records; `main` of every workspace exists implicitly."""
+
+    def __init__(self, persistence: Persistence) -> None:
+        self._persistence = persistence
+
+    async def get(self, workspace_id: str, timeline_id: str) -> TimelineRecord | None:
+        if timeline_id == MAIN_TIMELINE:
+            return None
+        return await self._persistence.load_timeline(workspace_id, timeline_id)
+
+    async def require(self, workspace_id: str, timeline_id: str) -> TimelineRecord | None:
+        """The record of a branch (None for main); raises if the branch does not exist."""
+        if timeline_id == MAIN_TIMELINE:
+            return None
+        record = await self._persistence.load_timeline(workspace_id, timeline_id)
+        if record is None:
+            raise TimelineError(f"timeline {timeline_id!r} does not exist in workspace {workspace_id!r}")
+        return record
+
+
+class States:
+    def __init__(self, persistence: Persistence, timelines: TimelineDirectory, registry: TypeRegistry):
+        self.persistence = persistence
+        self.timelines = timelines
+        self.registry = registry
+
+    # one aggregate ----------------------------------------------------------------------
+    async def latest(self, ws: str, tl: str, aggregate_type: type[Aggregate], aggregate_id: str) -> Versioned:
+        record = await self.persistence.load_snapshot(ws, tl, aggregate_type, aggregate_id)
+        if record is not None:
+            return Versioned(record.state, record.version, own=True)
+        branch = await self.timelines.get(ws, tl)
+        if branch is None or branch.parent_timeline_id is None:
+            return NOTHING
+        inherited = await self.at(ws, branch.parent_timeline_id, aggregate_type, aggregate_id, branch.fork_sequence)
+        return Versioned(inherited.state, inherited.version, own=False)
+
+    async def at(
+        self, ws: str, tl: str, aggregate_type: type[Aggregate], aggregate_id: str, sequence: int
+    ) -> Versioned:
+        """The aggregate as it was right after `sequence` on this timeline."""
+        record = await self.persistence.load_history_snapshot(ws, tl, aggregate_type, aggregate_id, sequence)
+        if record is None:
+            branch = await self.timelines.get(ws, tl)
+            if branch is None or branch.parent_timeline_id is None:
+                return NOTHING
+            inherited = await self.at(
+                ws, branch.parent_timeline_id, aggregate_type, aggregate_id, min(sequence, branch.fork_sequence)
+            )
+            return Versioned(inherited.state, inherited.version)
+        state, version = record.state, record.version
+        ref = AggregateRef(aggregate_type.type_name, aggregate_id)
+        later = await self.persistence.load_entries_touching(
+            ws, tl, aggregate_id, after=record.sequence, up_to=sequence
+        )
+        for entry in later:
+            events = entry.events_for(ref) if entry.kind is EntryKind.INTENT else []
+            if events:
+                state = fold(state, events)
+                version += 1
+        return Versioned(state, version, own=True)
+
+    # many aggregates --------------------------------------------------------------------
+    async def all_latest(self, ws: str, tl: str, aggregate_type: type[Aggregate]) -> dict[str, Aggregate]:
+        own = await self.persistence.query_snapshots(ws, tl, aggregate_type, ALL)
+        states: dict[str, Aggregate] = {}
+        branch = await self.timelines.get(ws, tl)
+        if branch is not None and branch.parent_timeline_id is not None:
+            states = await self.all_at(ws, branch.parent_timeline_id, aggregate_type, branch.fork_sequence)
+        states.update((r.aggregate_id, r.state) for r in own)
+        return states
+
+    async def all_at(self, ws: str, tl: str, aggregate_type: type[Aggregate], sequence: int) -> dict[str, Aggregate]:
+        branch = await self.timelines.get(ws, tl)
+        states: dict[str, Aggregate] = {}
+        if branch is not None and branch.parent_timeline_id is not None:
+            states = await self.all_at(
+                ws, branch.parent_timeline_id, aggregate_type, min(sequence, branch.fork_sequence)
+            )
+        for record in await self.persistence.query_snapshots(ws, tl, aggregate_type, ALL):
+            if record.sequence <= sequence:
+                states[record.aggregate_id] = record.state
+                continue
+            versioned = await self.at(ws, tl, aggregate_type, record.aggregate_id, sequence)
+            if versioned.state is None:
+                states.pop(record.aggregate_id, None)
+            else:
+                states[record.aggregate_id] = versioned.state
+        return states
+
+    async def query(
+        self,
+        ws: str,
+        tl: str,
+        aggregate_type: type[A],
+        query: BasicQuery,
+        overlay: Mapping[str, Aggregate] | None = None,
+    ) -> list[A]:
+        branch = await self.timelines.get(ws, tl)
+        if branch is None and not overlay:
+            records = await self.persistence.query_snapshots(ws, tl, aggregate_type, query)
+            return [r.state for r in records]  # type: ignore[misc]
+        states = await self.all_latest(ws, tl, aggregate_type)
+        if overlay:
+            states.update(overlay)
+        return apply_query(list(states.values()), query)  # type: ignore[return-value]
+
+    # whole timeline ---------------------------------------------------------------------
+    async def state_at_sequence(
+        self, ws: str, tl: str, sequence: int, *, use_snapshots: bool = True
+    ) -> dict[AggregateRef, Aggregate]:
+        """Every aggregate as of `sequence`, deleted ones included."""
+        branch = await self.timelines.require(ws, tl)
+        states: dict[AggregateRef, Aggregate] = {}
+        fork = 0
+        if branch is not None and branch.parent_timeline_id is not None:
+            fork = branch.fork_sequence
+            states = await self.state_at_sequence(
+                ws, branch.parent_timeline_id, min(sequence, fork), use_snapshots=use_snapshots
+            )
+        if sequence <= fork:
+            return states
+        if use_snapshots:
+            for record in await self.persistence.load_history_snapshots_at(ws, tl, sequence):
+                aggregate_type = self.registry.aggregate_type(record.aggregate_type)
+                versioned = await self.at(ws, tl, aggregate_type, record.aggregate_id, sequence)
+                assert versioned.state is not None
+                states[AggregateRef(record.aggregate_type, record.aggregate_id)] = versioned.state
+            return states
+        entries = await self.persistence.load_entries(ws, tl, after=fork, up_to=sequence)
+        return replay(entries, states, self.registry)
+
+
+def replay(
+    entries: list[IntentLedgerEntry],
+    base: dict[AggregateRef, Aggregate],
+    registry: TypeRegistry,
+) -> dict[AggregateRef, Aggregate]:
+    """Fold the events of entries not struck out as of the last of them onto `base`."""
+    struck = struck_as_of(entries)
+    states = dict(base)
+    empty_of: dict[str, Any] = {}
+    for entry in entries:
+        if entry.kind is not EntryKind.INTENT or entry.intent_id in struck:
+            continue
+        for record in entry.events:
+            ref = AggregateRef(record.aggregate_type, record.aggregate_id)
+            state = states.get(ref)
+            if state is None:
+                cls = empty_of.get(record.aggregate_type)
+                if cls is None:
+                    cls = empty_of[record.aggregate_type] = registry.aggregate_type(record.aggregate_type)
+                state = cls.empty(record.aggregate_id)
+            states[ref] = state.apply(record.event)
+    return states
+
+
+@dataclass
+class TimelineReader:
+    """The SnapshotReader that plan() receives: latest confirmed state, optionally overlaid."""
+
+    states: States
+    workspace_id: str
+    timeline_id: str
+    overlay: Mapping[tuple[str, str], Aggregate] | None = None
+    seen: dict[tuple[str, str], Versioned] = field(default_factory=dict)
+
+    async def versioned(self, aggregate_type: type[Aggregate], aggregate_id: str) -> Versioned:
+        key = (aggregate_type.type_name, aggregate_id)
+        found = self.seen.get(key)
+        if found is None:
+            found = await self.states.latest(self.workspace_id, self.timeline_id, aggregate_type, aggregate_id)
+            self.seen[key] = found
+        return found
+
+    async def get(
+        self,
+        aggregate_type: type[A],
+        aggregate_id: str,
+        *,
+        include_deleted: bool = False,
+        workspace_id: str | None = None,
+    ) -> A | None:
+        if workspace_id is not None and workspace_id != self.workspace_id:
+            versioned = await self.states.latest(workspace_id, MAIN_TIMELINE, aggregate_type, aggregate_id)
+            state = versioned.state
+        else:
+            key = (aggregate_type.type_name, aggregate_id)
+            if self.overlay and key in self.overlay:
+                state = self.overlay[key]
+            else:
+                state = (await self.versioned(aggregate_type, aggregate_id)).state
+        if state is None or (state.deleted and not include_deleted):
+            return None
+        return state  # type: ignore[return-value]
+
+    async def query(self, aggregate_type: type[A], query: BasicQuery, *, workspace_id: str | None = None) -> list[A]:
+        ws = workspace_id or self.workspace_id
+        tl = self.timeline_id if ws == self.workspace_id else MAIN_TIMELINE
+        overlay = None
+        if self.overlay and ws == self.workspace_id:
+            overlay = {i: s for (t, i), s in self.overlay.items() if t == aggregate_type.type_name}
+        return await self.states.query(ws, tl, aggregate_type, query, overlay)

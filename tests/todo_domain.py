@@ -1,0 +1,288 @@
+"""The seed's Todo example in Python: the engine's test domain."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from nomos_mongo import (
+    Aggregate,
+    DescribeContext,
+    Directive,
+    DirectiveContext,
+    Event,
+    ExecutionTarget,
+    Intent,
+    IntentDescription,
+    IntentRejected,
+    LazyBlob,
+    NomosModule,
+    Payload,
+    SingleAggregateDirective,
+    SnapshotReader,
+)
+
+
+# events ---------------------------------------------------------------------------------
+class TodoCreatedEvent(Event):
+    title: str
+    created_at: datetime
+
+
+class TodoCompletedEvent(Event):
+    pass
+
+
+class TodoRenamedEvent(Event):
+    title: str
+
+
+class TodoDeletedEvent(Event):
+    pass
+
+
+class TodoAttachmentAddedEvent(Event):
+    attachment: LazyBlob
+
+
+class ProjectTodoCountedEvent(Event):
+    delta: int
+
+
+# aggregates ------------------------------------------------------------------------------
+class TodoAggregate(Aggregate):
+    title: str = ""
+    is_completed: bool = False
+    created_at: datetime | None = None
+    attachments: int = 0
+
+    def apply(self, event: Event) -> TodoAggregate:
+        match event:
+            case TodoCreatedEvent(title=title, created_at=created_at):
+                # a creation starts from a clean slate, also when re-creating a deleted id
+                return self.empty(self.id).evolve(title=title, created_at=created_at)
+            case TodoCompletedEvent():
+                return self.evolve(is_completed=True)
+            case TodoRenamedEvent(title=title):
+                return self.evolve(title=title)
+            case TodoDeletedEvent():
+                return self.evolve(deleted=True)
+            case TodoAttachmentAddedEvent():
+                return self.evolve(attachments=self.attachments + 1)
+        return self
+
+    def validate_state(self) -> None:
+        if self.created_at is not None and not self.title.strip():
+            raise IntentRejected("todo.title_required", "a todo needs a title", field="title")
+
+
+class ProjectAggregate(Aggregate):
+    todo_count: int = 0
+
+    def apply(self, event: Event) -> ProjectAggregate:
+        if isinstance(event, ProjectTodoCountedEvent):
+            return self.evolve(todo_count=self.todo_count + event.delta)
+        return self
+
+    def validate_state(self) -> None:
+        if self.todo_count > 3:
+            raise IntentRejected("project.todo_limit", "a project holds at most 3 todos")
+
+
+# payloads and directives --------------------------------------------------------------------
+class CreateTodoPayload(Payload):
+    entity_id: str
+    title: str
+    created_at: datetime
+
+
+class TodoIdPayload(Payload):
+    entity_id: str
+
+
+class RenameTodoPayload(Payload):
+    entity_id: str
+    title: str
+
+
+class CountPayload(Payload):
+    project_id: str
+    delta: int
+
+
+class AttachPayload(Payload):
+    entity_id: str
+    attachment: LazyBlob
+
+
+class CreateTodoDirective(Directive[TodoAggregate, CreateTodoPayload]):
+    aggregate_type = TodoAggregate
+
+    async def plan(
+        self,
+        ctx: DirectiveContext,
+        intent: Intent,
+        snapshots: SnapshotReader,
+        staged: Mapping[tuple[str, str], Aggregate],
+    ) -> Sequence[ExecutionTarget[TodoAggregate, CreateTodoPayload]]:
+        existing = await snapshots.get(TodoAggregate, self.payload.entity_id)
+        if existing is not None:
+            raise IntentRejected("todo.exists", f"todo {self.payload.entity_id} exists already")
+        return [ExecutionTarget(self.payload.entity_id, self.payload, TodoAggregate.empty(self.payload.entity_id))]
+
+    def execute(self, snapshot: TodoAggregate, payload: CreateTodoPayload) -> Sequence[Event]:
+        return [TodoCreatedEvent(title=payload.title, created_at=payload.created_at)]
+
+
+class _ExistingTodo(SingleAggregateDirective[TodoAggregate, TodoIdPayload]):
+    aggregate_type = TodoAggregate
+
+    def target_id(self) -> str:
+        return self.payload.entity_id
+
+    async def plan(self, ctx, intent, snapshots, staged):  # type: ignore[no-untyped-def]
+        targets = await super().plan(ctx, intent, snapshots, staged)
+        if targets[0].snapshot.created_at is None or targets[0].snapshot.deleted:
+            raise IntentRejected("todo.not_found", f"todo {self.payload.entity_id} does not exist")
+        return targets
+
+
+class CompleteTodoDirective(_ExistingTodo):
+    def execute(self, snapshot: TodoAggregate, payload: TodoIdPayload) -> Sequence[Event]:
+        return [] if snapshot.is_completed else [TodoCompletedEvent()]
+
+
+class DeleteTodoDirective(_ExistingTodo):
+    def execute(self, snapshot: TodoAggregate, payload: TodoIdPayload) -> Sequence[Event]:
+        return [TodoDeletedEvent()]
+
+
+class RenameTodoDirective(SingleAggregateDirective[TodoAggregate, RenameTodoPayload]):
+    aggregate_type = TodoAggregate
+
+    def target_id(self) -> str:
+        return self.payload.entity_id
+
+    def execute(self, snapshot: TodoAggregate, payload: RenameTodoPayload) -> Sequence[Event]:
+        if snapshot.created_at is None:
+            raise IntentRejected("todo.not_found", f"todo {payload.entity_id} does not exist")
+        return [TodoRenamedEvent(title=payload.title)]
+
+
+class AttachToTodoDirective(SingleAggregateDirective[TodoAggregate, AttachPayload]):
+    aggregate_type = TodoAggregate
+
+    def target_id(self) -> str:
+        return self.payload.entity_id
+
+    def execute(self, snapshot: TodoAggregate, payload: AttachPayload) -> Sequence[Event]:
+        return [TodoAttachmentAddedEvent(attachment=payload.attachment)]
+
+
+class CountTodosDirective(SingleAggregateDirective[ProjectAggregate, CountPayload]):
+    aggregate_type = ProjectAggregate
+
+    def target_id(self) -> str:
+        return self.payload.project_id
+
+    def execute(self, snapshot: ProjectAggregate, payload: CountPayload) -> Sequence[Event]:
+        return [ProjectTodoCountedEvent(delta=payload.delta)]
+
+
+# intents -------------------------------------------------------------------------------
+class CreateTodoIntent(Intent):
+    title: str
+    todo_id: str | None = None
+    project_id: str | None = None
+
+    def describe(self, ctx: DescribeContext) -> IntentDescription:
+        return IntentDescription('{actor} created todo "{title}"', {"actor": ctx.actor_name(), "title": self.title})
+
+
+class CompleteTodoIntent(Intent):
+    todo_id: str
+
+    def describe(self, ctx: DescribeContext) -> IntentDescription:
+        return IntentDescription(
+            "{actor} completed {todo}", {"actor": ctx.actor_name(), "todo": ctx.resource_name("todo", self.todo_id)}
+        )
+
+
+class RenameTodoIntent(Intent):
+    todo_id: str
+    title: str
+
+
+class DeleteTodoIntent(Intent):
+    todo_id: str
+
+
+class AttachToTodoIntent(Intent):
+    todo_id: str
+    attachment: LazyBlob
+
+
+class ArchiveTodosIntent(Intent):
+    """A server-only intent."""
+
+    requires_server_execution = True
+    todo_id: str
+
+
+def create_todo(intent: CreateTodoIntent, ctx: DirectiveContext) -> list[Directive]:  # type: ignore[type-arg]
+    todo_id = intent.todo_id or ctx.derive_id("todo")
+    directives: list[Directive] = [  # type: ignore[type-arg]
+        CreateTodoDirective(payload=CreateTodoPayload(entity_id=todo_id, title=intent.title, created_at=ctx.now))
+    ]
+    if intent.project_id:
+        directives.append(CountTodosDirective(payload=CountPayload(project_id=intent.project_id, delta=1)))
+    return directives
+
+
+async def todo_name(reader: SnapshotReader, todo_id: str) -> str | None:
+    todo = await reader.get(TodoAggregate, todo_id, include_deleted=True)
+    return todo.title if todo else None
+
+
+TODO_MODULE = NomosModule(
+    name="todo",
+    intents=(
+        CreateTodoIntent,
+        CompleteTodoIntent,
+        RenameTodoIntent,
+        DeleteTodoIntent,
+        AttachToTodoIntent,
+        ArchiveTodosIntent,
+    ),
+    directives=(
+        CreateTodoDirective,
+        CompleteTodoDirective,
+        DeleteTodoDirective,
+        RenameTodoDirective,
+        AttachToTodoDirective,
+        CountTodosDirective,
+    ),
+    events=(
+        TodoCreatedEvent,
+        TodoCompletedEvent,
+        TodoRenamedEvent,
+        TodoDeletedEvent,
+        TodoAttachmentAddedEvent,
+        ProjectTodoCountedEvent,
+    ),
+    aggregates=(TodoAggregate, ProjectAggregate),
+    payloads=(CreateTodoPayload, TodoIdPayload, RenameTodoPayload, CountPayload, AttachPayload),
+    routes={
+        CreateTodoIntent: create_todo,
+        CompleteTodoIntent: lambda i, c: [CompleteTodoDirective(payload=TodoIdPayload(entity_id=i.todo_id))],
+        RenameTodoIntent: lambda i, c: [
+            RenameTodoDirective(payload=RenameTodoPayload(entity_id=i.todo_id, title=i.title))
+        ],
+        DeleteTodoIntent: lambda i, c: [DeleteTodoDirective(payload=TodoIdPayload(entity_id=i.todo_id))],
+        AttachToTodoIntent: lambda i, c: [
+            AttachToTodoDirective(payload=AttachPayload(entity_id=i.todo_id, attachment=i.attachment))
+        ],
+        ArchiveTodosIntent: lambda i, c: [CompleteTodoDirective(payload=TodoIdPayload(entity_id=i.todo_id))],
+    },
+    name_resolvers={"todo": todo_name},
+)
