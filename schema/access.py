@@ -1,0 +1,161 @@
+"""Who holds which role on an estate: the aggregate the API authorizes from.
+
+One EstateAccessAggregate per estate, in the estate's own workspace, with the estate's id.
+Granting follows `Role.can_grant`: the granter must hold an admin or owner role that
+reaches the granted level. The creator of an estate becomes its owner (the bootstrap
+grant, allowed only while the estate has no members). An estate always keeps an owner.
+
+Every domain group follows schema/CONVENTIONS.md (read it before writing one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from nomos_mongo import (
+    Aggregate,
+    Event,
+    IntentRejected,
+    NomosModule,
+    Payload,
+    SingleAggregateDirective,
+)
+from nomos_mongo.context import MAIN_TIMELINE
+from schema.common import Access
+from schema.contracts.base import ValueObject
+from schema.contracts.enums import RoleLevel, RoleType
+from schema.contracts.identifiers import UserId
+from schema.contracts.roles import Role
+
+if TYPE_CHECKING:
+    from nomos_mongo import NomosApp
+
+
+class EstateMember(ValueObject):
+    user_id: UserId
+    role: Role
+    granted_by: UserId
+    expires_at: datetime | None = None
+
+
+class EstateRoleGrantedEvent(Event):
+    user_id: UserId
+    role: Role
+    granted_by: UserId
+    expires_at: datetime | None = None
+
+
+class EstateRoleRevokedEvent(Event):
+    user_id: UserId
+    revoked_by: UserId
+
+
+class EstateAccessAggregate(Aggregate):
+    members: tuple[EstateMember, ...] = ()
+
+    def role_of(self, user_id: str, now: datetime | None = None) -> Role | None:
+        for member in self.members:
+            if member.user_id.root == user_id:
+                if member.expires_at is not None and now is not None and member.expires_at <= now:
+                    return None
+                return member.role
+        return None
+
+    def apply(self, event: Event) -> EstateAccessAggregate:
+        match event:
+            case EstateRoleGrantedEvent():
+                others = tuple(m for m in self.members if m.user_id != event.user_id)
+                member = EstateMember(
+                    user_id=event.user_id, role=event.role, granted_by=event.granted_by, expires_at=event.expires_at
+                )
+                return self.evolve(members=(*others, member))
+            case EstateRoleRevokedEvent():
+                return self.evolve(members=tuple(m for m in self.members if m.user_id != event.user_id))
+        return self
+
+    def validate_state(self) -> None:
+        if self.members and not any(m.role.value is RoleLevel.owner for m in self.members):
+            raise IntentRejected("permissions.estate_needs_owner", "an estate must keep at least one owner")
+
+
+class EstateRolePayload(Payload):
+    estate_id: str
+    user_id: UserId
+    role: Role | None = None  # None revokes
+    actor_id: UserId
+    expires_at: datetime | None = None
+    bootstrap: bool = False  # the creator's owner grant at estate creation
+    now: datetime | None = None
+
+
+class ChangeEstateRoleDirective(SingleAggregateDirective[EstateAccessAggregate, EstateRolePayload]):
+    """Grant (role set) or revoke (role None) one user's estate role, enforcing can_grant."""
+
+    aggregate_type = EstateAccessAggregate
+
+    def target_id(self) -> str:
+        return self.payload.estate_id
+
+    def execute(self, snapshot: EstateAccessAggregate, payload: EstateRolePayload) -> Sequence[Event]:
+        if payload.role is not None and payload.role.role_type is not RoleType.estate:
+            raise IntentRejected(
+                "permissions.role_type", f"an estate role is needed, got a {payload.role.role_type} role", field="role"
+            )
+        if payload.bootstrap:
+            if snapshot.members:
+                raise IntentRejected("permissions.bootstrap", "the estate already has members")
+        else:
+            held = snapshot.role_of(payload.actor_id.root, payload.now)
+            current = snapshot.role_of(payload.user_id.root)
+            needed = payload.role if payload.role is not None else current
+            if needed is None:
+                raise IntentRejected(
+                    "permissions.not_a_member", f"{payload.user_id} holds no role on this estate", field="userId"
+                )
+            for role in {needed, current} - {None}:
+                if held is None or not held.can_grant(role):  # type: ignore[arg-type]
+                    raise IntentRejected(
+                        "permissions.cannot_grant",
+                        f"{payload.actor_id} holds {held or 'no role'} and cannot grant or revoke {role}",
+                        field="role",
+                    )
+        if payload.role is None:
+            return [EstateRoleRevokedEvent(user_id=payload.user_id, revoked_by=payload.actor_id)]
+        return [
+            EstateRoleGrantedEvent(
+                user_id=payload.user_id, role=payload.role, granted_by=payload.actor_id, expires_at=payload.expires_at
+            )
+        ]
+
+
+async def estate_role(app: NomosApp, estate_id: str, user_id: str) -> Role | None:
+    """The role a user holds on an estate now, on its main timeline (None: no access)."""
+    from nomos_mongo.context import utc_now
+
+    access = await app.read_latest(EstateAccessAggregate, estate_id, MAIN_TIMELINE, estate_id, include_optimistic=False)
+    return access.role_of(user_id, utc_now()) if access is not None else None
+
+
+_NEEDED = {
+    Access.READ: Role.estate_read,
+    Access.WRITE: Role.estate_write,
+    Access.ADMIN: Role.estate_admin,
+    Access.OWNER: Role.estate_owner,
+}
+
+
+def satisfies(role: Role | None, access: Access) -> bool:
+    if access is Access.AUTHENTICATED:
+        return True
+    return role is not None and role.has_minimum_permission(_NEEDED[access])
+
+
+ACCESS_MODULE = NomosModule(
+    name="co2.access",
+    directives=(ChangeEstateRoleDirective,),
+    events=(EstateRoleGrantedEvent, EstateRoleRevokedEvent),
+    aggregates=(EstateAccessAggregate,),
+    payloads=(EstateRolePayload,),
+)
