@@ -122,7 +122,7 @@ class NomosApp:
             self._foreign_task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._foreign_task
-        self.notifier.publish_all()
+        self.notifier.close()
         if self._started:
             await self.persistence.close()
         self._started = False

@@ -54,5 +54,10 @@ class Notifier:
             for listener in list(listeners):
                 listener(CommitNotice(ws, tl, 0))
 
+    def close(self) -> None:
+        """Shut down: watchers finish after delivering what they already read."""
+        self.closed = True
+        self.publish_all()
+
     def listener_count(self) -> int:
         return sum(len(v) for v in self._listeners.values())

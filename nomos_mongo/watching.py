@@ -21,6 +21,7 @@ class TimelineWatch(AsyncIterator[IntentLedgerEntry]):
         self, notifier: Notifier, ws: str, tl: str, starting_sequence: int, read_after: ReadAfter, batch: int
     ) -> None:
         self._wakeup = Wakeup((ws, tl))
+        self._notifier = notifier
         self._stop = notifier.listen(ws, tl, self._wakeup)
         self._last = starting_sequence - 1
         self._read_after = read_after
@@ -37,7 +38,8 @@ class TimelineWatch(AsyncIterator[IntentLedgerEntry]):
 
     async def __anext__(self) -> IntentLedgerEntry:
         while not self._buffer:
-            if self._closed:
+            if self._closed or self._notifier.closed:
+                self.close()
                 raise StopAsyncIteration
             entries = await self._read_after(self._last, self._batch)
             if entries:

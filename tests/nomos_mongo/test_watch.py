@@ -130,3 +130,28 @@ async def test_debounce_is_configurable(persistence) -> None:  # type: ignore[no
         assert await _next(live) == []
         await app.dispatch(CreateTodoIntent(title="x"), IntentContext(workspace_id="ws", actor_id="u"))
         assert len(await _next(live)) == 1
+
+
+async def test_closing_the_app_ends_every_watch(persistence) -> None:  # type: ignore[no-untyped-def]
+    from tests.todo_domain import TODO_MODULE
+
+    app = NomosApp(persistence, modules=[TODO_MODULE])
+    await app.dispatch(CreateTodoIntent(title="x"), IntentContext(workspace_id="ws", actor_id="u"))
+    watch = app.watch_timeline("ws", "main")
+    live = app.watch_query(TodoAggregate, "ws", "main")
+    assert (await _next(watch)).workspace_intent_sequence == 1
+    assert len(await _next(live)) == 1
+    pending = asyncio.create_task(watch.__anext__())
+    await asyncio.sleep(0.01)
+    await app.close()
+    try:
+        await asyncio.wait_for(pending, 2)
+        raise AssertionError("the watch should have ended")
+    except StopAsyncIteration:
+        pass
+    try:
+        await _next(live)
+        raise AssertionError("the live query should have ended")
+    except StopAsyncIteration:
+        pass
+    assert app.notifier.listener_count() == 0
