@@ -76,7 +76,7 @@ class EstateAccessAggregate(Aggregate):
         return self
 
     def validate_state(self) -> None:
-        if self.members and not any(m.role.value is RoleLevel.owner for m in self.members):
+        if not any(m.role.value is RoleLevel.owner for m in self.members):
             raise IntentRejected("permissions.estate_needs_owner", "an estate must keep at least one owner")
 
 
