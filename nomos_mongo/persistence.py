@@ -1,7 +1,7 @@
 """The persistence port: what the engine asks of a store, and the records that cross it.
 
 An adapter implements `Persistence` and imports nothing but this module and the engine's
-value types. The contract suite in tests/persistence_contract.py is the specification.
+value types. The contract suite in tests/persistence/test_contract.py is the specification.
 
 Rules every adapter keeps:
 - `commit` is atomic: the ledger entry, its snapshots, history snapshots, strike-outs and

@@ -1,0 +1,82 @@
+"""Connecting: the client, what the server can do, and a one-line error when it cannot be reached."""
+
+from __future__ import annotations
+
+import inspect
+import warnings
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from pymongo import AsyncMongoClient
+from pymongo.errors import ConfigurationError, ConnectionFailure, PyMongoError
+
+from ..errors import PersistenceError
+from .translate import one_line, redact
+
+if TYPE_CHECKING:
+    from .persistence import MongoPersistence
+
+DEFAULT_DATABASE = "nomos"
+
+
+class Capabilities(NamedTuple):
+    transactions: bool
+    change_streams: bool
+    server: str
+
+
+async def detect_capabilities(database: Any) -> Capabilities:
+    try:
+        hello = await database.command("hello")
+    except NotImplementedError:  # mongomock-motor runs no server commands but ping
+        return Capabilities(False, False, "an in-process mock (mongomock)")
+    if hello.get("setName"):
+        return Capabilities(True, True, f"replica set {hello['setName']!r}")
+    if hello.get("msg") == "isdbgrid":
+        return Capabilities(True, True, "a sharded cluster")
+    return Capabilities(False, False, "a standalone server")
+
+
+async def resolved(value: Any) -> Any:
+    """Await `value` if needed: PyMongo's async API returns coroutines where
+    mongomock-motor, which mirrors Motor, returns values (`aggregate`, `close`)."""
+    return await value if inspect.isawaitable(value) else value
+
+
+async def connect(
+    uri: str,
+    db_name: str | None = None,
+    *,
+    server_selection_timeout_ms: int = 5_000,
+    app_name: str = "nomos",
+    poll_interval: float = 0.5,
+) -> MongoPersistence:
+    """A started-ready MongoPersistence on `uri`, or PersistenceError with a one-line reason.
+
+    The database is `db_name`, else the one named in the URI, else "nomos".
+    """
+    from .persistence import MongoPersistence
+
+    try:
+        with warnings.catch_warnings():
+            # PyMongo only warns about a bad option in the URI, and then ignores it
+            warnings.simplefilter("error", UserWarning)
+            client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+                uri,
+                tz_aware=True,
+                serverSelectionTimeoutMS=server_selection_timeout_ms,
+                appname=app_name,
+            )
+    except (ConfigurationError, ValueError, TypeError, UserWarning) as exc:
+        raise PersistenceError(f"invalid MongoDB URI {redact(uri)}: {one_line(exc)}") from exc
+    try:
+        name = db_name or client.get_default_database(DEFAULT_DATABASE).name
+        await client.admin.command("ping")
+    except ConnectionFailure as exc:
+        await client.close()
+        raise PersistenceError(
+            f"cannot reach MongoDB at {redact(uri)} within {server_selection_timeout_ms} ms: {one_line(exc)}"
+        ) from exc
+    except (ConfigurationError, PyMongoError) as exc:
+        await client.close()
+        raise PersistenceError(f"MongoDB at {redact(uri)} refused the connection: {one_line(exc)}") from exc
+    return MongoPersistence(client, name, poll_interval=poll_interval, owns_client=True)

@@ -1,0 +1,68 @@
+"""Behaviour only a real replica set shows: run with NOMOS_MONGO_URI (docker compose up -d mongo)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from nomos_mongo import IntentContext, NomosApp
+from nomos_mongo.mongo import MongoPersistence, connect
+from tests.persistence.stores import MONGO_URI, fresh_db_name, needs_mongodb
+from tests.todo_domain import TODO_MODULE, CreateTodoIntent
+
+pytestmark = needs_mongodb
+
+WS = "estate-live"
+
+
+@pytest.fixture
+async def two_processes() -> AsyncIterator[tuple[NomosApp, NomosApp]]:
+    """Two engines, each with its own client, on one fresh database: two API processes."""
+    assert MONGO_URI is not None
+    name = fresh_db_name()
+    stores = [await connect(MONGO_URI, name) for _ in range(2)]
+    apps = (NomosApp(stores[0], modules=[TODO_MODULE]), NomosApp(stores[1], modules=[TODO_MODULE]))
+    for app in apps:
+        await app.start()
+    yield apps
+    await stores[0].client.drop_database(name)
+    for app in apps:
+        await app.close()
+
+
+def ctx(actor: str = "alice") -> IntentContext:
+    return IntentContext(workspace_id=WS, actor_id=actor)
+
+
+async def test_a_replica_set_has_transactions_and_change_streams(two_processes: tuple[NomosApp, NomosApp]) -> None:
+    store = two_processes[0].persistence
+    assert isinstance(store, MongoPersistence)
+    assert store.capabilities is not None
+    assert store.capabilities.transactions and store.capabilities.change_streams
+
+
+async def test_each_process_sees_the_others_writes_live(two_processes: tuple[NomosApp, NomosApp]) -> None:
+    writer, reader = two_processes
+    watch = reader.watch_timeline(WS, "main", 1)
+    first = asyncio.create_task(anext(watch))
+    await asyncio.sleep(0.2)  # the reader finds the ledger empty and waits for a wake-up
+    assert not first.done()
+
+    written = [await writer.dispatch(CreateTodoIntent(title=f"todo {n}"), ctx()) for n in range(3)]
+    seen = [await asyncio.wait_for(first, 10)] + [await asyncio.wait_for(anext(watch), 10) for _ in range(2)]
+
+    assert [e.intent_id for e in seen] == [e.intent_id for e in written]
+    watch.close()
+
+
+async def test_concurrent_processes_leave_contiguous_sequences(two_processes: tuple[NomosApp, NomosApp]) -> None:
+    entries = await asyncio.gather(
+        *(two_processes[n % 2].dispatch(CreateTodoIntent(title=f"todo {n}"), ctx()) for n in range(40))
+    )
+    stored = await two_processes[0].persistence.load_entries(WS, "main")
+    assert [e.sequence for e in stored] == list(range(1, 41))
+    assert {e.intent_id for e in stored} == {e.intent_id for e in entries}
+    report = await two_processes[1].verify_timeline(WS, "main")
+    assert report.ok, report.divergence

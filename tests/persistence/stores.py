@@ -1,0 +1,53 @@
+"""Every adapter of the persistence port, opened on a fresh database for one test."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import pytest
+from mongomock_motor import AsyncMongoMockClient
+
+from nomos_mongo import MemoryPersistence, Persistence
+from nomos_mongo.mongo import MongoPersistence, connect
+
+MONGO_URI = os.environ.get("NOMOS_MONGO_URI")
+needs_mongodb = pytest.mark.skipif(not MONGO_URI, reason="NOMOS_MONGO_URI not set")
+
+ADAPTERS = ["memory", "mongomock", pytest.param("mongodb", marks=needs_mongodb)]
+MONGO_ADAPTERS = ["mongomock", pytest.param("mongodb", marks=needs_mongodb)]
+
+
+def fresh_db_name() -> str:
+    return f"nomos_test_{uuid.uuid4().hex[:12]}"
+
+
+@asynccontextmanager
+async def mongo_client(kind: str) -> AsyncIterator[object]:
+    """A client for `kind` ("mongomock" or "mongodb"); the caller names the database."""
+    if kind == "mongomock":
+        yield AsyncMongoMockClient(tz_aware=True)
+        return
+    assert MONGO_URI is not None
+    store = await connect(MONGO_URI, server_selection_timeout_ms=5_000)
+    try:
+        yield store.client
+    finally:
+        await store.close()
+
+
+@asynccontextmanager
+async def open_store(kind: str, **options: object) -> AsyncIterator[Persistence]:
+    if kind == "memory":
+        yield MemoryPersistence()
+        return
+    async with mongo_client(kind) as client:
+        name = fresh_db_name()
+        store = MongoPersistence(client, name, **options)  # type: ignore[arg-type]
+        try:
+            yield store
+        finally:
+            await store.close()
+            await client.drop_database(name)  # type: ignore[attr-defined]
