@@ -4,17 +4,20 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from nomos_mongo import IntentContext, MemoryPersistence, NomosApp, NomosOptions
+from nomos_mongo import IntentContext, NomosApp, NomosOptions, Persistence
+from tests.persistence.stores import ADAPTERS, open_store
 from tests.todo_domain import TODO_MODULE
 
 
-@pytest.fixture
-def persistence() -> MemoryPersistence:
-    return MemoryPersistence()
+@pytest.fixture(params=ADAPTERS)
+async def persistence(request: pytest.FixtureRequest) -> AsyncIterator[Persistence]:
+    """Every engine behaviour is checked on every adapter of the port."""
+    async with open_store(request.param) as store:
+        yield store
 
 
 @pytest.fixture
-async def app(persistence: MemoryPersistence) -> AsyncIterator[NomosApp]:
+async def app(persistence: Persistence) -> AsyncIterator[NomosApp]:
     app = NomosApp(persistence, modules=[TODO_MODULE], options=NomosOptions(history_snapshot_every=3))
     await app.start()
     yield app

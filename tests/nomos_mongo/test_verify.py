@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Sequence
 from itertools import count
 
-from nomos_mongo import Event, IntentContext, MemoryPersistence, NomosApp, NomosModule, NomosOptions
+from nomos_mongo import Event, IntentContext, MemoryPersistence, NomosApp, NomosModule, NomosOptions, Persistence
 from nomos_mongo.persistence import SnapshotRecord
 from tests.todo_domain import (
     TODO_MODULE,
@@ -74,8 +74,8 @@ async def test_a_non_deterministic_directive_is_reported_at_its_sequence() -> No
     assert "not deterministic" in report.divergence.detail
 
 
-async def test_a_corrupted_snapshot_is_reported_and_rebuild_repairs_it() -> None:
-    store = MemoryPersistence()
+async def test_a_corrupted_snapshot_is_reported_and_rebuild_repairs_it(persistence: Persistence) -> None:
+    store = persistence
     app = NomosApp(store, modules=[TODO_MODULE], options=NomosOptions(history_snapshot_every=2))
     await _timeline(app)
     good = await app.read_latest(TodoAggregate, "ws", "main", "t")
@@ -94,10 +94,14 @@ async def test_a_corrupted_snapshot_is_reported_and_rebuild_repairs_it() -> None
         )
 
 
-async def test_a_corrupted_history_snapshot_is_reported(app: NomosApp, persistence: MemoryPersistence) -> None:
+async def test_a_corrupted_history_snapshot_is_reported(app: NomosApp, persistence: Persistence) -> None:
     await _timeline(app)
-    history = [r for records in persistence._timelines[("ws", "main")].history.values() for r in records]
-    first: SnapshotRecord = history[0]
+    history: list[SnapshotRecord] = []
+    for sequence in range(1, await app.head("ws", "main") + 1):
+        record = await persistence.load_history_snapshot("ws", "main", TodoAggregate, "t", sequence)
+        if record is not None and record.sequence == sequence:
+            history.append(record)
+    first = history[0]
     tampered = dataclasses.replace(first, state=first.state.evolve(title="tampered"))
     current = await persistence.load_snapshot("ws", "main", TodoAggregate, "t")
     assert current is not None
