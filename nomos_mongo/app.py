@@ -190,7 +190,7 @@ class NomosApp:
                 raise IntentRejected(
                     "intent.actor_mismatch",
                     f"{intent.type_name}.{name} is {value!r} but the intent is dispatched by {ctx.actor_id!r}",
-                    field=name,
+                    field=type(intent).model_fields[name].alias or name,
                 )
         return intent
 
@@ -211,7 +211,7 @@ class NomosApp:
                     if stored is not None:
                         return stored
                 server_ts = utc_now()
-                dctx = directive_context(intent, ctx, server_ts, self.options.is_server_runtime)
+                dctx = directive_context(intent, ctx, server_ts, self.options.is_server_runtime, self.blob)
                 reader = TimelineReader(self.states, ws, tl)
                 head = await self.persistence.head(ws, tl)
                 sequence = max(head, branch.fork_sequence if branch else 0) + 1
@@ -270,7 +270,7 @@ class NomosApp:
         assert intent.id is not None
         ws, tl = ctx.workspace_id, ctx.timeline_id
         await self._writable(ws, tl)
-        dctx = directive_context(intent, ctx, utc_now(), self.options.is_server_runtime)
+        dctx = directive_context(intent, ctx, utc_now(), self.options.is_server_runtime, self.blob)
         reader = TimelineReader(self.states, ws, tl, overlay=self.overlay.states(ws, tl))
         outcome = await self.executor.run(intent, dctx, reader)
         self._overlay_add(intent.id, ctx, outcome.states)

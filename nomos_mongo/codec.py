@@ -45,6 +45,7 @@ def entry_to_document(entry: IntentLedgerEntry) -> dict[str, Any]:
         "success": entry.success,
         "strike_out_intent_ids": list(entry.strike_out_intent_ids),
         "struck_out": entry.struck_out,
+        "foreign_reads": [[ws, seq] for ws, seq in entry.foreign_reads],
     }
 
 
@@ -75,6 +76,7 @@ def entry_from_document(registry: TypeRegistry, doc: dict[str, Any]) -> IntentLe
         success=bool(doc.get("success", True)),
         strike_out_intent_ids=tuple(doc.get("strike_out_intent_ids", ())),
         struck_out=bool(doc.get("struck_out", False)),
+        foreign_reads=tuple((ws, int(seq)) for ws, seq in doc.get("foreign_reads", ())),
     )
 
 

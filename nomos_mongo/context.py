@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from .errors import InvalidArgument
 from .ids import check_id, derived_id, new_id
+
+if TYPE_CHECKING:
+    from .blobs import BlobStorage
 
 MAIN_TIMELINE = "main"
 SYSTEM_ACTOR = "system"
@@ -55,6 +59,8 @@ class DirectiveContext:
     client_timestamp: datetime
     server_timestamp: datetime
     is_server_runtime: bool = True
+    # read access to large payloads by content hash: deterministic, so replay sees the same
+    blobs: BlobStorage | None = field(default=None, compare=False, repr=False)
 
     @property
     def now(self) -> datetime:

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from .blobs import BlobStorage
 from .context import DirectiveContext, IntentContext
 from .descriptions import DescribeContext, NameRef
 from .errors import IntentRejected, InvalidArgument
 from .ledger import AggregateRef, EntryKind, EventRecord, IntentLedgerEntry
-from .model import Aggregate, Directive, Intent
+from .model import Aggregate, Directive, Intent, share_fields_set
 from .persistence import Commit, SnapshotRecord
 from .policy import PolicyRouter
 from .readers import SnapshotReader
@@ -29,10 +30,15 @@ class Outcome:
     events: tuple[EventRecord, ...]
     states: dict[tuple[str, str], Aggregate]
     versions: dict[tuple[str, str], tuple[int, bool]]  # new version, first change on this timeline
+    foreign_reads: tuple[tuple[str, int], ...] = ()
 
 
 def directive_context(
-    intent: Intent, ctx: IntentContext, server_timestamp: datetime, is_server_runtime: bool
+    intent: Intent,
+    ctx: IntentContext,
+    server_timestamp: datetime,
+    is_server_runtime: bool,
+    blobs: BlobStorage | None = None,
 ) -> DirectiveContext:
     assert intent.id is not None
     return DirectiveContext(
@@ -45,6 +51,7 @@ def directive_context(
         client_timestamp=ctx.client_timestamp or server_timestamp,
         server_timestamp=server_timestamp,
         is_server_runtime=is_server_runtime,
+        blobs=blobs,
     )
 
 
@@ -93,7 +100,8 @@ class Executor:
                 staged[key] = state
                 version = versions[key][0]
                 events.extend(EventRecord(key[0], key[1], version, e) for e in produced)
-        return Outcome(tuple(directives), tuple(events), staged, versions)
+        foreign = tuple(sorted(getattr(reader, "foreign", {}).items()))
+        return Outcome(tuple(directives), tuple(events), staged, versions, foreign)
 
     def _require_registered(self, directive: Directive[Any, Any]) -> None:
         if not self.registry.is_registered(type(directive)):
@@ -124,6 +132,11 @@ class Executor:
         outcome: Outcome,
         description: str,
     ) -> Commit:
+        for directive in outcome.directives:  # they are kept for good: let them share their fields sets
+            share_fields_set(directive)
+            share_fields_set(directive.payload)
+        for record in outcome.events:
+            share_fields_set(record.event)
         touched = tuple(AggregateRef(t, i) for (t, i) in outcome.states)
         entry = IntentLedgerEntry(
             intent=intent,
@@ -140,6 +153,7 @@ class Executor:
             touched=touched,
             kind=EntryKind.INTENT,
             description=description,
+            foreign_reads=outcome.foreign_reads,
         )
         snapshots, history = self.snapshot_records(ctx.workspace_id, ctx.timeline_id, sequence, outcome)
         return Commit(entry=entry, snapshots=snapshots, history=history)

@@ -54,6 +54,8 @@ class IntentLedgerEntry:
     success: bool = True
     strike_out_intent_ids: tuple[str, ...] = ()
     struck_out: bool = False
+    # (workspace, sequence) of other workspaces' main timelines that planning read
+    foreign_reads: tuple[tuple[str, int], ...] = ()
 
     @property
     def intent_id(self) -> str:

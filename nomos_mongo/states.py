@@ -16,7 +16,7 @@ from .context import MAIN_TIMELINE
 from .errors import TimelineError
 from .ledger import AggregateRef, EntryKind, IntentLedgerEntry
 from .model import Aggregate, Event
-from .persistence import Persistence, TimelineRecord
+from .persistence import Persistence, SnapshotRecord, TimelineRecord
 from .query import BasicQuery, apply_query
 from .registry import TypeRegistry
 
@@ -38,6 +38,19 @@ def fold(state: Aggregate, events: Iterable[Event]) -> Aggregate:
     for event in events:
         state = state.apply(event)
     return state
+
+
+def fold_entries(state: Aggregate, entries: Iterable[IntentLedgerEntry], ref: AggregateRef) -> tuple[Aggregate, int]:
+    """The state after the events these intent entries had on `ref`, and how many of them changed it."""
+    changes = 0
+    for entry in entries:
+        if entry.kind is EntryKind.INTENT:
+            events = entry.events_for(ref)
+            if events:
+                for event in events:
+                    state = state.apply(event)
+                changes += 1
+    return state, changes
 
 
 def struck_as_of(entries: Iterable[IntentLedgerEntry]) -> set[str]:
@@ -106,17 +119,18 @@ class States:
                 ws, branch.parent_timeline_id, aggregate_type, aggregate_id, min(sequence, branch.fork_sequence)
             )
             return Versioned(inherited.state, inherited.version)
-        state, version = record.state, record.version
         ref = AggregateRef(aggregate_type.type_name, aggregate_id)
-        later = await self.persistence.load_entries_touching(
-            ws, tl, aggregate_id, after=record.sequence, up_to=sequence
-        )
-        for entry in later:
-            events = entry.events_for(ref) if entry.kind is EntryKind.INTENT else []
-            if events:
-                state = fold(state, events)
-                version += 1
-        return Versioned(state, version, own=True)
+        return await self._brought_forward(ws, tl, record, ref, sequence)
+
+    async def _brought_forward(
+        self, ws: str, tl: str, record: SnapshotRecord, ref: AggregateRef, sequence: int
+    ) -> Versioned:
+        """A history snapshot with the events of the entries touching its aggregate up to `sequence`."""
+        if record.sequence >= sequence:
+            return Versioned(record.state, record.version, own=True)
+        later = await self.persistence.load_entries_touching(ws, tl, ref.id, after=record.sequence, up_to=sequence)
+        state, changes = fold_entries(record.state, later, ref)
+        return Versioned(state, record.version + changes, own=True)
 
     # many aggregates --------------------------------------------------------------------
     async def all_latest(self, ws: str, tl: str, aggregate_type: type[Aggregate]) -> dict[str, Aggregate]:
@@ -179,11 +193,19 @@ class States:
         if sequence <= fork:
             return states
         if use_snapshots:
+            types: dict[str, type[Aggregate]] = {}
             for record in await self.persistence.load_history_snapshots_at(ws, tl, sequence):
-                aggregate_type = self.registry.aggregate_type(record.aggregate_type)
-                versioned = await self.at(ws, tl, aggregate_type, record.aggregate_id, sequence)
-                assert versioned.state is not None
-                states[AggregateRef(record.aggregate_type, record.aggregate_id)] = versioned.state
+                aggregate_type = types.get(record.aggregate_type)
+                if aggregate_type is None:
+                    aggregate_type = types[record.aggregate_type] = self.registry.aggregate_type(record.aggregate_type)
+                ref = AggregateRef(aggregate_type.type_name, record.aggregate_id)
+                state = record.state
+                if record.sequence < sequence:  # what at() does, without loading the record again
+                    later = await self.persistence.load_entries_touching(
+                        ws, tl, ref.id, after=record.sequence, up_to=sequence
+                    )
+                    state = fold_entries(state, later, ref)[0]
+                states[ref] = state
             return states
         entries = await self.persistence.load_entries(ws, tl, after=fork, up_to=sequence)
         return replay(entries, states, self.registry)
@@ -222,6 +244,15 @@ class TimelineReader:
     timeline_id: str
     overlay: Mapping[tuple[str, str], Aggregate] | None = None
     seen: dict[tuple[str, str], Versioned] = field(default_factory=dict)
+    # other workspaces read while planning, pinned at the sequence first seen, so that the
+    # ledger can record them and replay can read those workspaces as they were
+    foreign: dict[str, int] = field(default_factory=dict)
+
+    async def foreign_sequence(self, workspace_id: str) -> int:
+        sequence = self.foreign.get(workspace_id)
+        if sequence is None:
+            sequence = self.foreign[workspace_id] = await self.states.persistence.head(workspace_id, MAIN_TIMELINE)
+        return sequence
 
     async def versioned(self, aggregate_type: type[Aggregate], aggregate_id: str) -> Versioned:
         key = (aggregate_type.type_name, aggregate_id)
@@ -240,8 +271,8 @@ class TimelineReader:
         workspace_id: str | None = None,
     ) -> A | None:
         if workspace_id is not None and workspace_id != self.workspace_id:
-            versioned = await self.states.latest(workspace_id, MAIN_TIMELINE, aggregate_type, aggregate_id)
-            state = versioned.state
+            sequence = await self.foreign_sequence(workspace_id)
+            state = (await self.states.at(workspace_id, MAIN_TIMELINE, aggregate_type, aggregate_id, sequence)).state
         else:
             key = (aggregate_type.type_name, aggregate_id)
             if self.overlay and key in self.overlay:
@@ -254,7 +285,11 @@ class TimelineReader:
 
     async def query(self, aggregate_type: type[A], query: BasicQuery, *, workspace_id: str | None = None) -> list[A]:
         ws = workspace_id or self.workspace_id
-        tl = self.timeline_id if ws == self.workspace_id else MAIN_TIMELINE
+        if ws != self.workspace_id:
+            sequence = await self.foreign_sequence(ws)
+            states = await self.states.all_at(ws, MAIN_TIMELINE, aggregate_type, sequence)
+            return apply_query(list(states.values()), query)  # type: ignore[return-value]
+        tl = self.timeline_id
         overlay = None
         if self.overlay and ws == self.workspace_id:
             overlay = {i: s for (t, i), s in self.overlay.items() if t == aggregate_type.type_name}

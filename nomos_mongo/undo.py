@@ -210,7 +210,7 @@ async def _write(
         correlation_id=target.correlation_id,
     )
     intent = intent.with_id(ctx.id_generator())
-    dctx = directive_context(intent, ctx, utc_now(), app.options.is_server_runtime)
+    dctx = directive_context(intent, ctx, utc_now(), app.options.is_server_runtime, app.blob)
     reader = TimelineReader(app.states, ws, tl)
     versions = {}
     for key in restored:

@@ -87,22 +87,27 @@ class _Replay:
 
 
 class _ReplayReader:
-    def __init__(self, replay: _Replay, ws: str) -> None:
+    """Replayed state of this timeline; other workspaces as they were when the intent ran."""
+
+    def __init__(self, replay: _Replay, ws: str, foreign: dict[str, int]) -> None:
         self._replay = replay
         self._ws = ws
+        self._foreign = foreign
+
+    async def _pinned(self, workspace_id: str) -> int:
+        pinned = self._foreign.get(workspace_id)
+        if pinned is None:  # an entry written before reads were recorded: the best we have is now
+            pinned = await self._replay.app.persistence.head(workspace_id, "main")
+        return pinned
 
     async def get(
         self, aggregate_type: Any, aggregate_id: str, *, include_deleted: bool = False, workspace_id: str | None = None
     ) -> Any:
         if workspace_id is not None and workspace_id != self._ws:
-            return await self._replay.app.read_latest(
-                aggregate_type,
-                workspace_id,
-                "main",
-                aggregate_id,
-                include_deleted=include_deleted,
-                include_optimistic=False,
-            )
+            sequence = await self._pinned(workspace_id)
+            app = self._replay.app
+            state = (await app.states.at(workspace_id, "main", aggregate_type, aggregate_id, sequence)).state
+            return None if state is None or (state.deleted and not include_deleted) else state
         state = self._replay.states.get((aggregate_type.type_name, aggregate_id))
         if state is None or (state.deleted and not include_deleted):
             return None
@@ -110,7 +115,9 @@ class _ReplayReader:
 
     async def query(self, aggregate_type: Any, query: BasicQuery, *, workspace_id: str | None = None) -> list[Any]:
         if workspace_id is not None and workspace_id != self._ws:
-            return await self._replay.app.query(aggregate_type, workspace_id, "main", query, include_optimistic=False)
+            sequence = await self._pinned(workspace_id)
+            states = await self._replay.app.states.all_at(workspace_id, "main", aggregate_type, sequence)
+            return apply_query(list(states.values()), query)
         rows = [s for (t, _), s in self._replay.states.items() if t == aggregate_type.type_name]
         return apply_query(rows, query)
 
@@ -156,9 +163,9 @@ async def verify_timeline(app: NomosApp, ws: str, tl: str) -> VerificationReport
             causation_id=entry.causation_id,
             client_timestamp=entry.client_timestamp,
         )
-        dctx = directive_context(entry.intent, ctx, entry.server_timestamp, True)
+        dctx = directive_context(entry.intent, ctx, entry.server_timestamp, True, app.blob)
         try:
-            outcome = await app.executor.run(entry.intent, dctx, _ReplayReader(replay, ws))  # type: ignore[arg-type]
+            outcome = await app.executor.run(entry.intent, dctx, _ReplayReader(replay, ws, dict(entry.foreign_reads)))  # type: ignore[arg-type]
         except NomosError as exc:
             return VerificationReport(
                 ws, tl, checked, Divergence("rejected", entry.sequence, entry.intent_id, f"re-execution failed: {exc}")

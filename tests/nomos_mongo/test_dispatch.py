@@ -116,7 +116,7 @@ async def test_actor_fields_must_name_the_dispatching_actor(app: NomosApp) -> No
     await app.dispatch(SignedIntent(title="x", created_by="alice"), ctx)
     with pytest.raises(IntentRejected) as info:
         await app.dispatch(SignedIntent(title="x", created_by="mallory"), ctx)
-    assert (info.value.rule, info.value.field) == ("intent.actor_mismatch", "created_by")
+    assert (info.value.rule, info.value.field) == ("intent.actor_mismatch", "createdBy")
 
 
 async def test_rename_of_a_missing_todo_is_rejected_in_execute(app: NomosApp, ctx: IntentContext) -> None:

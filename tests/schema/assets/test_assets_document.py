@@ -172,7 +172,7 @@ async def test_always_use_domain_types_example(co2_app: NomosApp, campus: Campus
     # The field names who acts: dispatched by anyone else, the engine refuses it.
     with pytest.raises(IntentRejected) as caught:
         await co2_app.dispatch(intent, estate_ctx(ESTATE, "alice"))
-    assert caught.value.rule == "intent.actor_mismatch" and caught.value.field == "created_by_user_id"
+    assert caught.value.rule == "intent.actor_mismatch" and caught.value.field == "createdByUserId"
     assert (await co2_app.dispatch(intent, estate_ctx(ESTATE, "user-123"))).success
 
 

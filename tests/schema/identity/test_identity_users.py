@@ -60,7 +60,7 @@ async def test_a_user_cannot_create_someone_elses_record(co2_app: NomosApp) -> N
     with pytest.raises(IntentRejected) as rejected:
         await co2_app.dispatch(sign_up_intent("mallory", "Mallory"), system_ctx("alice"))
     assert rejected.value.rule == "intent.actor_mismatch"
-    assert rejected.value.field == "user_id"
+    assert rejected.value.field == "userId"
     assert await head(co2_app) == 0
 
 
