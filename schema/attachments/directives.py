@@ -94,7 +94,7 @@ class CreateAttachmentDirective(ServiceDirective[AttachmentAggregate, CreateAtta
             await require_folder(snapshots, payload.folder_id, "folderId")
         if payload.target is not None:
             await require_target(snapshots, payload.target, ctx.workspace_id)
-        ref, storage = payload.content.ref, self.services.blob_storage
+        ref, storage = payload.content.ref, self.services.blob_storage or ctx.blobs
         if ref is not None and storage is not None and not await storage.exists(ref.sha256):
             raise IntentRejected(
                 "attachments.blob_not_found",

@@ -80,7 +80,7 @@ class TranscribeVoiceNoteDirective(ServiceDirective[AttachmentAggregate, Transcr
         if transcriber is None or note.content is None:
             raise IntentRejected("attachments.no_transcriber", NO_TRANSCRIBER)
         try:
-            audio = await note.content.read(self.services.blob_storage)
+            audio = await note.content.read(self.services.blob_storage or ctx.blobs)
             text = await transcriber.transcribe(audio, note.content_type)
         except BlobNotFound as exc:
             raise IntentRejected(

@@ -72,6 +72,9 @@ async def test_events_and_aggregates_round_trip(co2_app: NomosApp) -> None:
     for intent in EXAMPLES.values():
         if isinstance(intent, TranscribeVoiceNoteIntent) and not PocketSphinxTranscriber.available():
             continue
+        if isinstance(intent, CreateAttachmentIntentV2):  # the server checks the bytes were uploaded
+            uploaded = await co2_app.blob.upload_blob(b"%PDF-1.7 example", intent.blob_ref.content_type)
+            intent = intent.model_copy(update={"blob_ref": uploaded})
         entry = await co2_app.dispatch(intent, estate_ctx(ESTATE))
         assert entry.events, f"{intent.type_name} changed nothing"
         for record in entry.events:
