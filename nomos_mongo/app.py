@@ -266,6 +266,15 @@ class NomosApp:
     async def dispatch_optimistic(self, intent: Intent, ctx: IntentContext | None = None) -> OptimisticResult:
         ctx = self._context(ctx)
         intent = self._prepare_intent(intent, ctx)
+        if intent.requires_server_execution:
+            # a server-only intent is never predicted here: its plan may do what only the server
+            # may (transcribe, write report files); it is sent, and the result awaited
+            if not self.options.is_server_runtime and self.transport is None:
+                raise ServerExecutionRequired(intent.type_name)
+            task = asyncio.get_running_loop().create_task(self.dispatch(intent, ctx))
+            self._pending.add(task)
+            task.add_done_callback(self._pending.discard)
+            return OptimisticResult(intent, (), {}, task)
         await self.start()
         assert intent.id is not None
         ws, tl = ctx.workspace_id, ctx.timeline_id

@@ -130,3 +130,14 @@ async def test_names_resolve_through_the_app_with_fallback() -> None:
     stranger = await app.dispatch(CreateTodoIntent(title="x"), CTX.copy_with(actor_id="nobody"))
     assert stranger.description.startswith("nobody created")
     assert await app.describe(created) == 'Alice created todo "Buy milk"'
+
+
+async def test_server_only_intents_are_never_predicted_optimistically() -> None:
+    client = NomosApp(MemoryPersistence(), modules=[TODO_MODULE], options=NomosOptions(is_server_runtime=False))
+    with pytest.raises(ServerExecutionRequired):
+        await client.dispatch_optimistic(ArchiveTodosIntent(todo_id="t"), CTX)
+    server = NomosApp(MemoryPersistence(), modules=[TODO_MODULE])
+    await server.dispatch(CreateTodoIntent(title="x", todo_id="t"), CTX)
+    result = await server.dispatch_optimistic(ArchiveTodosIntent(todo_id="t"), CTX)
+    assert result.aggregates == {} and len(server.overlay) == 0
+    assert (await result.confirmed()).workspace_intent_sequence == 2
