@@ -111,7 +111,8 @@ class Executor:
         description = intent.describe(DescribeContext(ctx.actor_id, ctx.workspace_id, ctx.timeline_id))
         names: dict[tuple[str, str], str] = {}
         for ref in description.name_refs():
-            names[(ref.kind, ref.id)] = await self.resolve_name(ref, reader) or ref.fallback
+            found = await self.resolve_name(ref, reader) if ref.kind in self.name_resolvers else None
+            names[(ref.kind, ref.id)] = found or ref.fallback
         return description.render(names)
 
     async def resolve_name(self, ref: NameRef, reader: SnapshotReader) -> str | None:

@@ -20,6 +20,10 @@ from .query import BasicQuery, apply_query
 A = TypeVar("A", bound=Aggregate)
 
 
+def _sequence(record: SnapshotRecord) -> int:
+    return record.sequence
+
+
 @dataclass(slots=True)
 class _Timeline:
     entries: list[IntentLedgerEntry] = field(default_factory=list)
@@ -32,6 +36,11 @@ class _Timeline:
         return self.sequences[-1] if self.sequences else 0
 
     def at(self, sequence: int) -> IntentLedgerEntry | None:
+        sequences = self.sequences
+        if sequences:  # a timeline's sequences are contiguous: try the direct index first
+            index = sequence - sequences[0]
+            if 0 <= index < len(sequences) and sequences[index] == sequence:
+                return self.entries[index]
         index = bisect.bisect_left(self.sequences, sequence)
         if index < len(self.sequences) and self.sequences[index] == sequence:
             return self.entries[index]
@@ -41,8 +50,9 @@ class _Timeline:
 class MemoryPersistence(Persistence):
     def __init__(self) -> None:
         self._timelines: dict[tuple[str, str], _Timeline] = {}
-        self._entry_location: dict[str, tuple[str, str, int]] = {}
+        self._entry_location: dict[str, IntentLedgerEntry] = {}  # found again by its timeline and sequence
         self._struck: set[str] = set()
+        self._stored_struck_out = False  # whether any entry was committed with struck_out set
         self._timeline_records: dict[tuple[str, str], TimelineRecord] = {}
 
     def _tl(self, workspace_id: str, timeline_id: str) -> _Timeline:
@@ -56,7 +66,7 @@ class MemoryPersistence(Persistence):
         return self._timelines.get((workspace_id, timeline_id))
 
     def _out(self, entry: IntentLedgerEntry) -> IntentLedgerEntry:
-        return entry.with_struck_out(entry.intent_id in self._struck)
+        return entry.with_struck_out(entry.intent_id in self._struck if self._struck else False)
 
     # ledger -----------------------------------------------------------------------------
     async def commit(self, commit: Commit) -> None:
@@ -71,8 +81,9 @@ class MemoryPersistence(Persistence):
         if timeline.sequences and sequence != head + 1:
             raise PersistenceError(f"sequence {sequence} would leave a gap after {head}")
         timeline.entries.append(entry)
+        self._stored_struck_out = self._stored_struck_out or entry.struck_out
         timeline.sequences.append(sequence)
-        self._entry_location[entry.intent_id] = (entry.workspace_id, entry.timeline_id, sequence)
+        self._entry_location[entry.intent_id] = entry
         seen: set[str] = set()
         for ref in entry.touched:
             if ref.id not in seen:
@@ -96,7 +107,7 @@ class MemoryPersistence(Persistence):
         location = self._entry_location.get(intent_id)
         if location is None:
             return None
-        entry = self._tl(location[0], location[1]).at(location[2])
+        entry = self._tl(location.workspace_id, location.timeline_id).at(location.workspace_intent_sequence)
         return self._out(entry) if entry else None
 
     async def load_entries(
@@ -132,8 +143,17 @@ class MemoryPersistence(Persistence):
         sequences = timeline.touches.get(aggregate_id, [])
         start = bisect.bisect_right(sequences, after)
         stop = len(sequences) if up_to is None else bisect.bisect_right(sequences, up_to)
-        found = (timeline.at(s) for s in sequences[start:stop])
-        return [self._out(e) for e in found if e is not None]
+        touching = sequences[start:stop]
+        numbers, entries = timeline.sequences, timeline.entries
+        first = numbers[0] if numbers else 0
+        contiguous = bool(numbers) and numbers[-1] - first == len(numbers) - 1  # as commit keeps them
+        if touching and contiguous and first <= touching[0] and touching[-1] <= numbers[-1]:
+            found = [entries[s - first] for s in touching]
+        else:
+            found = [e for e in map(timeline.at, touching) if e is not None]
+        if self._struck or self._stored_struck_out:
+            return [self._out(e) for e in found]
+        return found
 
     async def find_latest_entry(
         self,
@@ -189,7 +209,7 @@ class MemoryPersistence(Persistence):
         if timeline is None:
             return None
         records = timeline.history.get((aggregate_type.type_name, aggregate_id), [])
-        index = bisect.bisect_right(records, at_or_before, key=lambda r: r.sequence)
+        index = bisect.bisect_right(records, at_or_before, key=_sequence)
         return records[index - 1] if index else None
 
     async def load_history_snapshots_at(
@@ -200,7 +220,10 @@ class MemoryPersistence(Persistence):
             return []
         found = []
         for records in timeline.history.values():
-            index = bisect.bisect_right(records, at_or_before, key=lambda r: r.sequence)
+            if records and records[-1].sequence <= at_or_before:
+                found.append(records[-1])
+                continue
+            index = bisect.bisect_right(records, at_or_before, key=_sequence)
             if index:
                 found.append(records[index - 1])
         return found

@@ -62,7 +62,7 @@ def _fields_to_visit(cls: type[BaseModel]) -> tuple[str, ...]:
 
 
 async def offload_blobs(model: M, storage: BlobStorage | None, options: NomosOptions) -> M:
-    if storage is None or not options.enable_blob_offload:
+    if storage is None or not options.enable_blob_offload or not _fields_to_visit(type(model)):
         return model
     return await _offload(model, storage, options.blob_offload_threshold_bytes)
 
