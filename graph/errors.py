@@ -1,0 +1,163 @@
+"""Errors as clients see them: every GraphQL error carries `extensions.code`.
+
+    ApiError                      raised by resolvers of this package
+    ├── Unauthenticated           UNAUTHENTICATED  no valid bearer token
+    ├── Forbidden                 FORBIDDEN        no role (high enough) in the workspace
+    ├── NotFound                  NOT_FOUND
+    ├── BadUserInput              BAD_USER_INPUT   names the field path the client wrote
+    └── Conflict                  CONFLICT
+
+Engine errors are mapped by `code_of`: IntentRejected -> INTENT_REJECTED (with its rule),
+InvalidArgument / SerializationError / contract violations -> BAD_USER_INPUT, conflicts and
+closed timelines -> CONFLICT, a missing timeline -> NOT_FOUND. Anything else is INTERNAL:
+its message is replaced and the original is logged with the request's correlation id.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar
+
+from graphql import GraphQLError, GraphQLSyntaxError
+from pydantic import ValidationError
+from strawberry.exceptions import StrawberryInputCoercionError
+
+from nomos_mongo import (
+    BlobNotFound,
+    IntentIdReused,
+    IntentRejected,
+    InvalidArgument,
+    LedgerWriteConflict,
+    NomosError,
+    SerializationError,
+    TimelineError,
+    UndoConflict,
+)
+
+from .naming import camel
+
+log = logging.getLogger("nomos.graph")
+
+
+class ApiError(Exception):
+    code: ClassVar[str] = "INTERNAL"
+
+    def __init__(self, message: str, **extensions: Any) -> None:
+        super().__init__(message)
+        self.extensions: dict[str, Any] = {"code": self.code, **extensions}
+
+
+class Unauthenticated(ApiError):
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(ApiError):
+    code = "FORBIDDEN"
+
+
+class NotFound(ApiError):
+    code = "NOT_FOUND"
+
+
+class Conflict(ApiError):
+    code = "CONFLICT"
+
+
+class BadUserInput(ApiError):
+    code = "BAD_USER_INPUT"
+
+    def __init__(self, field: str, problem: str, **extensions: Any) -> None:
+        super().__init__(f"{field}: {problem}", field=field, **extensions)
+
+
+def from_validation_error(exc: ValidationError, prefix: str = "input") -> BadUserInput:
+    problems = []
+    for error in exc.errors(include_url=False):
+        location = ".".join(str(part) for part in (prefix, *error["loc"]))
+        cause = (error.get("ctx") or {}).get("error")
+        field = getattr(cause, "field", None)
+        if not error["loc"] and field:
+            location = f"{prefix}.{field}"  # a model-level rule that names its field
+        message = str(getattr(cause, "message", None) or error["msg"]).removeprefix("Value error, ")
+        problems.append({"field": location, "message": message})
+    first = problems[0]
+    return BadUserInput(first["field"], first["message"], problems=problems)
+
+
+def code_of(error: GraphQLError) -> tuple[str, dict[str, Any]]:
+    """The code of an error and the extensions to add; INTERNAL for what was not meant."""
+    original = error.original_error
+    if isinstance(error, StrawberryInputCoercionError) or isinstance(original, StrawberryInputCoercionError):
+        return "BAD_USER_INPUT", {}
+    if original is None or isinstance(original, GraphQLError):
+        if isinstance(error, GraphQLSyntaxError):
+            return "GRAPHQL_PARSE_FAILED", {}
+        if error.message.startswith("Variable '$"):
+            return "BAD_USER_INPUT", {}
+        return "GRAPHQL_VALIDATION_FAILED", {}
+    if isinstance(original, ApiError):
+        return original.code, original.extensions
+    if isinstance(original, IntentRejected):
+        return "INTENT_REJECTED", {"rule": original.rule, "reason": original.reason, "field": original.field}
+    if isinstance(original, ValidationError):
+        bad = from_validation_error(original)
+        return bad.code, bad.extensions
+    if isinstance(original, InvalidArgument):
+        return "BAD_USER_INPUT", {"field": camel(original.argument)}
+    if isinstance(original, SerializationError):
+        return "BAD_USER_INPUT", {"field": original.field}
+    if isinstance(original, TimelineError):
+        return ("NOT_FOUND" if "does not exist" in str(original) else "CONFLICT"), {}
+    if isinstance(original, LedgerWriteConflict | UndoConflict | IntentIdReused):
+        return "CONFLICT", {}
+    if isinstance(original, BlobNotFound):
+        return "NOT_FOUND", {}
+    if isinstance(original, NomosError) and isinstance(original, ValueError):
+        return "BAD_USER_INPUT", {"field": getattr(original, "field", None)}
+    return "INTERNAL", {}
+
+
+def public_message(error: GraphQLError, code: str, correlation_id: str | None) -> str:
+    if code == "INTERNAL":
+        return f"internal error; quote correlation id {correlation_id} when reporting it"
+    if isinstance(error.original_error, IntentIdReused):
+        # the stored entry's workspace is not the caller's business
+        return "this intent id is already used; give the intent a new id"
+    if isinstance(error.original_error, ValidationError):
+        return str(from_validation_error(error.original_error))
+    if isinstance(error.original_error, InvalidArgument):  # the engine names arguments in snake_case
+        return f"{camel(error.original_error.argument)}: {error.original_error.problem}"
+    return error.message
+
+
+def shape_errors(errors: list[GraphQLError], correlation_id: str | None) -> None:
+    """Give each error its code and a client-safe message (in place: Strawberry returns these).
+
+    Errors without an original exception come from parsing and validation, which may be
+    cached and shared between requests: they only get their code, never request details.
+    """
+    for error in errors:
+        extensions = error.extensions or {}
+        if error.original_error is None or isinstance(error.original_error, GraphQLError):
+            if "code" not in extensions:
+                error.extensions = {**extensions, "code": code_of(error)[0]}
+            continue
+        if "correlationId" in extensions:
+            continue  # shaped already
+        code, extra = code_of(error)
+        if code == "INTERNAL":
+            log.error(
+                "internal error [%s] at %s: %s",
+                correlation_id,
+                ".".join(map(str, error.path or ())),
+                error.message,
+                exc_info=error.original_error,
+            )
+        else:
+            log.debug("client error [%s] %s: %s", correlation_id, code, error.message)
+        error.message = public_message(error, code, correlation_id)
+        error.extensions = {
+            **{k: v for k, v in extra.items() if v is not None},
+            "code": code,
+            "correlationId": correlation_id,
+        }

@@ -1,0 +1,193 @@
+"""Object types for domain models, and the conversion of domain values into them."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Mapping
+from typing import Annotated, Any, Union
+
+import strawberry
+from pydantic import BaseModel, RootModel
+
+from nomos_mongo import LazyBlob
+
+from .enums import EnumTypes
+from .fields import Attribute, docstring, make_type
+from .naming import TypeNames, camel
+from .scalars import SCALAR_TYPES
+from .shapes import (
+    BlobShape,
+    EnumShape,
+    ListShape,
+    MapShape,
+    ModelShape,
+    OptionalShape,
+    ScalarShape,
+    SchemaBuildError,
+    Shape,
+    UnionShape,
+    shape_of,
+)
+
+
+@strawberry.type(description="Bytes kept with an intent: inline (base64) when small, else by content hash.")
+class Blob:
+    sha256: str
+    size: int
+    content_type: str
+    base64: str | None = strawberry.field(description="The bytes, when they are kept inline.")
+
+
+def _unwrap(value: Any) -> Any:
+    while isinstance(value, RootModel):
+        value = value.root
+    return value
+
+
+class OutputTypes:
+    def __init__(self, names: TypeNames, enums: EnumTypes) -> None:
+        self._names = names
+        self._enums = enums
+        self._objects: dict[type[BaseModel], type] = {}
+        self._fields: dict[type[BaseModel], list[tuple[str, Shape]]] = {}
+        self._building: set[type[BaseModel]] = set()
+        self._unions: dict[tuple[type[BaseModel], ...], Any] = {}
+        self._entries: dict[str, type] = {}
+        names.claim("Blob", Blob)
+
+    # types ------------------------------------------------------------------------------
+    def object_type(
+        self,
+        model: type[BaseModel],
+        *,
+        name: str | None = None,
+        interface: type | None = None,
+        inherited: frozenset[str] = frozenset(),
+    ) -> type:
+        """The object type of `model`; fields named in `inherited` come from `interface`."""
+        made = self._objects.get(model)
+        if made is not None:
+            return made
+        if model in self._building:
+            raise SchemaBuildError(f"{model.__name__} contains itself; recursive models are not supported")
+        self._building.add(model)
+        try:
+            type_name = self._names.claim(name or model.__name__, model)
+            shapes: list[tuple[str, Shape]] = []
+            attributes: list[Attribute] = []
+            taken = {f.graphql_name for f in _interface_fields(interface)}
+            for field_name, info in model.model_fields.items():
+                where = f"{model.__name__}.{field_name}"
+                shape = shape_of(info.annotation, where=where, field=field_name, hint="")
+                shapes.append((field_name, shape))
+                if field_name in inherited:
+                    continue
+                graphql_name = info.alias or camel(field_name)
+                if graphql_name in taken:
+                    raise SchemaBuildError(f"{where}: GraphQL field {graphql_name!r} clashes with {interface}")
+                taken.add(graphql_name)
+                attributes.append(Attribute(field_name, graphql_name, self.annotation(shape), info.description))
+            if not attributes and interface is None:
+                raise SchemaBuildError(f"{model.__name__} has no fields; GraphQL types need at least one")
+            bases = (interface,) if interface is not None else ()
+            made = make_type(type_name, attributes, bases=bases, description=docstring(model))
+        finally:
+            self._building.discard(model)
+        self._objects[model] = made
+        self._fields[model] = shapes
+        return made
+
+    def annotation(self, shape: Shape) -> Any:
+        if isinstance(shape, OptionalShape):
+            return self.annotation(shape.inner) | None
+        if isinstance(shape, ScalarShape):
+            return SCALAR_TYPES[shape.graphql]
+        if isinstance(shape, EnumShape):
+            return self._enums.graphql_type(shape.enum)
+        if isinstance(shape, ModelShape):
+            return self.object_type(shape.model)
+        if isinstance(shape, UnionShape):
+            return self._union(shape)
+        if isinstance(shape, ListShape):
+            return list[self.annotation(shape.item)]  # type: ignore[misc]
+        if isinstance(shape, MapShape):
+            if shape.key_field is not None:
+                return list[self.annotation(shape.value)]  # type: ignore[misc]
+            return list[self._entry(shape)]  # type: ignore[valid-type,misc]
+        if isinstance(shape, BlobShape):
+            return Blob
+        raise SchemaBuildError(f"no output type for {shape!r}")
+
+    def _union(self, shape: UnionShape) -> Any:
+        union = self._unions.get(shape.members)
+        if union is None:
+            members = tuple(self.object_type(m) for m in shape.members)
+            name = self._names.claim(shape.name, shape.members)
+            union = Annotated[Union[members], strawberry.union(name)]  # type: ignore[valid-type,misc]  # noqa: UP007
+            self._unions[shape.members] = union
+        return union
+
+    def _entry(self, shape: MapShape) -> type:
+        name = f"{shape.name}Entry"
+        entry = self._entries.get(name)
+        if entry is None:
+            self._names.claim(name, shape)
+            value = Attribute("value", "value", self.annotation(shape.value))
+            entry = make_type(name, [Attribute("key", "key", str), value])
+            self._entries[name] = entry
+        return entry
+
+    # values -----------------------------------------------------------------------------
+    def instance(self, value: BaseModel, model: type[BaseModel] | None = None, **extra: Any) -> Any:
+        model = model or type(value)
+        cls = self.object_type(model)
+        values = {name: self.convert(getattr(value, name), shape) for name, shape in self._fields[model]}
+        return cls(**values, **extra)
+
+    def convert(self, value: Any, shape: Shape) -> Any:
+        value = _unwrap(value)
+        if value is None:
+            return None
+        if isinstance(shape, OptionalShape):
+            return self.convert(value, shape.inner)
+        if isinstance(shape, ScalarShape):
+            return float(value) if shape.graphql == "Float" else value
+        if isinstance(shape, EnumShape):
+            return self._enums.to_graphql(value, shape.enum)
+        if isinstance(shape, ModelShape):
+            return self.instance(value, shape.model)
+        if isinstance(shape, UnionShape):
+            model = next(m for m in shape.members if isinstance(value, m))
+            return self.instance(value, model)
+        if isinstance(shape, ListShape):
+            return [self.convert(item, shape.item) for item in value]
+        if isinstance(shape, MapShape):
+            return self._convert_map(value, shape)
+        if isinstance(shape, BlobShape):
+            return blob_of(value)
+        raise SchemaBuildError(f"cannot convert to {shape!r}")
+
+    def _convert_map(self, value: Mapping[Any, Any], shape: MapShape) -> list[Any]:
+        if shape.key_field is not None:
+            return [self.convert(item, shape.value) for item in value.values()]
+        entry = self._entry(shape)
+        return [entry(key=str(_unwrap(k)), value=self.convert(v, shape.value)) for k, v in value.items()]
+
+
+def blob_of(blob: LazyBlob) -> Blob:
+    if blob.ref is not None:
+        return Blob(sha256=blob.ref.sha256, size=blob.ref.size, content_type=blob.content_type, base64=None)
+    data = blob.inline or b""
+    return Blob(
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        content_type=blob.content_type,
+        base64=base64.b64encode(data).decode("ascii"),
+    )
+
+
+def _interface_fields(interface: type | None) -> list[Any]:
+    if interface is None:
+        return []
+    return list(interface.__strawberry_definition__.fields)  # type: ignore[attr-defined]

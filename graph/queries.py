@@ -1,0 +1,182 @@
+"""Query fields: per aggregate type one by id and one Relay connection; the ledger; the viewer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+from strawberry.types.field import StrawberryField
+
+from nomos_mongo import MAIN_TIMELINE, InvalidArgument
+
+from .authorization import Need
+from .catalog import AggregateKind, Catalog, timeline_info
+from .context import context_of
+from .fields import Argument, Attribute, make_type, resolver_field
+from .filters import Filters, Listing, build_query, encode_cursor
+from .ledger import AggregateNode, LedgerEntry, PageInfo, TimelineInfo, Viewer
+from .settings import Settings
+
+ID = strawberry.ID
+DEFAULT_PAGE = 50
+
+
+def workspace_arguments() -> list[Argument]:
+    return [
+        Argument("workspace_id", ID, description="The estate (or `system`)."),
+        Argument("timeline_id", ID, MAIN_TIMELINE),
+    ]
+
+
+def listing_arguments(listing: Listing) -> list[Argument]:
+    arguments = []
+    if listing.filter_type is not None:
+        arguments.append(Argument("filter", listing.filter_type | None, None))
+    if listing.order_type is not None:
+        arguments.append(Argument("order_by", listing.order_type | None, None))
+    arguments.append(Argument("descending", bool, False))
+    return arguments
+
+
+def check_size(name: str, value: int, settings: Settings) -> int:
+    if not 1 <= value <= settings.max_page_size:
+        raise InvalidArgument(name, f"must be from 1 to {settings.max_page_size}")
+    return value
+
+
+def aggregate_queries(
+    catalog: Catalog, filters: Filters, settings: Settings
+) -> tuple[list[StrawberryField], dict[str, Listing]]:
+    fields: list[StrawberryField] = []
+    listings: dict[str, Listing] = {}
+    for kind in catalog.aggregates:
+        listing = filters.listing(kind.model, kind.type_name)
+        listings[kind.model.type_name] = listing
+        fields.append(_by_id(kind, catalog))
+        fields.append(_connection(kind, listing, catalog, settings))
+    return fields, listings
+
+
+def _by_id(kind: AggregateKind, catalog: Catalog) -> StrawberryField:
+    async def resolve(info: Info, workspace_id: str, timeline_id: str, id: str) -> Any:
+        ctx = context_of(info)
+        await ctx.require(workspace_id, Need.READ)
+        state = await ctx.app.read_latest(kind.model, workspace_id, timeline_id, id)
+        return None if state is None else catalog.aggregate(state)
+
+    arguments = [*workspace_arguments(), Argument("id", ID)]
+    return resolver_field(kind.single, resolve, arguments, kind.graphql_type | None,
+                          description=f"One {kind.type_name} by id; null if there is none (or it is deleted).")
+
+
+def _connection(kind: AggregateKind, listing: Listing, catalog: Catalog, settings: Settings) -> StrawberryField:
+    edge = make_type(catalog.names.claim(f"{kind.type_name}Edge", kind.model), [
+        Attribute("node", "node", kind.graphql_type),
+        Attribute("cursor", "cursor", str),
+    ])
+    connection = make_type(catalog.names.claim(f"{kind.type_name}Connection", kind.model), [
+        Attribute("edges", "edges", list[edge]),  # type: ignore[valid-type]
+        Attribute("nodes", "nodes", list[kind.graphql_type]),  # type: ignore[name-defined]
+        Attribute("page_info", "pageInfo", PageInfo),
+    ])
+
+    async def resolve(info: Info, workspace_id: str, timeline_id: str, filter: Any = None,
+                      order_by: Any = None, descending: bool = False, first: int = DEFAULT_PAGE,
+                      after: str | None = None) -> Any:
+        ctx = context_of(info)
+        await ctx.require(workspace_id, Need.READ)
+        check_size("first", first, settings)
+        query = build_query(listing, filter=filter, order_by=order_by, descending=descending, limit=first + 1,
+                            after=after)
+        states = await ctx.app.query(kind.model, workspace_id, timeline_id, query)
+        page = states[:first]
+        order_field = query.order_by_field
+        edges = [edge(node=catalog.aggregate(s), cursor=encode_cursor(s, order_field, descending)) for s in page]
+        page_info = PageInfo(
+            has_next_page=len(states) > first,
+            end_cursor=edges[-1].cursor if edges else None,
+            start_cursor=edges[0].cursor if edges else None,
+            has_previous_page=after is not None,
+        )
+        return connection(edges=edges, nodes=[e.node for e in edges], page_info=page_info)
+
+    arguments = [
+        *workspace_arguments(),
+        *listing_arguments(listing),
+        Argument("first", int, DEFAULT_PAGE),
+        Argument("after", str | None, None, description="endCursor of the previous page."),
+    ]
+    return resolver_field(kind.many, resolve, arguments, connection,
+                          description=f"{kind.type_name}s, filtered and ordered, a page at a time.")
+
+
+def ledger_queries(catalog: Catalog, settings: Settings) -> list[StrawberryField]:
+    async def timeline(info: Info, workspace_id: str, timeline_id: str, after: int = 0,
+                       first: int = 100) -> list[LedgerEntry]:
+        ctx = context_of(info)
+        await ctx.require(workspace_id, Need.READ)
+        check_size("first", first, settings)
+        entries = await ctx.app.read_timeline(workspace_id, timeline_id, after=after, limit=first)
+        return [catalog.entry(e) for e in entries]
+
+    async def state_at_sequence(info: Info, workspace_id: str, timeline_id: str, sequence: int) -> list[Any]:
+        ctx = context_of(info)
+        await ctx.require(workspace_id, Need.READ)
+        states = await ctx.app.state_at_sequence(workspace_id, timeline_id, inclusive_sequence=sequence)
+        return [catalog.aggregate(states[ref]) for ref in sorted(states)]
+
+    async def aggregate_history(info: Info, workspace_id: str, timeline_id: str, id: str, start: int = 0,
+                                end: int | None = None) -> list[LedgerEntry]:
+        ctx = context_of(info)
+        await ctx.require(workspace_id, Need.READ)
+        entries = await ctx.app.aggregate_intent_history(workspace_id, timeline_id, id, start=start, end=end)
+        return [catalog.entry(e) for e in entries]
+
+    async def head(info: Info, workspace_id: str, timeline_id: str) -> int:
+        ctx = context_of(info)
+        await ctx.require(workspace_id, Need.READ)
+        return await ctx.app.head(workspace_id, timeline_id)
+
+    async def can_undo_latest(info: Info, workspace_id: str, timeline_id: str, only_mine: bool = False) -> bool:
+        ctx = context_of(info)
+        user = await ctx.require(workspace_id, Need.WRITE)
+        return await ctx.app.can_undo_latest(workspace_id, timeline_id, user.id if only_mine else None)
+
+    async def can_redo_latest(info: Info, workspace_id: str, timeline_id: str, only_mine: bool = False) -> bool:
+        ctx = context_of(info)
+        user = await ctx.require(workspace_id, Need.WRITE)
+        return await ctx.app.can_redo_latest(workspace_id, timeline_id, user.id if only_mine else None)
+
+    async def timelines(info: Info, workspace_id: str) -> list[TimelineInfo]:
+        ctx = context_of(info)
+        await ctx.require(workspace_id, Need.READ)
+        records = await ctx.app.list_timelines(workspace_id)
+        return [timeline_info(None, workspace_id), *(timeline_info(r, workspace_id) for r in records)]
+
+    async def me(info: Info) -> Viewer:
+        ctx = context_of(info)
+        user = ctx.require_user()
+        readable = []
+        for workspace_id in sorted(await ctx.app.persistence.list_workspaces()):
+            if await ctx.authorizer.allows(ctx.app, user.id, workspace_id, Need.READ):
+                readable.append(workspace_id)
+        return Viewer(id=ID(user.id), name=user.name, workspaces=[ID(w) for w in readable])
+
+    only_mine = Argument("only_mine", bool, False, description="Only intents of the signed-in user.")
+    return [
+        resolver_field("timeline", timeline, [*workspace_arguments(), Argument("after", int, 0),
+                                              Argument("first", int, 100)], list[LedgerEntry],
+                       description="Ledger entries with sequence > after, oldest first."),
+        resolver_field("stateAtSequence", state_at_sequence, [*workspace_arguments(), Argument("sequence", int)],
+                       list[AggregateNode], description="Every aggregate as it was right after `sequence`."),
+        resolver_field("aggregateHistory", aggregate_history,
+                       [*workspace_arguments(), Argument("id", ID), Argument("start", int, 0),
+                        Argument("end", int | None, None)], list[LedgerEntry],
+                       description="The entries that touched one aggregate."),
+        resolver_field("head", head, workspace_arguments(), int, description="The timeline's latest sequence."),
+        resolver_field("canUndoLatest", can_undo_latest, [*workspace_arguments(), only_mine], bool),
+        resolver_field("canRedoLatest", can_redo_latest, [*workspace_arguments(), only_mine], bool),
+        resolver_field("timelines", timelines, [Argument("workspace_id", ID)], list[TimelineInfo]),
+        resolver_field("me", me, [], Viewer),
+    ]

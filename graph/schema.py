@@ -1,0 +1,94 @@
+"""The Strawberry schema of one registry: generated fields, limits, and error shaping."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaxTokensLimiter,
+    ParserCache,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import create_type
+from strawberry.types import ExecutionContext
+from strawberry.types.field import StrawberryField
+
+from nomos_mongo import TypeRegistry
+
+from .catalog import Catalog
+from .errors import shape_errors
+from .filters import Filters
+from .limits import operation_limits
+from .mutations import intent_mutations
+from .queries import aggregate_queries, ledger_queries
+from .settings import Settings
+from .shapes import SchemaBuildError
+from .subscriptions import live_query_subscriptions, timeline_subscription
+from .system import system_mutations
+
+CACHE_SIZE = 1000
+
+
+class NomosSchema(strawberry.Schema):
+    catalog: Catalog
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        context = execution_context.context if execution_context is not None else None
+        shape_errors(errors, getattr(context, "correlation_id", None))
+
+
+def _root(name: str, fields: Iterable[StrawberryField]) -> type:
+    fields = list(fields)
+    twice = [n for n, count in Counter(f.graphql_name or f.python_name for f in fields).items() if count > 1]
+    if twice:
+        raise SchemaBuildError(f"{name} would have these fields twice: {sorted(twice)}")
+    return create_type(name, fields)
+
+
+def extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
+    """Factories: Strawberry makes fresh extensions per request; the caches are shared anyway."""
+    # one rule class for all requests, or the validation cache would never hit
+    limits = operation_limits(settings.max_depth, settings.max_aliases)
+    chosen: list[Callable[[], SchemaExtension]] = [
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: AddValidationRules([limits]),
+        lambda: ParserCache(maxsize=CACHE_SIZE),
+        lambda: ValidationCache(maxsize=CACHE_SIZE),
+    ]
+    if not settings.introspection_enabled:
+        chosen.append(DisableIntrospection)
+    return chosen
+
+
+def build_schema(registry: TypeRegistry, settings: Settings | None = None) -> NomosSchema:
+    settings = settings or Settings()
+    catalog = Catalog(registry)
+    filters = Filters(catalog.names, catalog.enums)
+    aggregate_fields, listings = aggregate_queries(catalog, filters, settings)
+    query = _root("Query", [*ledger_queries(catalog, settings), *aggregate_fields])
+    mutation = _root("Mutation", [*intent_mutations(catalog), *system_mutations(catalog)])
+    subscription = _root(
+        "Subscription",
+        [timeline_subscription(catalog, settings), *live_query_subscriptions(catalog, listings, settings)],
+    )
+    schema = NomosSchema(
+        query=query,
+        mutation=mutation,
+        subscription=subscription,
+        types=catalog.object_types(),
+        extensions=extensions(settings),
+        config=StrawberryConfig(disable_field_suggestions=settings.production),
+    )
+    schema.catalog = catalog
+    return schema
+
+
+def sdl(schema: strawberry.Schema) -> str:
+    return schema.as_str().rstrip() + "\n"

@@ -1,0 +1,186 @@
+"""The Starlette application: GraphQL over HTTP and websockets, health checks, lifecycle."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from datetime import timedelta
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
+from strawberry.types.unset import UNSET, UnsetType
+
+from nomos_mongo import NomosApp, PersistenceError, new_id
+
+from .auth import TokenVerifier, bearer_token
+from .authorization import Authorizer, default_authorizer
+from .context import RequestContext
+from .ide import graphiql_html
+from .middleware import BodyLimitMiddleware, CorrelationIdMiddleware, CsrfMiddleware
+from .schema import NomosSchema, build_schema
+from .settings import Settings
+from .tracking import Subscriptions
+
+log = logging.getLogger("nomos.graph")
+Hook = Callable[[], Awaitable[None]]
+
+
+class NomosGraphQL(GraphQL[RequestContext, None]):
+    def __init__(self, schema: NomosSchema, *, app: NomosApp, settings: Settings, authorizer: Authorizer,
+                 tokens: TokenVerifier, subscriptions: Subscriptions) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if settings.graphiql_enabled else None,
+            allow_queries_via_get=True,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
+            connection_init_wait_timeout=timedelta(seconds=10),
+            multipart_uploads_enabled=True,
+            allowed_origins=settings.allowed_origins,
+        )
+        self.app = app
+        self.settings = settings
+        self.authorizer = authorizer
+        self.tokens = tokens
+        self.subscriptions = subscriptions
+        self._ide_html = graphiql_html()
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(self._ide_html)
+
+    async def get_context(self, request: Any, response: Any) -> RequestContext:
+        state = request.scope.get("state") or {}
+        context = RequestContext(
+            app=self.app,
+            settings=self.settings,
+            authorizer=self.authorizer,
+            tokens=self.tokens,
+            subscriptions=self.subscriptions,
+            correlation_id=state.get("correlation_id") or new_id(),
+            request=request,
+            response=response,
+        )
+        context.authenticate(dict(request.headers))
+        return context
+
+    async def on_ws_connect(self, context: RequestContext) -> UnsetType | dict[str, object] | None:
+        params = context.connection_params or {}
+        if bearer_token(params) is not None:
+            context.authenticate(params)
+            if context.user is None:
+                raise ConnectionRejectionError({"message": f"invalid bearer token: {context.auth_error}"})
+        return UNSET
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+def readyz(app: NomosApp) -> Callable[[Request], Awaitable[Response]]:
+    async def check(request: Request) -> Response:
+        try:
+            await app.start()
+            await app.persistence.ping()
+        except PersistenceError as exc:
+            return JSONResponse({"status": "unavailable", "reason": str(exc)}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
+    return check
+
+
+def create_app(
+    app: NomosApp,
+    settings: Settings,
+    *,
+    authorizer: Authorizer | None = None,
+    on_startup: Sequence[Hook] = (),
+) -> Starlette:
+    """The ASGI application serving `app`; its lifespan starts the engine and closes it."""
+    tokens = TokenVerifier(
+        secret=settings.jwt_secret,
+        public_key=settings.jwt_public_key,
+        audience=settings.jwt_audience,
+        issuer=settings.jwt_issuer,
+    )
+    schema = build_schema(app.registry, settings)
+    subscriptions = Subscriptions()
+    view = NomosGraphQL(schema, app=app, settings=settings, authorizer=authorizer or default_authorizer(app),
+                        tokens=tokens, subscriptions=subscriptions)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        await app.start()
+        for hook in on_startup:
+            await hook()
+        try:
+            yield
+        finally:
+            subscriptions.close_all()
+            await app.close()
+
+    async def home(connection: HTTPConnection) -> Response:
+        return RedirectResponse("/graphql")
+
+    middleware = [
+        Middleware(CorrelationIdMiddleware),
+        Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+        Middleware(CsrfMiddleware, path="/graphql"),
+    ]
+    if settings.allowed_origins:
+        middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.allowed_origins),
+                                     allow_methods=["GET", "POST"], allow_headers=["*"]))
+    routes = [
+        Route("/", home),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz(app)),
+        Route("/graphql", view, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", view),
+    ]
+    starlette = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    starlette.state.schema = schema
+    starlette.state.subscriptions = subscriptions
+    return starlette
+
+
+class NomosServer(uvicorn.Server):
+    """A uvicorn server that says when it listens (the banner, tests waiting for it)."""
+
+    def __init__(self, config: uvicorn.Config, on_ready: Callable[[], None] | None = None) -> None:
+        super().__init__(config)
+        self.on_ready = on_ready
+        self.ready = asyncio.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            self.ready.set()
+            if self.on_ready is not None:
+                self.on_ready()
+
+    @property
+    def port(self) -> int:
+        return int(self.servers[0].sockets[0].getsockname()[1])
+
+
+def uvicorn_config(asgi: Any, settings: Settings, **overrides: Any) -> uvicorn.Config:
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "ws_max_size": settings.max_body_bytes,
+        "lifespan": "on",
+        "log_level": "info",
+        "timeout_graceful_shutdown": 5,
+        "proxy_headers": False,
+    }
+    return uvicorn.Config(asgi, **{**options, **overrides})

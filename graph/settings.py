@@ -1,0 +1,97 @@
+"""Settings of the API server: flags win over environment variables, which win over defaults.
+
+    NOMOS_HOST, NOMOS_PORT   where `nomos serve` listens (default 127.0.0.1:8000)
+    NOMOS_MONGO_URI          MongoDB URI; unset: the embedded in-memory store
+    NOMOS_MONGO_DB           database name (default: the URI's, else "nomos")
+    NOMOS_JWT_SECRET         HS256 secret for bearer tokens
+    NOMOS_JWT_PUBLIC_KEY     RS256 public key (PEM, or a path to a PEM file)
+    NOMOS_JWT_AUDIENCE       required `aud` claim, if set
+    NOMOS_JWT_ISSUER         required `iss` claim, if set
+    NOMOS_PRODUCTION         1: no GraphiQL, no introspection, no field suggestions, a key required
+    NOMOS_GRAPHIQL           1/0: serve GraphiQL at /graphql (default: not in production)
+    NOMOS_INTROSPECTION      1/0: allow introspection (default: not in production)
+    NOMOS_ALLOWED_ORIGINS    comma-separated origins allowed for CORS and websockets
+    NOMOS_MAX_BODY_BYTES     largest request body or websocket message (default 10 MiB)
+    NOMOS_MAX_DEPTH          deepest operation (default 12)
+    NOMOS_MAX_ALIASES        most aliases in one document (default 30)
+    NOMOS_MAX_TOKENS         most tokens in one document (default 5000)
+    NOMOS_MAX_PAGE_SIZE      largest `first` / `limit` (default 500)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    mongo_uri: str | None = None
+    mongo_db: str | None = None
+    jwt_secret: str | None = None
+    jwt_public_key: str | None = None
+    jwt_audience: str | None = None
+    jwt_issuer: str | None = None
+    production: bool = False
+    graphiql: bool | None = None
+    introspection: bool | None = None
+    allowed_origins: tuple[str, ...] = ()
+    max_body_bytes: int = 10 * 1024 * 1024
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 5000
+    max_page_size: int = 500
+    demo: bool = False
+    # how stale an authorization decision held by a running subscription may become
+    access_recheck_seconds: float = 1.0
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return (not self.production) if self.graphiql is None else self.graphiql
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return (not self.production) if self.introspection is None else self.introspection
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for item in fields(cls):
+            raw = environ.get(f"NOMOS_{item.name.upper()}")
+            if raw is None or item.name in ("host", "port", "demo", "extra"):
+                continue
+            values[item.name] = _parse(item.name, raw, getattr(cls, item.name, None))
+        settings = cls(**values)
+        return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _parse(name: str, raw: str, default: Any) -> Any:
+    if name == "allowed_origins":
+        return tuple(o.strip() for o in raw.split(",") if o.strip())
+    if name in ("graphiql", "introspection", "production"):
+        return _flag(name, raw)
+    if isinstance(default, bool):
+        return _flag(name, raw)
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    return raw or None
+
+
+def _flag(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValueError(f"NOMOS_{name.upper()} must be 1 or 0, got {raw!r}")
