@@ -94,11 +94,15 @@ class EstateAuthorizer:
 
     The system workspace holds what belongs to no estate (users, organizations, licences,
     catalogues, taxonomies, funding programs): shared reference data that every signed-in
-    user needs to read. Writing there needs the role each intent declares, held on the
-    system workspace's own access aggregate.
+    user needs to read. Writing there needs the role each intent declares; the system
+    administrators named by NOMOS_SYSTEM_ADMINS hold every role there.
     """
 
     ROLE_AGGREGATES = frozenset({"EstateAccessAggregate", "ResourcePermissionsAggregate"})
+
+    def __init__(self, system_admins: frozenset[str] = frozenset()) -> None:
+        # who administers the system workspace (NOMOS_SYSTEM_ADMINS): it has no creator to own it
+        self.system_admins = system_admins
 
     def undo_need(self, entry: IntentLedgerEntry) -> Need:
         return Need.OWNER if any(ref.type in self.ROLE_AGGREGATES for ref in entry.touched) else Need.WRITE
@@ -109,13 +113,15 @@ class EstateAuthorizer:
 
         if need is Need.AUTHENTICATED or (workspace_id == SYSTEM_WORKSPACE and need is Need.READ):
             return True
+        if workspace_id == SYSTEM_WORKSPACE and user_id in self.system_admins:
+            return True
         role = await estate_role(app, workspace_id, user_id)
         return satisfies(role, Access(need.value))
 
 
-def default_authorizer(app: NomosApp) -> Authorizer:
+def default_authorizer(app: NomosApp, system_admins: frozenset[str] = frozenset()) -> Authorizer:
     if "EstateAccessAggregate" in app.registry.aggregates:
-        return EstateAuthorizer()
+        return EstateAuthorizer(system_admins)
     log.warning(
         "no estate permissions module is registered: every signed-in user may read and write "
         "every workspace. Load schema.CO2_MODULES or pass an Authorizer."

@@ -140,14 +140,7 @@ class Catalog:
         )
 
     async def result(self, app: NomosApp, entry: IntentLedgerEntry) -> IntentResult:
-        changed = []
-        for ref in entry.touched:
-            model = self.registry.aggregate_type(ref.type)
-            state = (
-                await app.states.at(entry.workspace_id, entry.timeline_id, model, ref.id, entry.sequence)
-            ).state
-            if state is not None:
-                changed.append(self.aggregate(state))
+        changed = [self.aggregate(state) for state in (await app.aggregates_after(entry)).values() if state is not None]
         return IntentResult(
             success=entry.success,
             intent_id=ID(entry.intent_id),

@@ -82,7 +82,9 @@ def serve(
         if settings.mongo_uri or settings.production:
             fail("set NOMOS_JWT_SECRET (HS256) or NOMOS_JWT_PUBLIC_KEY (RS256): every API process must verify "
                  "the same tokens, so none can be generated here")
-        settings = replace(settings, jwt_secret=new_secret())
+        settings = replace(
+            settings, jwt_secret=new_secret(), system_admins=(*settings.system_admins, DEV_USER)
+        )
         dev_token = issue_token(settings.jwt_secret or "", DEV_USER, DEV_NAME)
     sys.exit(run(lambda: _serve(settings, dev_token)))
 

@@ -31,6 +31,7 @@ from nomos_mongo import (
     NomosError,
     SerializationError,
     TimelineError,
+    TimelineNotFound,
     UndoConflict,
 )
 
@@ -106,8 +107,10 @@ def code_of(error: GraphQLError) -> tuple[str, dict[str, Any]]:
         return "BAD_USER_INPUT", {"field": camel(original.argument)}
     if isinstance(original, SerializationError):
         return "BAD_USER_INPUT", {"field": original.field}
+    if isinstance(original, TimelineNotFound):
+        return "NOT_FOUND", {}
     if isinstance(original, TimelineError):
-        return ("NOT_FOUND" if "does not exist" in str(original) else "CONFLICT"), {}
+        return "CONFLICT", {}
     if isinstance(original, LedgerWriteConflict | UndoConflict | IntentIdReused):
         return "CONFLICT", {}
     if isinstance(original, BlobNotFound):

@@ -115,7 +115,8 @@ def create_app(
     )
     schema = build_schema(app.registry, settings)
     subscriptions = Subscriptions()
-    view = NomosGraphQL(schema, app=app, settings=settings, authorizer=authorizer or default_authorizer(app),
+    authorizer = authorizer or default_authorizer(app, frozenset(settings.system_admins))
+    view = NomosGraphQL(schema, app=app, settings=settings, authorizer=authorizer,
                         tokens=tokens, subscriptions=subscriptions)
 
     @contextlib.asynccontextmanager

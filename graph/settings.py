@@ -16,6 +16,9 @@
     NOMOS_MAX_ALIASES        most aliases in one document (default 30)
     NOMOS_MAX_TOKENS         most tokens in one document (default 5000)
     NOMOS_MAX_PAGE_SIZE      largest `first` / `limit` (default 500)
+    NOMOS_SYSTEM_ADMINS      comma-separated user ids who administer the system workspace
+                             (taxonomies, funding programs...); on the embedded default with a
+                             generated dev token, the dev user is one
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ class Settings:
     graphiql: bool | None = None
     introspection: bool | None = None
     allowed_origins: tuple[str, ...] = ()
+    system_admins: tuple[str, ...] = ()
     max_body_bytes: int = 10 * 1024 * 1024
     max_depth: int = 12
     max_aliases: int = 30
@@ -75,7 +79,7 @@ class Settings:
 
 
 def _parse(name: str, raw: str, default: Any) -> Any:
-    if name == "allowed_origins":
+    if name in ("allowed_origins", "system_admins"):
         return tuple(o.strip() for o in raw.split(",") if o.strip())
     if name in ("graphiql", "introspection", "production"):
         return _flag(name, raw)

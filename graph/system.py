@@ -38,25 +38,28 @@ async def _redo_target(app: NomosApp, ws: str, tl: str, actor_id: str | None) ->
     return await app.load_entry(undo.strike_out_intent_ids[0])
 
 
-async def _authorize_redo_undo(ctx: RequestContext, ws: str, tl: str, only_mine: bool, redo: bool) -> str | None:
+async def _authorize_redo_undo(
+    ctx: RequestContext, ws: str, tl: str, only_mine: bool, redo: bool
+) -> tuple[str, str | None]:
+    """Who asks, and whose intents to consider (None: anyone's)."""
     user = await ctx.require(ws, Need.WRITE)
     actor = user.id if only_mine else None
     target = await (_redo_target if redo else _undo_target)(ctx.app, ws, tl, actor)
     await ctx.require(ws, undo_need(ctx.authorizer, target))
-    return actor
+    return user.id, actor
 
 
 def system_mutations(catalog: Catalog) -> list[StrawberryField]:
     async def undo_latest(info: Info, workspace_id: str, timeline_id: str, only_mine: bool = False) -> Any:
         ctx = context_of(info)
-        actor = await _authorize_redo_undo(ctx, workspace_id, timeline_id, only_mine, redo=False)
-        entry = await ctx.app.undo_latest(workspace_id, timeline_id, actor)
+        user_id, actor = await _authorize_redo_undo(ctx, workspace_id, timeline_id, only_mine, redo=False)
+        entry = await ctx.app.undo_latest(workspace_id, timeline_id, actor, performed_by=user_id)
         return None if entry is None else await catalog.result(ctx.app, entry)
 
     async def redo_latest(info: Info, workspace_id: str, timeline_id: str, only_mine: bool = False) -> Any:
         ctx = context_of(info)
-        actor = await _authorize_redo_undo(ctx, workspace_id, timeline_id, only_mine, redo=True)
-        entry = await ctx.app.redo_latest(workspace_id, timeline_id, actor)
+        user_id, actor = await _authorize_redo_undo(ctx, workspace_id, timeline_id, only_mine, redo=True)
+        entry = await ctx.app.redo_latest(workspace_id, timeline_id, actor, performed_by=user_id)
         return None if entry is None else await catalog.result(ctx.app, entry)
 
     async def create_timeline(info: Info, workspace_id: str, timeline_id: str, from_timeline: str = MAIN_TIMELINE,

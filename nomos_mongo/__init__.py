@@ -18,6 +18,7 @@ from .errors import (
     SerializationError,
     ServerExecutionRequired,
     TimelineError,
+    TimelineNotFound,
     UndoConflict,
     UnknownType,
 )
@@ -114,6 +115,7 @@ __all__ = [
     "SnapshotReader",
     "SnapshotRecord",
     "TimelineError",
+    "TimelineNotFound",
     "TimelineRecord",
     "TimelineStatus",
     "TimelineWatch",

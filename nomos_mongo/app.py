@@ -12,7 +12,7 @@ from typing import Any, Self, TypeVar
 
 from . import branching, undo, verify
 from .blobs import BlobStorage, MemoryBlobStorage
-from .context import SYSTEM_ACTOR, IntentContext, utc_now
+from .context import MAIN_TIMELINE, SYSTEM_ACTOR, IntentContext, utc_now
 from .dispatcher import Executor, NameResolver, directive_context
 from .errors import (
     DuplicateIntent,
@@ -165,7 +165,8 @@ class NomosApp:
             if self.transport is None:
                 raise ServerExecutionRequired(intent.type_name)
             return await self.transport.send(intent, ctx)
-        await self.start()
+        if not self._started:
+            await self.start()
         assert intent.id is not None
         if optimistic_aggregates:
             states = {(a.type_name, a.id): a for a in optimistic_aggregates.values()}
@@ -200,7 +201,7 @@ class NomosApp:
         if stored is not None:
             return stored
         ws, tl = ctx.workspace_id, ctx.timeline_id
-        branch = await self._writable(ws, tl)
+        branch = None if tl == MAIN_TIMELINE else await self._writable(ws, tl)  # main is always writable
         intent = await offload_blobs(intent, self.blob, self.options)
         attempts = self.options.max_dispatch_attempts
         async with self._lock(ws, tl):
@@ -425,6 +426,18 @@ class NomosApp:
             workspace_id, timeline_id, aggregate_id, after=max(start - 1, 0), up_to=end
         )
 
+    async def aggregates_after(self, entry: IntentLedgerEntry) -> dict[AggregateRef, Aggregate | None]:
+        """The state of every aggregate an entry touched, right after it (None: gone)."""
+        await self.start()
+        found: dict[AggregateRef, Aggregate | None] = {}
+        for ref in entry.touched:
+            aggregate_type = self.registry.aggregate_type(ref.type)
+            state = (
+                await self.states.at(entry.workspace_id, entry.timeline_id, aggregate_type, ref.id, entry.sequence)
+            ).state
+            found[ref] = None if state is None or state.deleted else state
+        return found
+
     async def load_entry(self, intent_id: str) -> IntentLedgerEntry | None:
         check_id("intent_id", intent_id)
         await self.start()
@@ -470,17 +483,18 @@ class NomosApp:
 
     # undo / redo ------------------------------------------------------------------------
     async def undo_latest(
-        self, workspace_id: str, timeline_id: str, actor_id: str | None = None
+        self, workspace_id: str, timeline_id: str, actor_id: str | None = None, *, performed_by: str | None = None
     ) -> IntentLedgerEntry | None:
-        return await undo.undo_latest(self, workspace_id, timeline_id, actor_id)
+        """Undo the latest live intent (of `actor_id`, if given); `performed_by` is who asks."""
+        return await undo.undo_latest(self, workspace_id, timeline_id, actor_id, performed_by)
 
     async def can_undo_latest(self, workspace_id: str, timeline_id: str, actor_id: str | None = None) -> bool:
         return await undo.can_undo_latest(self, workspace_id, timeline_id, actor_id)
 
     async def redo_latest(
-        self, workspace_id: str, timeline_id: str, actor_id: str | None = None
+        self, workspace_id: str, timeline_id: str, actor_id: str | None = None, *, performed_by: str | None = None
     ) -> IntentLedgerEntry | None:
-        return await undo.redo_latest(self, workspace_id, timeline_id, actor_id)
+        return await undo.redo_latest(self, workspace_id, timeline_id, actor_id, performed_by)
 
     async def can_redo_latest(self, workspace_id: str, timeline_id: str, actor_id: str | None = None) -> bool:
         return await undo.can_redo_latest(self, workspace_id, timeline_id, actor_id)

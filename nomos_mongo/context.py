@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from .errors import InvalidArgument
+from .frozen import quick_init
 from .ids import check_id, derived_id, new_id
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ class IntentContext:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class DirectiveContext:
     """What plan() may know. Everything here is stored in the ledger, so replay sees the same."""

@@ -11,6 +11,7 @@ from .blobs import BlobStorage
 from .context import DirectiveContext, IntentContext
 from .descriptions import DescribeContext, NameRef
 from .errors import IntentRejected, InvalidArgument
+from .frozen import quick_init
 from .ledger import AggregateRef, EntryKind, EventRecord, IntentLedgerEntry
 from .model import Aggregate, Directive, Intent, share_fields_set
 from .persistence import Commit, SnapshotRecord
@@ -22,6 +23,7 @@ from .states import TimelineReader
 NameResolver = Callable[[SnapshotReader, str], Awaitable[str | None]]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What an intent does, before it is written."""

@@ -90,6 +90,13 @@ class TimelineError(NomosError):
     pass
 
 
+class TimelineNotFound(TimelineError):
+    def __init__(self, workspace_id: str, timeline_id: str) -> None:
+        self.workspace_id = workspace_id
+        self.timeline_id = timeline_id
+        super().__init__(f"timeline {timeline_id!r} does not exist in workspace {workspace_id!r}")
+
+
 class ServerExecutionRequired(NomosError):
     def __init__(self, intent_type: str) -> None:
         super().__init__(

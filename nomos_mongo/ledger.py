@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from .frozen import quick_init
 from .model import Directive, Event, Intent
 
 
@@ -21,6 +22,7 @@ class EntryKind(StrEnum):
     REDO = "redo"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class EventRecord:
     """One event and the aggregate it happened to, with the version it produced."""
@@ -35,6 +37,7 @@ class EventRecord:
         return AggregateRef(self.aggregate_type, self.aggregate_id)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class IntentLedgerEntry:
     intent: Intent

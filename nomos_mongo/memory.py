@@ -84,15 +84,26 @@ class MemoryPersistence(Persistence):
         self._stored_struck_out = self._stored_struck_out or entry.struck_out
         timeline.sequences.append(sequence)
         self._entry_location[entry.intent_id] = entry
-        seen: set[str] = set()
-        for ref in entry.touched:
-            if ref.id not in seen:
-                seen.add(ref.id)
-                timeline.touches.setdefault(ref.id, []).append(sequence)
+        # get-or-create by hand: setdefault would build a throwaway list or dict on every call
+        touches, snapshots, history = timeline.touches, timeline.snapshots, timeline.history
+        for aggregate_id in dict.fromkeys(ref.id for ref in entry.touched):
+            touched = touches.get(aggregate_id)
+            if touched is None:
+                touches[aggregate_id] = [sequence]
+            else:
+                touched.append(sequence)
         for record in commit.snapshots:
-            timeline.snapshots.setdefault(record.aggregate_type, {})[record.aggregate_id] = record
+            of_type = snapshots.get(record.aggregate_type)
+            if of_type is None:
+                of_type = snapshots[record.aggregate_type] = {}
+            of_type[record.aggregate_id] = record
         for record in commit.history:
-            timeline.history.setdefault((record.aggregate_type, record.aggregate_id), []).append(record)
+            key = (record.aggregate_type, record.aggregate_id)
+            records = history.get(key)
+            if records is None:
+                history[key] = [record]
+            else:
+                records.append(record)
         for intent_id, struck in commit.strike_outs.items():
             if struck:
                 self._struck.add(intent_id)

@@ -108,8 +108,8 @@ def _copy_with(model: M, changes: dict[str, Any]) -> M:
     if not (fast or (fast is None and _copies_fast(cls))):
         return model.model_copy(update=changes)
     fields_set = model.__pydantic_fields_set__
-    if not changes.keys() <= fields_set:
-        fields_set = _shared_fields_set(fields_set | changes.keys())
+    if not fields_set.issuperset(changes):
+        fields_set = _shared_fields_set(fields_set.union(changes))
     copied = _new_object(cls)
     _set_dict(copied, {**model.__dict__, **changes})
     _set_extra(copied, None)

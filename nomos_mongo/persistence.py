@@ -21,6 +21,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TypeVar
 
+from .frozen import quick_init
 from .ledger import EntryKind, IntentLedgerEntry
 from .model import Aggregate
 from .query import BasicQuery
@@ -46,6 +47,7 @@ class TimelineRecord:
     created_by: str | None = None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class SnapshotRecord:
     """The state of one aggregate on one timeline as of `sequence` (its `version`-th change)."""
@@ -59,6 +61,7 @@ class SnapshotRecord:
     state: Aggregate
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Commit:
     """Everything one dispatch writes, atomically."""
@@ -69,6 +72,7 @@ class Commit:
     strike_outs: Mapping[str, bool] = field(default_factory=dict)  # intent id -> struck out
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class CommitNotice:
     """A wake-up: something was appended. The ledger, read by sequence, is the truth."""

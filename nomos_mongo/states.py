@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from .context import MAIN_TIMELINE
-from .errors import TimelineError
+from .errors import TimelineNotFound
+from .frozen import quick_init
 from .ledger import AggregateRef, EntryKind, IntentLedgerEntry
 from .model import Aggregate, Event
 from .persistence import Persistence, SnapshotRecord, TimelineRecord
@@ -24,6 +25,7 @@ A = TypeVar("A", bound=Aggregate)
 ALL = BasicQuery(include_deleted=True)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Versioned:
     state: Aggregate | None
@@ -85,7 +87,7 @@ class TimelineDirectory:
             return None
         record = await self._persistence.load_timeline(workspace_id, timeline_id)
         if record is None:
-            raise TimelineError(f"timeline {timeline_id!r} does not exist in workspace {workspace_id!r}")
+            raise TimelineNotFound(workspace_id, timeline_id)
         return record
 
 
@@ -100,6 +102,8 @@ class States:
         record = await self.persistence.load_snapshot(ws, tl, aggregate_type, aggregate_id)
         if record is not None:
             return Versioned(record.state, record.version, own=True)
+        if tl == MAIN_TIMELINE:  # it has no parent to read through to
+            return NOTHING
         branch = await self.timelines.get(ws, tl)
         if branch is None or branch.parent_timeline_id is None:
             return NOTHING
@@ -278,7 +282,10 @@ class TimelineReader:
             if self.overlay and key in self.overlay:
                 state = self.overlay[key]
             else:
-                state = (await self.versioned(aggregate_type, aggregate_id)).state
+                found = self.seen.get(key)
+                if found is None:
+                    found = await self.versioned(aggregate_type, aggregate_id)
+                state = found.state
         if state is None or (state.deleted and not include_deleted):
             return None
         return state  # type: ignore[return-value]

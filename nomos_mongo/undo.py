@@ -74,7 +74,11 @@ async def can_undo_latest(app: NomosApp, ws: str, tl: str, actor_id: str | None)
     return await _later_intent(app, ws, tl, target, target.workspace_intent_sequence) is None
 
 
-async def undo_latest(app: NomosApp, ws: str, tl: str, actor_id: str | None) -> IntentLedgerEntry | None:
+async def undo_latest(
+    app: NomosApp, ws: str, tl: str, actor_id: str | None, performed_by: str | None = None
+) -> IntentLedgerEntry | None:
+    if performed_by is not None:
+        check_id("performed_by", performed_by)
     async with app._lock(ws, tl):
         for _ in range(app.options.max_dispatch_attempts):
             target = await _undo_target(app, ws, tl, actor_id)
@@ -95,7 +99,7 @@ async def undo_latest(app: NomosApp, ws: str, tl: str, actor_id: str | None) -> 
                     app,
                     ws,
                     tl,
-                    actor_id or target.actor_id,
+                    performed_by or actor_id or target.actor_id,
                     intent,
                     target,
                     restored,
@@ -133,7 +137,11 @@ async def can_redo_latest(app: NomosApp, ws: str, tl: str, actor_id: str | None)
     return await _unchanged_since(app, ws, tl, undone, undone.workspace_intent_sequence - 1)
 
 
-async def redo_latest(app: NomosApp, ws: str, tl: str, actor_id: str | None) -> IntentLedgerEntry | None:
+async def redo_latest(
+    app: NomosApp, ws: str, tl: str, actor_id: str | None, performed_by: str | None = None
+) -> IntentLedgerEntry | None:
+    if performed_by is not None:
+        check_id("performed_by", performed_by)
     async with app._lock(ws, tl):
         for _ in range(app.options.max_dispatch_attempts):
             found = await _redo_target(app, ws, tl, actor_id)
@@ -166,7 +174,7 @@ async def redo_latest(app: NomosApp, ws: str, tl: str, actor_id: str | None) -> 
                     app,
                     ws,
                     tl,
-                    actor_id or undo_entry.actor_id,
+                    performed_by or actor_id or undo_entry.actor_id,
                     intent,
                     undone,
                     restored,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nomos_mongo import IntentContext, InvalidArgument, NomosApp, TimelineError, TimelineStatus
+from nomos_mongo import IntentContext, InvalidArgument, NomosApp, TimelineError, TimelineNotFound, TimelineStatus
 from tests.todo_domain import CompleteTodoIntent, CreateTodoIntent, DeleteTodoIntent, RenameTodoIntent, TodoAggregate
 
 MAIN = IntentContext(workspace_id="ws", actor_id="alice")
@@ -76,7 +76,7 @@ async def test_discard_closes_a_branch_and_leaves_main_alone(app: NomosApp) -> N
 
 
 async def test_unknown_timelines_are_errors(app: NomosApp) -> None:
-    with pytest.raises(TimelineError, match="nope"):
+    with pytest.raises(TimelineNotFound, match="nope"):
         await app.dispatch(CreateTodoIntent(title="x"), MAIN.copy_with(timeline_id="nope"))
     with pytest.raises(TimelineError):
         await app.read_latest(TodoAggregate, "ws", "nope", "t")

@@ -113,3 +113,21 @@ async def test_undo_cost_does_not_replay_the_timeline(app: NomosApp) -> None:
     app.persistence.load_entries = spy  # type: ignore[method-assign]
     await app.undo_latest("ws-1", "main")
     assert calls == [] and await _title(app) == "v1"
+
+
+async def test_the_undo_entry_names_who_performed_it(app: NomosApp) -> None:
+    await app.dispatch(CreateTodoIntent(title="a", todo_id="t"), BOB)
+    undo = await app.undo_latest("ws-1", "main", performed_by="alice")
+    assert undo is not None and undo.actor_id == "alice"
+    redo = await app.redo_latest("ws-1", "main", performed_by="carol")
+    assert redo is not None and redo.actor_id == "carol"
+
+
+async def test_aggregates_after_an_entry(app: NomosApp) -> None:
+    created = await app.dispatch(CreateTodoIntent(title="a", todo_id="t", project_id="p"), ALICE)
+    await app.dispatch(RenameTodoIntent(todo_id="t", title="b"), ALICE)
+    after = await app.aggregates_after(created)
+    assert {ref.id: getattr(state, "title", None) for ref, state in after.items()} == {"t": "a", "p": None}
+    undo = await app.undo_latest("ws-1", "main")
+    assert undo is not None
+    assert [s.title for s in (await app.aggregates_after(undo)).values() if s is not None] == ["a"]  # type: ignore[attr-defined]
