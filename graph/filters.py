@@ -20,7 +20,7 @@ from .errors import BadUserInput
 from .fields import Attribute, make_type
 from .naming import TypeNames, camel, enum_member_name
 from .scalars import SCALAR_TYPES
-from .shapes import EnumShape, ListShape, OptionalShape, ScalarShape, Shape, shape_of
+from .shapes import EnumShape, ListShape, OptionalShape, ScalarShape, Shape, field_shape
 
 _ORDERED = ("eq", "ne", "lt", "lte", "gt", "gte", "in")
 ENUM_OPERATORS: tuple[str, ...] = ("eq", "ne", "in")
@@ -93,7 +93,7 @@ class Filters:
 def _filterable(model: type[Aggregate]) -> list[FilterField]:
     out = []
     for name, info in model.model_fields.items():
-        shape: Shape = shape_of(info.annotation, where=f"{model.__name__}.{name}", field=name)
+        shape: Shape = field_shape(info, where=f"{model.__name__}.{name}", field=name)
         if isinstance(shape, OptionalShape):
             shape = shape.inner
         is_list = isinstance(shape, ListShape)

@@ -33,7 +33,7 @@ from .shapes import (
     SchemaBuildError,
     Shape,
     UnionShape,
-    shape_of,
+    field_shape,
 )
 
 FindBlob = Callable[[str], Awaitable[BlobRef | None]]
@@ -76,7 +76,7 @@ class InputTypes:
             for field_name, info in model.model_fields.items():
                 if field_name in exclude:
                     continue
-                shape = shape_of(info.annotation, where=f"{model.__name__}.{field_name}", field=field_name)
+                shape = field_shape(info, where=f"{model.__name__}.{field_name}", field=field_name)
                 wire = info.alias or field_name
                 graphql_name = info.alias or camel(field_name)
                 annotation = self.annotation(shape)

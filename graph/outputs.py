@@ -27,7 +27,7 @@ from .shapes import (
     SchemaBuildError,
     Shape,
     UnionShape,
-    shape_of,
+    field_shape,
 )
 
 
@@ -79,7 +79,7 @@ class OutputTypes:
             taken = {f.graphql_name for f in _interface_fields(interface)}
             for field_name, info in model.model_fields.items():
                 where = f"{model.__name__}.{field_name}"
-                shape = shape_of(info.annotation, where=where, field=field_name, hint="")
+                shape = field_shape(info, where=where, field=field_name)
                 shapes.append((field_name, shape))
                 if field_name in inherited:
                     continue

@@ -28,6 +28,7 @@ from .filters import Filters
 from .limits import operation_limits
 from .mutations import intent_mutations
 from .queries import aggregate_queries, ledger_queries
+from .scalars import SCALAR_MAP
 from .settings import Settings
 from .shapes import SchemaBuildError
 from .subscriptions import live_query_subscriptions, timeline_subscription
@@ -84,7 +85,7 @@ def build_schema(registry: TypeRegistry, settings: Settings | None = None) -> No
         subscription=subscription,
         types=catalog.object_types(),
         extensions=extensions(settings),
-        config=StrawberryConfig(disable_field_suggestions=settings.production),
+        config=StrawberryConfig(disable_field_suggestions=settings.production, scalar_map=SCALAR_MAP),
     )
     schema.catalog = catalog
     return schema

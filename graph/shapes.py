@@ -100,6 +100,27 @@ _SCALARS: dict[Any, str] = {
 _SEQUENCES = (list, tuple, set, frozenset, typing.Sequence, typing.AbstractSet)
 
 
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+
+
+def field_shape(info: Any, *, where: str, field: str, hint: str = "") -> Shape:
+    """The shape of a pydantic field: an Int whose declared bounds pass 32 bits becomes a Long."""
+    shape = shape_of(info.annotation, where=where, field=field, hint=hint)
+    inner = shape.inner if isinstance(shape, OptionalShape) else shape
+    if inner == ScalarShape("Int") and _beyond_int32(info.metadata):
+        return OptionalShape(ScalarShape("Long")) if isinstance(shape, OptionalShape) else ScalarShape("Long")
+    return shape
+
+
+def _beyond_int32(metadata: list[Any]) -> bool:
+    for item in metadata:
+        for bound in ("ge", "gt", "le", "lt"):
+            value = getattr(item, bound, None)
+            if isinstance(value, int) and not INT32_MIN <= value <= INT32_MAX:
+                return True
+    return False
+
+
 def is_identifier_name(name: str | None) -> bool:
     return name is not None and (name == "id" or name.endswith(("_id", "_ids", "Id", "Ids")))
 

@@ -35,3 +35,16 @@ async def test_only_system_admins_administer_the_system_workspace(clients: dict[
 def test_system_admins_come_from_the_environment() -> None:
     settings = Settings.from_env({"NOMOS_SYSTEM_ADMINS": "root, ops"})
     assert settings.system_admins == ("root", "ops")
+
+
+async def test_money_beyond_32_bits_goes_through_as_a_long(clients: dict[str, Client]) -> None:
+    hundred_million_euros = 100_000_000_00
+    created = await clients["root"].data(
+        """mutation($amount: Long!) { createFundingProgram(input: {programId: "retrofit", name: "Retrofit",
+             budget: {amountInMinorUnits: $amount, currency: "EUR"}}) {
+           description changedAggregates { ... on FundingProgram { budget { amountInMinorUnits currency } } } } }""",
+        {"amount": hundred_million_euros},
+    )
+    program = created["createFundingProgram"]["changedAggregates"][0]
+    assert program["budget"] == {"amountInMinorUnits": hundred_million_euros, "currency": "EUR"}
+    assert "€100,000,000.00" in created["createFundingProgram"]["description"]
