@@ -2,16 +2,11 @@
 their transcriptions, in the estate's workspace.
 
 Transcription needs two things that are not stored state: the blob storage that holds the
-audio and a speech engine. `attachments_module(transcriber=..., blob_storage=...)` builds
-the module around them; pass the same storage the app gets:
-
-    blobs = MemoryBlobStorage()  # or GridFS
-    app = NomosApp(persistence, blob_storage=blobs,
-                   modules=[..., attachments_module(blob_storage=blobs)])
-
-`MODULE` (what `schema.co2_modules()` loads) is built with the defaults: PocketSphinx when
-the `speech` extra is installed, and no blob storage, so it transcribes only audio small
-enough to stay inline in the intent and checks V2 blob references by shape only.
+audio and a speech engine. Directives read the app's blob storage through the directive
+context (`ctx.blobs`), and `MODULE` (what `schema.co2_modules()` loads) transcribes with
+PocketSphinx, offline. `attachments_module(transcriber=..., blob_storage=...)` builds the
+module around other services (a test double, another engine, a separate store);
+`transcriber=None` switches transcription off, and such intents are refused by rule.
 """
 
 from __future__ import annotations

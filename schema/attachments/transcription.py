@@ -1,7 +1,7 @@
 """Speech to text for voice notes, behind the `Transcriber` protocol.
 
 `PocketSphinxTranscriber` runs offline with the US English model that the `pocketsphinx`
-wheel ships (the optional extra `speech`: pip install 'nomos-mongo[speech]'). It is
+wheel ships (a dependency of the project; it is imported lazily). It is
 imported on first use, so the domain loads without it.
 """
 
@@ -85,12 +85,12 @@ class PocketSphinxTranscriber:
             import pocketsphinx
         except ImportError as exc:
             raise TranscriberUnavailable(
-                "pocketsphinx is not installed; install the speech extra: pip install 'nomos-mongo[speech]'"
+                "pocketsphinx is not installed: pip install pocketsphinx"
             ) from exc
         self._decoder = pocketsphinx.Decoder(samprate=SAMPLE_RATE, loglevel="FATAL")
         return self._decoder
 
 
 def default_transcriber() -> Transcriber | None:
-    """PocketSphinx when the speech extra is installed, else none (transcription is refused)."""
+    """PocketSphinx when it is installed, else none (transcription is refused)."""
     return PocketSphinxTranscriber() if PocketSphinxTranscriber.available() else None

@@ -31,8 +31,8 @@ from .services import ServiceDirective
 from .transcription import TranscriberUnavailable, TranscriptionError
 
 NO_TRANSCRIBER = (
-    "no transcriber configured on this server: install the speech extra "
-    "(pip install 'nomos-mongo[speech]') or build the module with attachments_module(transcriber=...)"
+    "no transcriber configured on this server: install pocketsphinx "
+    "(a dependency of nomos-mongo) or build the module with attachments_module(transcriber=...)"
 )
 
 

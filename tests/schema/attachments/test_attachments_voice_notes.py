@@ -31,7 +31,7 @@ from tests.schema.attachments.library import ESTATE, build_estate, head, upload_
 from tests.schema.helpers import estate_ctx, system_ctx
 
 needs_pocketsphinx = pytest.mark.skipif(
-    not PocketSphinxTranscriber.available(), reason="the speech extra (pocketsphinx) is not installed"
+    not PocketSphinxTranscriber.available(), reason="pocketsphinx is not installed"
 )
 
 
