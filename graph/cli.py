@@ -16,6 +16,7 @@ import uvicorn
 from rich.console import Console
 
 from nomos_mongo import BlobStorage, MemoryPersistence, NomosApp, Persistence, PersistenceError
+from nomos_mongo.bench.cli import bench_app
 
 from .auth import issue_token, new_secret
 from .demo import load_demo
@@ -26,6 +27,7 @@ from .server import NomosServer, create_app, uvicorn_config
 from .settings import Settings
 
 cli = typer.Typer(help="Nomos for Python: the CO2 GraphQL API.", no_args_is_help=True, add_completion=False)
+cli.add_typer(bench_app, name="bench")
 console = Console(stderr=True)
 DEFAULT_SDL = Path("schema/schema.graphql")
 DEV_USER, DEV_NAME = "dev", "Developer"

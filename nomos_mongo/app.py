@@ -29,7 +29,7 @@ from .ledger import AggregateRef, EventRecord, IntentLedgerEntry
 from .live import LiveQueryHub, LiveQuerySubscription
 from .model import Aggregate, Intent, actor_fields
 from .notifier import Notifier
-from .offload import offload_blobs
+from .offload import may_hold_blobs, offload_blobs
 from .options import NomosOptions
 from .overlay import OptimisticOverlay
 from .persistence import CommitNotice, Persistence, TimelineRecord, TimelineStatus
@@ -202,7 +202,8 @@ class NomosApp:
             return stored
         ws, tl = ctx.workspace_id, ctx.timeline_id
         branch = None if tl == MAIN_TIMELINE else await self._writable(ws, tl)  # main is always writable
-        intent = await offload_blobs(intent, self.blob, self.options)
+        if may_hold_blobs(intent):
+            intent = await offload_blobs(intent, self.blob, self.options)
         attempts = self.options.max_dispatch_attempts
         async with self._lock(ws, tl):
             for attempt in range(attempts):
@@ -260,6 +261,8 @@ class NomosApp:
         return branch
 
     def _published(self, entry: IntentLedgerEntry) -> None:
+        if not self.notifier.listening(entry.workspace_id, entry.timeline_id):
+            return  # nobody watches this timeline: spare building the notice on every write
         self.notifier.publish(
             CommitNotice(entry.workspace_id, entry.timeline_id, entry.workspace_intent_sequence, entry.touched_types)
         )

@@ -13,7 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .frozen import quick_init
 
+
+@quick_init
 @dataclass(frozen=True, slots=True)
 class NameRef:
     kind: str
@@ -24,6 +27,7 @@ class NameRef:
         return self.fallback
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class IntentDescription:
     template: str
@@ -57,6 +61,7 @@ def _render(template: str, values: Mapping[str, str]) -> str:
     return "".join(out)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class DescribeContext:
     actor_id: str

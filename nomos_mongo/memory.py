@@ -86,7 +86,8 @@ class MemoryPersistence(Persistence):
         self._entry_location[entry.intent_id] = entry
         # get-or-create by hand: setdefault would build a throwaway list or dict on every call
         touches, snapshots, history = timeline.touches, timeline.snapshots, timeline.history
-        for aggregate_id in dict.fromkeys(ref.id for ref in entry.touched):
+        refs = entry.touched
+        for aggregate_id in (refs[0].id,) if len(refs) == 1 else dict.fromkeys(ref.id for ref in refs):
             touched = touches.get(aggregate_id)
             if touched is None:
                 touches[aggregate_id] = [sequence]

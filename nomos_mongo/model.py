@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
 from .descriptions import DescribeContext, IntentDescription
+from .frozen import quick_init
 
 if TYPE_CHECKING:
     from .context import DirectiveContext
@@ -86,13 +87,22 @@ def _copies_fast(cls: type[BaseModel]) -> bool:
     return fast
 
 
+_ALL_FIELDS: dict[type[BaseModel], set[str]] = {}
+
+
 def share_fields_set(model: BaseModel) -> None:
     """Let a stored frozen model use the shared set of its field names (~200 bytes less each)."""
     cls = model.__class__
     fast = _FAST_COPY.get(cls)
     if fast or (fast is None and _copies_fast(cls)):
         fields_set = model.__pydantic_fields_set__
-        shared = _shared_fields_set(fields_set)
+        every = _ALL_FIELDS.get(cls)
+        if every is None:
+            every = _ALL_FIELDS[cls] = _shared_fields_set(set(cls.__pydantic_fields__))
+        if fields_set is every:
+            return
+        # most stored models have every field set: compare before building a frozenset key
+        shared = every if fields_set == every else _shared_fields_set(fields_set)
         if shared is not fields_set:
             _set_fields_set(model, shared)
 
@@ -199,6 +209,7 @@ class Intent(NomosModel):
         return IntentDescription("{actor} ran " + self.type_name, {"actor": ctx.actor_name()})
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ExecutionTarget(Generic[A, P]):
     aggregate_id: str

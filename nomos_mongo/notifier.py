@@ -44,6 +44,9 @@ class Notifier:
 
         return stop
 
+    def listening(self, workspace_id: str, timeline_id: str) -> bool:
+        return (workspace_id, timeline_id) in self._listeners
+
     def publish(self, notice: CommitNotice) -> None:
         for listener in list(self._listeners.get((notice.workspace_id, notice.timeline_id), ())):
             listener(notice)

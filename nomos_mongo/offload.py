@@ -61,6 +61,11 @@ def _fields_to_visit(cls: type[BaseModel]) -> tuple[str, ...]:
     return found
 
 
+def may_hold_blobs(model: BaseModel) -> bool:
+    """False when no field of the model can hold a blob: offload_blobs would return it as it is."""
+    return bool(_fields_to_visit(type(model)))
+
+
 async def offload_blobs(model: M, storage: BlobStorage | None, options: NomosOptions) -> M:
     if storage is None or not options.enable_blob_offload or not _fields_to_visit(type(model)):
         return model

@@ -1,0 +1,185 @@
+"""The measured server as a child process, and a lean HTTP/1.1 keep-alive client for load.
+
+The load generator shares the machine with the server, so it must cost little: a raw
+keep-alive connection costs a fraction of a general-purpose client's CPU per request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import json
+import os
+import secrets
+import sys
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .server import SECRET_VARIABLE
+
+START_TIMEOUT = 30.0
+STOP_TIMEOUT = 10.0
+
+
+@dataclass
+class Server:
+    process: asyncio.subprocess.Process
+    port: int
+    secret: str
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/graphql"
+
+    def token(self, user_id: str = "bench-user") -> str:
+        from graph.auth import issue_token
+
+        return issue_token(self.secret, user_id, "Bench")
+
+
+def _python_path() -> str:
+    roots = {str(Path(__file__).resolve().parents[2])}
+    with contextlib.suppress(ImportError):
+        import graph
+
+        roots.add(str(Path(graph.__file__).resolve().parents[1]))
+    existing = os.environ.get("PYTHONPATH")
+    return os.pathsep.join([*sorted(roots), *([existing] if existing else [])])
+
+
+@contextlib.contextmanager
+def steady_client() -> Iterator[None]:
+    """Keep the load generator's own garbage collector out of the server's latencies.
+
+    What earlier suites left in this process is moved out of the collector's sight, so a
+    full collection here cannot stall a request in flight; the server is untouched.
+    """
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+@contextlib.asynccontextmanager
+async def running_server() -> AsyncIterator[Server]:
+    """The API server in a child process; it is stopped (then killed if need be) on exit.
+
+    Meanwhile this process's garbage collector is kept steady (see `steady_client`).
+    """
+    secret = secrets.token_urlsafe(32)
+    env = {**os.environ, SECRET_VARIABLE: secret, "PYTHONPATH": _python_path()}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "nomos_mongo.bench.server",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env,
+    )
+    try:
+        assert process.stdout is not None and process.stderr is not None
+        try:
+            line = await asyncio.wait_for(process.stdout.readline(), START_TIMEOUT)
+        except TimeoutError:
+            line = b""
+        if not line.startswith(b"READY "):
+            process.kill()
+            error = (await process.stderr.read()).decode(errors="replace").strip().splitlines()
+            raise RuntimeError(f"the API server did not start: {error[-1] if error else 'no output'}")
+        # keep reading what it prints, or a full pipe would block the server
+        drains = [asyncio.get_running_loop().create_task(_drain(pipe)) for pipe in (process.stdout, process.stderr)]
+        try:
+            with steady_client():
+                yield Server(process, int(line.split()[1]), secret)
+        finally:
+            for drain in drains:
+                drain.cancel()
+    finally:
+        await _stop(process)
+
+
+async def _drain(pipe: asyncio.StreamReader) -> None:
+    while await pipe.read(65_536):
+        pass
+
+
+async def _stop(process: asyncio.subprocess.Process) -> None:
+    if process.returncode is None:
+        with contextlib.suppress(ProcessLookupError):
+            process.terminate()
+        try:
+            await asyncio.wait_for(process.wait(), STOP_TIMEOUT)
+        except TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            await process.wait()
+
+
+class HttpConnection:
+    """One keep-alive HTTP/1.1 connection: one request at a time, as a browser tab would."""
+
+    def __init__(self, port: int, token: str | None = None) -> None:
+        self.port = port
+        self.token = token
+        self._reader: asyncio.StreamReader | None = None
+        self._writer: asyncio.StreamWriter | None = None
+
+    async def open(self) -> None:
+        self._reader, self._writer = await asyncio.open_connection("127.0.0.1", self.port)
+
+    async def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            with contextlib.suppress(Exception):
+                await self._writer.wait_closed()
+            self._writer = None
+
+    async def request(self, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
+        if self._writer is None:
+            await self.open()
+        assert self._reader is not None and self._writer is not None
+        head = [f"{method} {path} HTTP/1.1", f"host: 127.0.0.1:{self.port}", f"content-length: {len(body)}"]
+        if body:
+            head.append("content-type: application/json")
+        if self.token:
+            head.append(f"authorization: Bearer {self.token}")
+        self._writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
+        status_line = await self._reader.readline()
+        if not status_line:
+            raise ConnectionError("the server closed the connection")
+        status = int(status_line.split()[1])
+        length, chunked = 0, False
+        while (line := await self._reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            name = name.strip().lower()
+            if name == "content-length":
+                length = int(value)
+            elif name == "transfer-encoding" and "chunked" in value.lower():
+                chunked = True
+        if not chunked:
+            return status, await self._reader.readexactly(length)
+        parts = []
+        while size := int((await self._reader.readline()).split(b";")[0], 16):
+            parts.append(await self._reader.readexactly(size))
+            await self._reader.readline()
+        await self._reader.readline()
+        return status, b"".join(parts)
+
+    async def graphql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        payload = json.dumps({"query": query, "variables": variables or {}}).encode()
+        status, body = await self.request("POST", "/graphql", payload)
+        result: dict[str, Any] = json.loads(body)
+        if status != 200 or result.get("errors"):
+            raise RuntimeError(f"GraphQL request failed ({status}): {body[:300]!r}")
+        return result["data"]  # type: ignore[no-any-return]
+
+    async def get_json(self, path: str) -> Any:
+        status, body = await self.request("GET", path)
+        if status != 200:
+            raise RuntimeError(f"GET {path} failed ({status})")
+        return json.loads(body)

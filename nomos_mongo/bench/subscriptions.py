@@ -1,0 +1,238 @@
+"""The subscription suite: watchTimeline delivery latency and live-query fan-out, over websockets."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from .clients import HttpConnection, Server, running_server
+from .figures import Figure, Scale, SuiteResult, percentile
+from .server import graph_available
+
+PROTOCOL = "graphql-transport-ws"
+WATCH = (
+    "subscription($ws: ID!, $from: Int!) { watchTimeline(workspaceId: $ws, fromSequence: $from) "
+    "{ sequence intentType actorId description } }"
+)
+LIVE = "subscription($ws: ID!) { watchTodos(workspaceId: $ws, orderBy: TITLE, limit: 10) { id title } }"
+CREATE = "mutation($ws: ID!, $t: String!) { createTodo(workspaceId: $ws, input: {title: $t}) { sequence } }"
+RENAME = (
+    "mutation($ws: ID!, $id: ID!, $t: String!) { renameTodo(workspaceId: $ws, input: {todoId: $id, title: $t}) "
+    "{ sequence } }"
+)
+OPEN_BATCH = 50
+DELIVERY_TIMEOUT = 20.0
+Handler = Callable[[dict[str, Any], float], None]
+
+
+class Subscriber:
+    """One websocket with one subscription; `handler(data, received_at)` sees each result."""
+
+    def __init__(self, handler: Handler) -> None:
+        self.handler = handler
+        self._connection: Any = None
+        self._reader: asyncio.Task[None] | None = None
+
+    async def open(self, server: Server, token: str, query: str, variables: dict[str, Any]) -> None:
+        from websockets.asyncio.client import connect
+
+        self._connection = await connect(server.ws_url, subprotocols=[PROTOCOL], open_timeout=30)  # type: ignore[list-item]
+        init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
+        await self._connection.send(json.dumps(init))
+        ack = json.loads(await self._connection.recv())
+        if ack.get("type") != "connection_ack":
+            raise RuntimeError(f"the server refused the subscription socket: {ack}")
+        payload = {"query": query, "variables": variables}
+        await self._connection.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
+        self._reader = asyncio.get_running_loop().create_task(self._read())
+
+    async def _read(self) -> None:
+        with contextlib.suppress(Exception):
+            async for raw in self._connection:
+                received = time.perf_counter()
+                message = json.loads(raw)
+                kind = message.get("type")
+                if kind == "next":
+                    self.handler(message["payload"].get("data") or {}, received)
+                elif kind == "ping":
+                    await self._connection.send(json.dumps({"type": "pong"}))
+
+    async def close(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+        if self._connection is not None:
+            with contextlib.suppress(Exception):
+                await self._connection.send(json.dumps({"id": "1", "type": "complete"}))
+            with contextlib.suppress(Exception):
+                await self._connection.close()
+
+
+class Deliveries:
+    """Who has received which update, and how long after it was sent."""
+
+    def __init__(self, subscribers: int) -> None:
+        self.subscribers = subscribers
+        self.sent: dict[int, float] = {}
+        self.counts: dict[int, int] = {}
+        self.latencies: list[float] = []
+        self._done: dict[int, asyncio.Event] = {}
+
+    def expect(self, key: int) -> None:
+        self.sent[key] = time.perf_counter()
+        self._done.setdefault(key, asyncio.Event())
+
+    def received(self, key: int, at: float) -> None:
+        self.counts[key] = self.counts.get(key, 0) + 1
+        if key in self.sent:
+            self.latencies.append(at - self.sent[key])
+        if self.counts[key] >= self.subscribers:
+            self._done.setdefault(key, asyncio.Event()).set()
+
+    async def wait(self, key: int) -> None:
+        try:
+            await asyncio.wait_for(self._done.setdefault(key, asyncio.Event()).wait(), DELIVERY_TIMEOUT)
+        except TimeoutError:
+            got = self.counts.get(key, 0)
+            raise RuntimeError(
+                f"only {got} of {self.subscribers} subscribers had update {key} after {DELIVERY_TIMEOUT:g} s"
+            ) from None
+
+
+async def open_all(subscribers: list[Subscriber], server: Server, query: str, variables: dict[str, Any]) -> None:
+    token = server.token()
+    for start in range(0, len(subscribers), OPEN_BATCH):
+        batch = subscribers[start:start + OPEN_BATCH]
+        await asyncio.gather(*(s.open(server, token, query, variables) for s in batch))
+
+
+async def close_all(subscribers: list[Subscriber]) -> None:
+    for start in range(0, len(subscribers), OPEN_BATCH * 4):
+        await asyncio.gather(*(s.close() for s in subscribers[start:start + OPEN_BATCH * 4]))
+
+
+async def watch_timeline(server: Server, http: HttpConnection, count: int, updates: int) -> list[float]:
+    ws = f"bench-watch-{count}"
+    head = (await http.graphql(CREATE, {"ws": ws, "t": "first"}))["createTodo"]["sequence"]
+    deliveries = Deliveries(count)
+
+    def on_entry(data: dict[str, Any], at: float) -> None:
+        deliveries.received(data["watchTimeline"]["sequence"], at)
+
+    subscribers = [Subscriber(on_entry) for _ in range(count)]
+    try:
+        await open_all(subscribers, server, WATCH, {"ws": ws, "from": head + 1})
+        await http.graphql(CREATE, {"ws": ws, "t": "priming"})  # every subscription is live after this one
+        await deliveries.wait(head + 1)
+        deliveries.latencies.clear()
+        for k in range(updates):
+            sequence = head + 2 + k
+            deliveries.expect(sequence)
+            await http.graphql(CREATE, {"ws": ws, "t": f"update {k}"})
+            await deliveries.wait(sequence)
+    finally:
+        await close_all(subscribers)
+    return deliveries.latencies
+
+
+async def live_query(server: Server, http: HttpConnection, count: int, updates: int) -> dict[str, float]:
+    import psutil
+
+    ws = "bench-live"
+    for i in range(10):
+        await http.graphql(CREATE, {"ws": ws, "t": f"todo {i:02}"})
+    rows = await http.graphql(f'{{ todos(workspaceId: "{ws}", orderBy: TITLE, first: 10) {{ nodes {{ id }} }} }}')
+    todo_ids = [row["id"] for row in rows["todos"]["nodes"]]
+    deliveries = Deliveries(count)
+    results_of: dict[int, int] = {}  # subscriber -> results received; result n answers update n
+
+    def handler_for(index: int) -> Handler:
+        def handler(data: dict[str, Any], at: float) -> None:
+            round_ = results_of.get(index, 0)
+            results_of[index] = round_ + 1
+            deliveries.received(round_, at)
+
+        return handler
+
+    subscribers = [Subscriber(handler_for(index)) for index in range(count)]
+    process = psutil.Process(server.pid)
+    try:
+        await open_all(subscribers, server, LIVE, {"ws": ws})
+        await deliveries.wait(0)  # the seeded results
+        deliveries.latencies.clear()
+        before_stats = await http.get_json("/bench/stats")
+        before_cpu = sum(process.cpu_times()[:2])
+        for k in range(1, updates + 1):
+            deliveries.expect(k)
+            await http.graphql(RENAME, {"ws": ws, "id": todo_ids[k % len(todo_ids)], "t": f"todo {k % 10:02} v{k}"})
+            await deliveries.wait(k)
+        cpu = sum(process.cpu_times()[:2]) - before_cpu
+        after_stats = await http.get_json("/bench/stats")
+    finally:
+        await close_all(subscribers)
+    return {
+        "cpu_ms_per_update": cpu * 1000 / updates,
+        "evaluations_per_update": (after_stats["evaluations"] - before_stats["evaluations"]) / updates,
+        "evaluators": after_stats["evaluators"],
+        "p50_ms": percentile(deliveries.latencies, 50) * 1000,
+        "p99_ms": percentile(deliveries.latencies, 99) * 1000,
+    }
+
+
+async def run_subscriptions(scale: Scale) -> SuiteResult:
+    result = SuiteResult("subscriptions", settings={"subscribers": list(scale.subscribers),
+                                                    "updates": scale.subscription_updates})
+    reason = graph_available()
+    if reason is not None:
+        result.skipped = reason
+        return result
+    _raise_file_limit(max(scale.subscribers) * 2 + 256)
+    started = time.perf_counter()
+    updates = scale.subscription_updates
+    async with running_server() as server:
+        http = HttpConnection(server.port, server.token())
+        try:
+            for count in scale.subscribers:
+                latencies = await watch_timeline(server, http, count, updates)
+                how = (
+                    f"{count} websocket subscriber(s) of watchTimeline (graphql-transport-ws); after one priming "
+                    f"update, {updates} createTodo mutations over HTTP, one at a time, each awaited until every "
+                    "subscriber has it; latency = "
+                    "receipt by a subscriber - sending of the mutation, over every (subscriber, update)"
+                )
+                target = {100: 20.0, 1_000: 100.0}.get(count)
+                p50, p99 = percentile(latencies, 50) * 1000, percentile(latencies, 99) * 1000
+                result.add(Figure(f"watchTimeline p50, {count} subscriber(s)", p50, "ms", how))
+                result.add(Figure(f"watchTimeline p99, {count} subscriber(s)", p99, "ms", how, target=target,
+                                  better="lower"))
+            count = max(scale.subscribers)
+            live = await live_query(server, http, count, updates)
+            how = (
+                f"{count} websocket subscribers of one identical watchTodos query (top 10 by title); after the "
+                f"seeded result, {updates} renames of a listed todo, one at a time, each awaited until every "
+                "subscriber has the new result"
+            )
+            result.add(Figure(f"live query: evaluations per update, {count} subscribers",
+                              live["evaluations_per_update"], "evaluations", how, target=1, better="lower",
+                              note=f"{live['evaluators']:.0f} evaluator(s) for {count} subscribers"))
+            result.add(Figure(f"live query: server CPU per update, {count} subscribers", live["cpu_ms_per_update"],
+                              "ms", f"{how}; the server process's user+system CPU time / updates, including the "
+                              "mutation itself"))
+            result.add(Figure(f"live query p99, {count} subscribers", live["p99_ms"], "ms",
+                              f"{how}; includes the 16 ms debounce"))
+        finally:
+            await http.close()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _raise_file_limit(wanted: int) -> None:
+    with contextlib.suppress(ImportError, ValueError, OSError):
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if soft < wanted:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (min(wanted, hard), hard))

@@ -1,0 +1,65 @@
+"""`nomos bench` runs end to end in its tiny `quick` mode. Figures are not checked: tests assert behaviour."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import psutil
+import pytest
+from typer.testing import CliRunner
+
+from nomos_mongo.bench import SUITES, run_bench
+from nomos_mongo.bench.cli import bench_app
+from nomos_mongo.bench.engine import build_timeline
+from nomos_mongo.bench.stores import Stores
+
+
+def children() -> set[int]:
+    return {p.pid for p in psutil.Process().children(recursive=True)}
+
+
+async def test_every_suite_reports_figures_that_say_how_they_were_measured(tmp_path: Path) -> None:
+    before = children()
+    markdown = tmp_path / "results.md"
+    document = await run_bench(SUITES, quick=True, json=True, markdown=str(markdown))
+    assert set(document["suites"]) == set(SUITES)
+    assert document["machine"]["cores"] >= 1
+    for name, suite in document["suites"].items():
+        if suite["status"] != "ok":
+            assert suite["status"].startswith("skipped: "), name
+            assert name in ("graphql", "subscriptions", "peer"), f"{name} must always run: {suite['status']}"
+            continue
+        assert suite["figures"], name
+        for figure in suite["figures"]:
+            assert figure["value"] is not None and figure["how"], figure
+            assert figure["met"] in (True, False, None)
+    assert "| engine | dispatch: create (1 aggregate) |" in markdown.read_text()
+    assert children() <= before, "the API server process must be gone"
+
+
+async def test_the_timeline_reads_the_same_with_and_without_snapshots() -> None:
+    stores = Stores()
+    app = await stores.app()
+    try:
+        await build_timeline(app, aggregates=5, changes=12)
+        for sequence in (1, 7, 30, 60):
+            with_snapshots = await app.state_at_sequence("bench", "main", inclusive_sequence=sequence)
+            replayed = await app.state_at_sequence("bench", "main", inclusive_sequence=sequence, use_snapshots=False)
+            assert with_snapshots == replayed
+        assert len(await app.state_at_sequence("bench", "main", inclusive_sequence=60)) == 5
+    finally:
+        await stores.close()
+
+
+def test_the_cli_prints_json_for_one_suite() -> None:
+    result = CliRunner().invoke(bench_app, ["engine", "--quick", "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert list(document["suites"]) == ["engine"]
+    assert document["machine"]["store"] == "embedded"
+
+
+async def test_an_unknown_suite_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown suite 'nope'"):
+        await run_bench(["nope"], quick=True, json=True)
