@@ -197,7 +197,8 @@ class NomosApp:
 
     async def _dispatch(self, intent: Intent, ctx: IntentContext) -> IntentLedgerEntry:
         assert intent.id is not None
-        stored = await self._stored(intent.id, ctx)
+        intent_id = intent.id
+        stored = await self._stored(intent_id, ctx)
         if stored is not None:
             return stored
         ws, tl = ctx.workspace_id, ctx.timeline_id
@@ -209,7 +210,7 @@ class NomosApp:
             for attempt in range(attempts):
                 if attempt:
                     # another process may have stored this very intent meanwhile (a client retry)
-                    stored = await self._stored(intent.id, ctx)
+                    stored = await self._stored(intent_id, ctx)
                     if stored is not None:
                         return stored
                 server_ts = utc_now()
@@ -221,7 +222,7 @@ class NomosApp:
                     outcome = await self.executor.run(intent, dctx, reader)
                 except IntentRejected:
                     # planned after a twin of this intent landed: the retry gets the stored entry
-                    stored = await self._stored(intent.id, ctx)
+                    stored = await self._stored(intent_id, ctx)
                     if stored is not None:
                         return stored
                     raise
@@ -234,7 +235,7 @@ class NomosApp:
                         await asyncio.sleep(self.options.conflict_backoff_seconds * (0.5 + random.random()))
                     continue
                 except DuplicateIntent:
-                    stored = await self._stored(intent.id, ctx)
+                    stored = await self._stored(intent_id, ctx)
                     if stored is not None:
                         return stored
                     raise
