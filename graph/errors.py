@@ -29,6 +29,7 @@ from nomos_mongo import (
     InvalidArgument,
     LedgerWriteConflict,
     NomosError,
+    PersistenceError,
     SerializationError,
     TimelineError,
     TimelineNotFound,
@@ -115,6 +116,8 @@ def code_of(error: GraphQLError) -> tuple[str, dict[str, Any]]:
         return "CONFLICT", {}
     if isinstance(original, BlobNotFound):
         return "NOT_FOUND", {}
+    if isinstance(original, PersistenceError):
+        return "UNAVAILABLE", {"retryable": True}
     if isinstance(original, NomosError) and isinstance(original, ValueError):
         return "BAD_USER_INPUT", {"field": getattr(original, "field", None)}
     return "INTERNAL", {}
@@ -123,6 +126,8 @@ def code_of(error: GraphQLError) -> tuple[str, dict[str, Any]]:
 def public_message(error: GraphQLError, code: str, correlation_id: str | None) -> str:
     if code == "INTERNAL":
         return f"internal error; quote correlation id {correlation_id} when reporting it"
+    if isinstance(error.original_error, PersistenceError):  # details (hosts, codes) stay in the log
+        return "the database is unavailable; nothing was written, and the request can be retried shortly"
     if isinstance(error.original_error, IntentIdReused):
         # the stored entry's workspace is not the caller's business
         return "this intent id is already used; give the intent a new id"
@@ -156,6 +161,8 @@ def shape_errors(errors: list[GraphQLError], correlation_id: str | None) -> None
                 error.message,
                 exc_info=error.original_error,
             )
+        elif code == "UNAVAILABLE":
+            log.warning("database unavailable [%s]: %s", correlation_id, error.message)
         else:
             log.debug("client error [%s] %s: %s", correlation_id, code, error.message)
         error.message = public_message(error, code, correlation_id)

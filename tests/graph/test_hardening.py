@@ -170,3 +170,21 @@ async def test_the_full_introspection_query_passes_the_default_limits(anonymous:
                                     schema_description=True, specified_by_url=True)
     body = await anonymous.gql(query)
     assert "errors" not in body and body["data"]["__schema"]["queryType"]["name"] == "Query"
+
+
+async def test_a_database_outage_is_a_clear_retryable_error(alice: Client, server: Running,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from nomos_mongo import PersistenceError
+
+    async def unreachable(*args: object, **kwargs: object) -> None:
+        raise PersistenceError("MongoDB is unreachable (mongo:27017: connection refused)")
+
+    monkeypatch.setattr(server.app.persistence, "commit", unreachable)
+    response = await alice.post('mutation { createTodo(workspaceId: "w-alice", input: {title: "x"}) { sequence } }')
+    assert response.status_code == 200
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "UNAVAILABLE" and error["extensions"]["retryable"] is True
+    assert "retried" in error["message"] and "mongo:27017" not in error["message"]
+    monkeypatch.undo()  # the database is back: service resumes with nothing half-written
+    created = await alice.data('mutation { createTodo(workspaceId: "w-alice", input: {title: "x"}) { sequence } }')
+    assert created["createTodo"]["sequence"] == 1
