@@ -39,6 +39,7 @@ CACHE_SIZE = 1000
 
 class NomosSchema(strawberry.Schema):
     catalog: Catalog
+    live_queries: frozenset[str]  # subscriptions whose each result supersedes the one before
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         context = execution_context.context if execution_context is not None else None
@@ -75,10 +76,8 @@ def build_schema(registry: TypeRegistry, settings: Settings | None = None) -> No
     aggregate_fields, listings = aggregate_queries(catalog, filters, settings)
     query = _root("Query", [*ledger_queries(catalog, settings), *aggregate_fields])
     mutation = _root("Mutation", [*intent_mutations(catalog), *system_mutations(catalog)])
-    subscription = _root(
-        "Subscription",
-        [timeline_subscription(catalog, settings), *live_query_subscriptions(catalog, listings, settings)],
-    )
+    live_queries = live_query_subscriptions(catalog, listings, settings)
+    subscription = _root("Subscription", [timeline_subscription(catalog, settings), *live_queries])
     schema = NomosSchema(
         query=query,
         mutation=mutation,
@@ -88,6 +87,7 @@ def build_schema(registry: TypeRegistry, settings: Settings | None = None) -> No
         config=StrawberryConfig(disable_field_suggestions=settings.production, scalar_map=SCALAR_MAP),
     )
     schema.catalog = catalog
+    schema.live_queries = frozenset(field.graphql_name or field.python_name for field in live_queries)
     return schema
 
 

@@ -27,10 +27,12 @@ from nomos_mongo import NomosApp, PersistenceError, new_id
 from .auth import TokenVerifier, bearer_token
 from .authorization import Authorizer, default_authorizer
 from .context import RequestContext
+from .fanout import FanOut
 from .ide import graphiql_html
 from .middleware import BodyLimitMiddleware, CorrelationIdMiddleware, CsrfMiddleware
 from .schema import NomosSchema, build_schema
 from .settings import Settings
+from .sockets import LegacyWSHandler, TransportWSHandler
 from .tracking import Subscriptions
 
 log = logging.getLogger("nomos.graph")
@@ -38,6 +40,9 @@ Hook = Callable[[], Awaitable[None]]
 
 
 class NomosGraphQL(GraphQL[RequestContext, None]):
+    graphql_transport_ws_handler_class = TransportWSHandler
+    graphql_ws_handler_class = LegacyWSHandler
+
     def __init__(self, schema: NomosSchema, *, app: NomosApp, settings: Settings, authorizer: Authorizer,
                  tokens: TokenVerifier, subscriptions: Subscriptions) -> None:
         super().__init__(
@@ -55,6 +60,7 @@ class NomosGraphQL(GraphQL[RequestContext, None]):
         self.tokens = tokens
         self.subscriptions = subscriptions
         self._ide_html = graphiql_html()
+        self.fanout = FanOut(schema, settings, live_queries=schema.live_queries, encode=self.encode_json)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(self._ide_html)
@@ -151,6 +157,7 @@ def create_app(
     starlette = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     starlette.state.schema = schema
     starlette.state.subscriptions = subscriptions
+    starlette.state.fanout = view.fanout
     return starlette
 
 
@@ -183,5 +190,8 @@ def uvicorn_config(asgi: Any, settings: Settings, **overrides: Any) -> uvicorn.C
         "log_level": "info",
         "timeout_graceful_shutdown": 5,
         "proxy_headers": False,
+        # subscription frames are small JSON: compressing each one for each subscriber cost more
+        # CPU than it saved bytes (measured with `nomos bench subscriptions`)
+        "ws_per_message_deflate": False,
     }
     return uvicorn.Config(asgi, **{**options, **overrides})

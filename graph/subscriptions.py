@@ -1,7 +1,8 @@
 """Subscriptions: the ledger of a timeline as it grows, and live queries per aggregate type.
 
 Each subscription holds one engine watch and releases it in `finally`, which runs when the
-client completes the operation, disconnects, or the server shuts down. Live queries go
+client completes the operation, disconnects, or the server shuts down. Identical subscriptions
+run these resolvers once for all their subscribers (see fanout.py). Live queries go
 through `app.watch_query`, so identical queries share one evaluation for all subscribers.
 A subscriber whose access is revoked stops receiving: access is re-checked as results flow.
 """
