@@ -13,10 +13,10 @@ import psutil
 
 from ..app import NomosApp
 from ..context import MAIN_TIMELINE
+from ..examples.todo import CreateTodoIntent, RenameTodoIntent, ToggleTodoIntent
 from ..model import Intent
 from .figures import Figure, Scale, SuiteResult, median
 from .stores import WORKSPACE, Stores, context
-from .todo import CreateTodo, RenameTodo, ToggleTodo
 
 SEED = 20261122
 EARLY_ACTOR = "early-bird"
@@ -25,7 +25,7 @@ EARLY_ACTOR = "early-bird"
 async def create_todos(app: NomosApp, count: int, prefix: str = "todo") -> list[str]:
     ids = []
     for i in range(count):
-        entry = await app.dispatch(CreateTodo(title=f"{prefix} {i}"))
+        entry = await app.dispatch(CreateTodoIntent(title=f"{prefix} {i}"))
         ids.append(entry.touched[0].id)
     return ids
 
@@ -65,9 +65,9 @@ async def build_timeline(app: NomosApp, aggregates: int, changes: int, seed: int
     rng.shuffle(order)
     for k, todo_id in enumerate(order):
         if rng.random() < 0.7:
-            await app.dispatch(RenameTodo(todo_id=todo_id, title=f"todo renamed {k}"))
+            await app.dispatch(RenameTodoIntent(todo_id=todo_id, title=f"todo renamed {k}"))
         else:
-            await app.dispatch(ToggleTodo(todo_id=todo_id))
+            await app.dispatch(ToggleTodoIntent(todo_id=todo_id))
     return ids
 
 
@@ -82,9 +82,9 @@ async def dispatch_figures(stores: Stores, scale: Scale, result: SuiteResult) ->
         app = await stores.app()
         ids = await create_todos(app, scale.warmup, "warm-up")
         n, m = scale.dispatches, scale.multi_dispatches
-        await creates.timed(app, [CreateTodo(title=f"todo {i}") for i in range(n)])
-        await renames.timed(app, [RenameTodo(todo_id=ids[i % len(ids)], title=f"t{i}") for i in range(n)])
-        await multis.timed(app, [CreateTodo(title=f"p{i}", project_id=f"p{i // 3}") for i in range(m)])
+        await creates.timed(app, [CreateTodoIntent(title=f"todo {i}") for i in range(n)])
+        await renames.timed(app, [RenameTodoIntent(todo_id=ids[i % len(ids)], title=f"t{i}") for i in range(n)])
+        await multis.timed(app, [CreateTodoIntent(title=f"p{i}", project_id=f"p{i // 3}") for i in range(m)])
         await stores.release(app)
     runs = f"median of {scale.runs} runs, each on a fresh app after {scale.warmup:,} warm-up intents"
     result.add(Figure(
@@ -109,7 +109,7 @@ async def timeline_figures(stores: Stores, scale: Scale, result: SuiteResult) ->
     before = rss()
     app = await stores.app()
     # one intent by another actor first: undoing it later must look back through the whole timeline
-    await app.dispatch(CreateTodo(title="before everything"), replace(context(), actor_id=EARLY_ACTOR))
+    await app.dispatch(CreateTodoIntent(title="before everything"), replace(context(), actor_id=EARLY_ACTOR))
     started = time.perf_counter()
     ids = await build_timeline(app, scale.aggregates, scale.changes_per_aggregate)
     build_rate = intents / (time.perf_counter() - started)
@@ -161,7 +161,7 @@ async def timeline_figures(stores: Stores, scale: Scale, result: SuiteResult) ->
 
     undo_timings = []
     for i in range(scale.undo_samples + 3):
-        await app.dispatch(RenameTodo(todo_id=rng.choice(ids), title=f"undo me {i}"))
+        await app.dispatch(RenameTodoIntent(todo_id=rng.choice(ids), title=f"undo me {i}"))
         started = time.perf_counter()
         undone = await app.undo_latest(WORKSPACE, MAIN_TIMELINE)
         elapsed = (time.perf_counter() - started) * 1000

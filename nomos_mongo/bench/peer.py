@@ -15,9 +15,9 @@ from collections.abc import Callable
 from typing import Any
 
 from ..context import MAIN_TIMELINE
+from ..examples.todo import CreateTodoIntent, RenameTodoIntent, TodoAggregate
 from .figures import Figure, Scale, SuiteResult, median
 from .stores import WORKSPACE, Stores
-from .todo import CreateTodo, RenameTodo, Todo
 
 PHASES = ("create", "update", "read")
 
@@ -73,13 +73,13 @@ async def run_nomos(scale: Scale) -> dict[str, float]:
             started = time.perf_counter()
             if phase == "create":
                 for i in range(scale.peer_aggregates):
-                    ids.append((await app.dispatch(CreateTodo(title=f"todo {i}"))).touched[0].id)
+                    ids.append((await app.dispatch(CreateTodoIntent(title=f"todo {i}"))).touched[0].id)
             elif phase == "update":
                 for index, title in plan:
-                    await app.dispatch(RenameTodo(todo_id=ids[index], title=title))
+                    await app.dispatch(RenameTodoIntent(todo_id=ids[index], title=title))
             else:
                 for todo_id in ids:
-                    await app.read_latest(Todo, WORKSPACE, MAIN_TIMELINE, todo_id)
+                    await app.read_latest(TodoAggregate, WORKSPACE, MAIN_TIMELINE, todo_id)
             times[phase] = time.perf_counter() - started
     finally:
         await stores.close()

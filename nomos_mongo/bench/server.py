@@ -15,8 +15,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ..app import NomosApp
+from ..examples.todo import TODO_MODULE
 from ..memory import MemoryPersistence
-from .todo import TODO_MODULE
 
 SECRET_VARIABLE = "NOMOS_BENCH_JWT_SECRET"
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from ..app import NomosApp
 from ..context import IntentContext
+from ..examples.todo import TODO_MODULE
 from ..memory import MemoryPersistence
 from ..persistence import Persistence
-from .todo import TODO_MODULE
 
 WORKSPACE = "bench"
 ACTOR = "bench-user"

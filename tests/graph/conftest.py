@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from graph.authorization import Need, RoleTable
+from nomos_mongo.examples.todo import TODO_MODULE
 from tests.graph.server_harness import Client, Running, running_server
-from tests.todo_domain import TODO_MODULE
 
 # alice owns w-alice, bob owns w-bob, carol may only read w-alice
 ROLES = RoleTable({

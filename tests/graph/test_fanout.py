@@ -14,9 +14,9 @@ from strawberry.extensions import SchemaExtension
 
 from graph.authorization import Need, RoleTable
 from graph.settings import Settings
+from nomos_mongo.examples.todo import TODO_MODULE
 from tests.graph.server_harness import Client, Running, running_server
 from tests.graph.ws_client import LEGACY_WS, TRANSPORT_WS, Socket, open_socket
-from tests.todo_domain import TODO_MODULE
 
 WATCH = "subscription($ws: ID!, $from: Int!) { watchTimeline(workspaceId: $ws, fromSequence: $from) " \
         "{ sequence description } }"

@@ -11,9 +11,9 @@ from websockets.exceptions import InvalidStatus
 
 from graph.authorization import AllowAll
 from graph.settings import Settings
+from nomos_mongo.examples.todo import TODO_MODULE
 from tests.graph.server_harness import Client, Running, running_server
 from tests.graph.ws_client import open_socket
-from tests.todo_domain import TODO_MODULE
 
 
 def codes(body: dict) -> list[str]:

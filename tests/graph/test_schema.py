@@ -33,8 +33,8 @@ from nomos_mongo import (
     Payload,
     SingleAggregateDirective,
 )
+from nomos_mongo.examples.todo import TODO_MODULE
 from schema.contracts import CustomFieldMap, Money, Role
-from tests.todo_domain import TODO_MODULE
 
 SDL_PATH = Path(__file__).parents[2] / "schema" / "schema.graphql"
 

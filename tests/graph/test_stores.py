@@ -7,10 +7,10 @@ import pytest
 
 from graph.authorization import AllowAll
 from nomos_mongo import NomosApp
+from nomos_mongo.examples.todo import TODO_MODULE
 from tests.graph.server_harness import Client, running_server
 from tests.graph.ws_client import open_socket
 from tests.persistence.stores import ADAPTERS, open_store
-from tests.todo_domain import TODO_MODULE
 
 
 @pytest.mark.parametrize("adapter", ADAPTERS)

@@ -5,8 +5,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from nomos_mongo import IntentContext, NomosApp, NomosOptions, Persistence
+from nomos_mongo.examples.todo import TODO_MODULE
 from tests.persistence.stores import ADAPTERS, open_store
-from tests.todo_domain import TODO_MODULE
 
 
 @pytest.fixture(params=ADAPTERS)

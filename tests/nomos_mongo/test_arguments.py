@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from nomos_mongo import Aggregate, BasicQuery, InvalidArgument, NomosApp, NomosOptions
-from tests.todo_domain import TodoAggregate
+from nomos_mongo.examples.todo import TodoAggregate
 
 
 class Unregistered(Aggregate):

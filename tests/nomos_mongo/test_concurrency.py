@@ -16,8 +16,8 @@ from nomos_mongo import (
     NomosOptions,
     SequenceConflict,
 )
+from nomos_mongo.examples.todo import TODO_MODULE, CreateTodoIntent, ProjectAggregate, TodoAggregate
 from nomos_mongo.persistence import Commit
-from tests.todo_domain import TODO_MODULE, CreateTodoIntent, ProjectAggregate, TodoAggregate
 
 
 class YieldingPersistence(MemoryPersistence):

@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 
 from nomos_mongo import IntentContext, InvalidArgument, NomosApp
-from tests.todo_domain import CreateTodoIntent
+from nomos_mongo.examples.todo import CreateTodoIntent
 
 
 @pytest.mark.parametrize(

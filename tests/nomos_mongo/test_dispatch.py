@@ -12,7 +12,7 @@ from nomos_mongo import (
     InvalidArgument,
     NomosApp,
 )
-from tests.todo_domain import (
+from nomos_mongo.examples.todo import (
     CompleteTodoIntent,
     CreateTodoIntent,
     ProjectAggregate,

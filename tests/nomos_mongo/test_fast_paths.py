@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nomos_mongo import derived_id
+from nomos_mongo.examples.todo import CreateTodoIntent, TodoAggregate
 from nomos_mongo.frozen import quick_init
 from nomos_mongo.ids import _NAMESPACE
-from tests.todo_domain import CreateTodoIntent, TodoAggregate
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from nomos_mongo import IntentContext, IntentRejected, MemoryPersistence, NomosApp
+from nomos_mongo.examples.todo import TODO_MODULE, CreateTodoIntent, RenameTodoIntent, TodoAggregate
 from nomos_mongo.persistence import Commit
-from tests.todo_domain import TODO_MODULE, CreateTodoIntent, RenameTodoIntent, TodoAggregate
 
 CTX = IntentContext(workspace_id="ws", actor_id="u")
 

@@ -19,7 +19,7 @@ from nomos_mongo import (
     NomosOptions,
     UndoConflict,
 )
-from tests.todo_domain import (
+from nomos_mongo.examples.todo import (
     TODO_MODULE,
     CompleteTodoIntent,
     CreateTodoIntent,

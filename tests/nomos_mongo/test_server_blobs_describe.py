@@ -19,7 +19,7 @@ from nomos_mongo import (
     ServerExecutionRequired,
 )
 from nomos_mongo.descriptions import DescribeContext, IntentDescription
-from tests.todo_domain import (
+from nomos_mongo.examples.todo import (
     TODO_MODULE,
     ArchiveTodosIntent,
     AttachToTodoIntent,

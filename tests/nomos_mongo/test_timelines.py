@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from nomos_mongo import IntentContext, InvalidArgument, NomosApp, TimelineError, TimelineNotFound, TimelineStatus
-from tests.todo_domain import CompleteTodoIntent, CreateTodoIntent, DeleteTodoIntent, RenameTodoIntent, TodoAggregate
+from nomos_mongo.examples.todo import (
+    CompleteTodoIntent,
+    CreateTodoIntent,
+    DeleteTodoIntent,
+    RenameTodoIntent,
+    TodoAggregate,
+)
 
 MAIN = IntentContext(workspace_id="ws", actor_id="alice")
 DRAFT = MAIN.copy_with(timeline_id="draft")

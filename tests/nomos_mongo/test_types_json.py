@@ -8,7 +8,7 @@ import pytest
 
 from nomos_mongo import TYPE_FIELD, NomosApp, SerializationError, TypeRegistry, UnknownType
 from nomos_mongo.codec import entry_from_document, entry_to_document
-from tests.todo_domain import (
+from nomos_mongo.examples.todo import (
     TODO_MODULE,
     CreateTodoDirective,
     CreateTodoIntent,

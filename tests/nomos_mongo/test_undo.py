@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nomos_mongo import EntryKind, IntentContext, NomosApp, UndoConflict
-from tests.todo_domain import CreateTodoIntent, ProjectAggregate, RenameTodoIntent, TodoAggregate
+from nomos_mongo.examples.todo import CreateTodoIntent, ProjectAggregate, RenameTodoIntent, TodoAggregate
 
 ALICE = IntentContext(workspace_id="ws-1", actor_id="alice")
 BOB = IntentContext(workspace_id="ws-1", actor_id="bob")
@@ -23,7 +23,7 @@ async def test_undo_strikes_out_the_latest_intent_and_restores_state(app: NomosA
     undo = await app.undo_latest("ws-1", "main")
     assert undo is not None and undo.kind is EntryKind.UNDO
     assert undo.strike_out_intent_ids == (renamed.intent_id,)
-    assert undo.description == "alice undid: alice ran RenameTodoIntent"
+    assert undo.description == 'alice undid: alice renamed a to "b"'
     assert await _title(app) == "a"
     stored = await app.load_entry(renamed.intent_id)
     assert stored is not None and stored.struck_out

@@ -7,8 +7,7 @@ from collections.abc import Sequence
 from itertools import count
 
 from nomos_mongo import Event, IntentContext, MemoryPersistence, NomosApp, NomosModule, NomosOptions, Persistence
-from nomos_mongo.persistence import SnapshotRecord
-from tests.todo_domain import (
+from nomos_mongo.examples.todo import (
     TODO_MODULE,
     CreateTodoIntent,
     RenameTodoDirective,
@@ -17,6 +16,7 @@ from tests.todo_domain import (
     TodoAggregate,
     TodoRenamedEvent,
 )
+from nomos_mongo.persistence import SnapshotRecord
 
 CTX = IntentContext(workspace_id="ws", actor_id="u")
 _calls = count()

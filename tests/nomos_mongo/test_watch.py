@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from nomos_mongo import BasicQuery, FieldFilter, IntentContext, NomosApp, NomosOptions
-from tests.todo_domain import CompleteTodoIntent, CreateTodoIntent, RenameTodoIntent, TodoAggregate
+from nomos_mongo.examples.todo import CompleteTodoIntent, CreateTodoIntent, RenameTodoIntent, TodoAggregate
 
 
 async def _next(iterator, within: float = 2.0):  # type: ignore[no-untyped-def]
@@ -123,7 +123,7 @@ async def test_live_queries_of_a_workspace_ignore_other_workspaces(app: NomosApp
 
 
 async def test_debounce_is_configurable(persistence) -> None:  # type: ignore[no-untyped-def]
-    from tests.todo_domain import TODO_MODULE
+    from nomos_mongo.examples.todo import TODO_MODULE
 
     app = NomosApp(persistence, modules=[TODO_MODULE], options=NomosOptions(live_query_debounce_seconds=0))
     async with app.watch_query(TodoAggregate, "ws", "main") as live:
@@ -133,7 +133,7 @@ async def test_debounce_is_configurable(persistence) -> None:  # type: ignore[no
 
 
 async def test_closing_the_app_ends_every_watch(persistence) -> None:  # type: ignore[no-untyped-def]
-    from tests.todo_domain import TODO_MODULE
+    from nomos_mongo.examples.todo import TODO_MODULE
 
     app = NomosApp(persistence, modules=[TODO_MODULE])
     await app.dispatch(CreateTodoIntent(title="x"), IntentContext(workspace_id="ws", actor_id="u"))

@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 import pytest
 
 from nomos_mongo import IntentContext, NomosApp
+from nomos_mongo.examples.todo import TODO_MODULE, CreateTodoIntent
 from nomos_mongo.mongo import MongoPersistence, connect
 from tests.persistence.stores import MONGO_URI, fresh_db_name, needs_mongodb
-from tests.todo_domain import TODO_MODULE, CreateTodoIntent
 
 pytestmark = needs_mongodb
 

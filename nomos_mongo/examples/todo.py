@@ -1,4 +1,4 @@
-"""The seed's Todo example in Python: the engine's test domain."""
+"""The seed's Todo example in Python: the engine's test domain and the benchmark's workload."""
 
 from __future__ import annotations
 
@@ -33,6 +33,10 @@ class TodoCompletedEvent(Event):
     pass
 
 
+class TodoReopenedEvent(Event):
+    pass
+
+
 class TodoRenamedEvent(Event):
     title: str
 
@@ -63,6 +67,8 @@ class TodoAggregate(Aggregate):
                 return self.empty(self.id).evolve(title=title, created_at=created_at)
             case TodoCompletedEvent():
                 return self.evolve(is_completed=True)
+            case TodoReopenedEvent():
+                return self.evolve(is_completed=False)
             case TodoRenamedEvent(title=title):
                 return self.evolve(title=title)
             case TodoDeletedEvent():
@@ -152,6 +158,11 @@ class CompleteTodoDirective(_ExistingTodo):
         return [] if snapshot.is_completed else [TodoCompletedEvent()]
 
 
+class ToggleTodoDirective(_ExistingTodo):
+    def execute(self, snapshot: TodoAggregate, payload: TodoIdPayload) -> Sequence[Event]:
+        return [TodoReopenedEvent() if snapshot.is_completed else TodoCompletedEvent()]
+
+
 class DeleteTodoDirective(_ExistingTodo):
     def execute(self, snapshot: TodoAggregate, payload: TodoIdPayload) -> Sequence[Event]:
         return [TodoDeletedEvent()]
@@ -212,6 +223,16 @@ class RenameTodoIntent(Intent):
     todo_id: str
     title: str
 
+    def describe(self, ctx: DescribeContext) -> IntentDescription:
+        return IntentDescription(
+            '{actor} renamed {todo} to "{title}"',
+            {"actor": ctx.actor_name(), "todo": ctx.resource_name("todo", self.todo_id), "title": self.title},
+        )
+
+
+class ToggleTodoIntent(Intent):
+    todo_id: str
+
 
 class DeleteTodoIntent(Intent):
     todo_id: str
@@ -253,6 +274,7 @@ TODO_MODULE = NomosModule(
         DeleteTodoIntent,
         AttachToTodoIntent,
         ArchiveTodosIntent,
+        ToggleTodoIntent,
     ),
     directives=(
         CreateTodoDirective,
@@ -261,6 +283,7 @@ TODO_MODULE = NomosModule(
         RenameTodoDirective,
         AttachToTodoDirective,
         CountTodosDirective,
+        ToggleTodoDirective,
     ),
     events=(
         TodoCreatedEvent,
@@ -269,12 +292,14 @@ TODO_MODULE = NomosModule(
         TodoDeletedEvent,
         TodoAttachmentAddedEvent,
         ProjectTodoCountedEvent,
+        TodoReopenedEvent,
     ),
     aggregates=(TodoAggregate, ProjectAggregate),
     payloads=(CreateTodoPayload, TodoIdPayload, RenameTodoPayload, CountPayload, AttachPayload),
     routes={
         CreateTodoIntent: create_todo,
         CompleteTodoIntent: lambda i, c: [CompleteTodoDirective(payload=TodoIdPayload(entity_id=i.todo_id))],
+        ToggleTodoIntent: lambda i, c: [ToggleTodoDirective(payload=TodoIdPayload(entity_id=i.todo_id))],
         RenameTodoIntent: lambda i, c: [
             RenameTodoDirective(payload=RenameTodoPayload(entity_id=i.todo_id, title=i.title))
         ],
