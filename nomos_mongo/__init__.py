@@ -50,7 +50,7 @@ from .persistence import (
 )
 from .policy import PolicyRouter
 from .query import BasicQuery, Cursor, FieldFilter
-from .readers import SnapshotReader
+from .readers import SnapshotReader, Staged, latest_state
 from .registry import NomosModule, TypeRegistry
 from .system import RedoIntent, UndoIntent
 from .transport import ServerIntentTransport
@@ -114,6 +114,7 @@ __all__ = [
     "SingleAggregateDirective",
     "SnapshotReader",
     "SnapshotRecord",
+    "Staged",
     "TimelineError",
     "TimelineNotFound",
     "TimelineRecord",
@@ -126,5 +127,6 @@ __all__ = [
     "VerificationReport",
     "actor_fields",
     "derived_id",
+    "latest_state",
     "new_id",
 ]

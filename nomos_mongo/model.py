@@ -248,11 +248,10 @@ class Directive(NomosModel, Generic[A, P]):
         staged: Mapping[tuple[str, str], Aggregate],
     ) -> A:
         """The state to plan against: staged by an earlier directive of this intent, else stored, else empty."""
-        key = (self.aggregate_type.type_name, aggregate_id)
-        if key in staged:
-            return staged[key]  # type: ignore[return-value]
-        stored = await snapshots.get(self.aggregate_type, aggregate_id, include_deleted=True)
-        return stored if stored is not None else self.aggregate_type.empty(aggregate_id)  # type: ignore[return-value]
+        from .readers import latest_state
+
+        found = await latest_state(self.aggregate_type, aggregate_id, snapshots, staged)
+        return found if found is not None else self.aggregate_type.empty(aggregate_id)  # type: ignore[return-value]
 
 
 class SingleAggregateDirective(Directive[A, P]):

@@ -23,6 +23,8 @@ from nomos_mongo import (
     Payload,
     SingleAggregateDirective,
     SnapshotReader,
+    Staged,
+    latest_state,
 )
 from schema.assets.aggregates import TrackableAssetAggregate, TrackableAssetCommentAggregate
 from schema.assets.events import (
@@ -40,13 +42,12 @@ from schema.contracts.locations import StructuralAssignment
 from schema.contracts.names import AssetDescription, AssetNickname, CommentText
 from schema.contracts.payloads import AssetMovePayload
 from schema.estates.aggregates import EstateAggregate, RoomAggregate
-from schema.estates.directives import Staged, latest
 
 
 async def complete_assignment(
     assignment: StructuralAssignment, snapshots: SnapshotReader, staged: Staged, field: str
 ) -> StructuralAssignment:
-    room = await latest(RoomAggregate, assignment.room_id.value, snapshots, staged)
+    room = await latest_state(RoomAggregate, assignment.room_id.value, snapshots, staged)
     if room is None or not room.exists:
         raise IntentRejected(
             "asset.room_not_found",
@@ -92,7 +93,7 @@ class ProvisionAssetDirective(SingleAggregateDirective[TrackableAssetAggregate, 
     async def plan(
         self, ctx: DirectiveContext, intent: Intent, snapshots: SnapshotReader, staged: Staged
     ) -> Sequence[ExecutionTarget[TrackableAssetAggregate, NewAssetPayload]]:
-        estate = await latest(EstateAggregate, ctx.workspace_id, snapshots, staged)
+        estate = await latest_state(EstateAggregate, ctx.workspace_id, snapshots, staged)
         if estate is None or not estate.exists:
             raise IntentRejected(
                 "asset.estate_not_found",
@@ -251,7 +252,7 @@ class CreateAssetCommentDirective(SingleAggregateDirective[TrackableAssetComment
     async def plan(
         self, ctx: DirectiveContext, intent: Intent, snapshots: SnapshotReader, staged: Staged
     ) -> Sequence[ExecutionTarget[TrackableAssetCommentAggregate, NewAssetCommentPayload]]:
-        asset = await latest(TrackableAssetAggregate, self.payload.asset_id.value, snapshots, staged)
+        asset = await latest_state(TrackableAssetAggregate, self.payload.asset_id.value, snapshots, staged)
         if asset is None or not asset.exists:
             raise TrackableAssetAggregate.empty(self.payload.asset_id.value).not_found()
         return await super().plan(ctx, intent, snapshots, staged)

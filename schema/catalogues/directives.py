@@ -20,6 +20,8 @@ from nomos_mongo import (
     Payload,
     SingleAggregateDirective,
     SnapshotReader,
+    Staged,
+    latest_state,
 )
 from schema.contracts import (
     AssetType,
@@ -36,7 +38,6 @@ from schema.contracts import (
     OrganizationId,
     UserId,
 )
-from schema.estates.directives import Staged, latest
 from schema.identity.aggregates import OrganizationAggregate
 
 from .aggregates import CatalogueAggregate, CatalogueListingAggregate
@@ -89,7 +90,7 @@ async def curated_catalogue(
     catalogue_id: CatalogueId, curator: UserId, snapshots: SnapshotReader, staged: Staged
 ) -> CatalogueAggregate:
     """The catalogue, if `curator` may change its listings; refuses otherwise."""
-    found = await latest(CatalogueAggregate, catalogue_id.value, snapshots, staged)
+    found = await latest_state(CatalogueAggregate, catalogue_id.value, snapshots, staged)
     if found is None or not found.exists:
         raise IntentRejected(
             "catalogues.catalogue_not_found",

@@ -17,6 +17,8 @@ from nomos_mongo import (
     Payload,
     SingleAggregateDirective,
     SnapshotReader,
+    Staged,
+    latest_state,
 )
 from schema.assets.aggregates import TrackableAssetAggregate
 from schema.assets.directives import UpdateAssetsDirective, UpdateAssetsPayload
@@ -31,7 +33,6 @@ from schema.contracts import (
     TrackableAssetId,
     UserId,
 )
-from schema.estates.directives import Staged, latest
 
 from .aggregates import CustomFieldDefinitionAggregate, LayerAggregate
 from .events import (
@@ -121,7 +122,8 @@ class ChangeLayerFieldDirective(SingleAggregateDirective[LayerAggregate, LayerFi
         [target] = await super().plan(ctx, intent, snapshots, staged)
         if not self.payload.attach:
             return [target]
-        definition = await latest(CustomFieldDefinitionAggregate, self.payload.definition_id.value, snapshots, staged)
+        definition_id = self.payload.definition_id.value
+        definition = await latest_state(CustomFieldDefinitionAggregate, definition_id, snapshots, staged)
         if definition is None or not definition.exists:
             raise IntentRejected(
                 "custom_fields.definition_not_found",
@@ -193,7 +195,7 @@ class ApplyLayerDefaultsDirective(Directive[TrackableAssetAggregate, ApplyLayerD
         self, ctx: DirectiveContext, intent: Intent, snapshots: SnapshotReader, staged: Staged
     ) -> Sequence[ExecutionTarget[TrackableAssetAggregate, UpdateAssetsPayload]]:
         payload = self.payload
-        layer = await latest(LayerAggregate, payload.layer_id.value, snapshots, staged)
+        layer = await latest_state(LayerAggregate, payload.layer_id.value, snapshots, staged)
         if layer is None or not layer.defaults:
             raise IntentRejected(
                 "custom_fields.no_defaults",

@@ -6,7 +6,7 @@ conflict checks them again); rules that need another aggregate read it in `plan`
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TypeVar
 
@@ -21,6 +21,8 @@ from nomos_mongo import (
     Payload,
     SingleAggregateDirective,
     SnapshotReader,
+    Staged,
+    latest_state,
 )
 from schema.contracts.addresses import PostalAddress
 from schema.contracts.identifiers import BuildingId, EstateId, SiteId, UserId
@@ -50,19 +52,10 @@ from schema.estates.events import (
 from schema.estates.values import SiteAnchor, TopologyChange, TopologyStatus
 
 A = TypeVar("A", bound=Aggregate)
-Staged = Mapping[tuple[str, str], Aggregate]
-
-
-async def latest(aggregate_type: type[A], aggregate_id: str, snapshots: SnapshotReader, staged: Staged) -> A | None:
-    """An aggregate as this intent has left it so far (staged by an earlier directive), else as stored."""
-    found = staged.get((aggregate_type.type_name, aggregate_id))
-    if found is not None:
-        return found  # type: ignore[return-value]
-    return await snapshots.get(aggregate_type, aggregate_id, include_deleted=True)
 
 
 async def existing_building(building_id: BuildingId, snapshots: SnapshotReader, staged: Staged) -> BuildingAggregate:
-    building = await latest(BuildingAggregate, building_id.value, snapshots, staged)
+    building = await latest_state(BuildingAggregate, building_id.value, snapshots, staged)
     if building is None or not building.exists:
         raise BuildingAggregate.empty(building_id.value).not_found()
     return building

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from typing import TypeVar
 
-from nomos_mongo import SYSTEM_ACTOR, Aggregate, IntentRejected, SnapshotReader
+from nomos_mongo import SYSTEM_ACTOR, Aggregate, IntentRejected, SnapshotReader, Staged, latest_state
 from schema.access import EstateAccessAggregate, satisfies
 from schema.common import Access
 from schema.contracts.money import Money
@@ -14,18 +13,10 @@ from schema.contracts.money import Money
 from .aggregates import FundingApplicationAggregate, FundingClaimAggregate, FundingProgramAggregate
 
 A = TypeVar("A", bound=Aggregate)
-Staged = Mapping[tuple[str, str], Aggregate]
-
-
-async def latest(aggregate_type: type[A], aggregate_id: str, snapshots: SnapshotReader, staged: Staged) -> A | None:
-    state = staged.get((aggregate_type.type_name, aggregate_id))
-    if state is None:
-        state = await snapshots.get(aggregate_type, aggregate_id, include_deleted=True)
-    return state  # type: ignore[return-value]
 
 
 async def program(program_id: str, snapshots: SnapshotReader, staged: Staged) -> FundingProgramAggregate:
-    found = await latest(FundingProgramAggregate, program_id, snapshots, staged)
+    found = await latest_state(FundingProgramAggregate, program_id, snapshots, staged)
     if found is None or not found.exists:
         raise IntentRejected("funding.program_not_found", f"there is no funding program {program_id}",
                              field="programId")
@@ -33,7 +24,7 @@ async def program(program_id: str, snapshots: SnapshotReader, staged: Staged) ->
 
 
 async def application(application_id: str, snapshots: SnapshotReader, staged: Staged) -> FundingApplicationAggregate:
-    found = await latest(FundingApplicationAggregate, application_id, snapshots, staged)
+    found = await latest_state(FundingApplicationAggregate, application_id, snapshots, staged)
     if found is None or not found.exists:
         raise IntentRejected("funding.application_not_found", f"there is no funding application {application_id}",
                              field="applicationId")
@@ -41,7 +32,7 @@ async def application(application_id: str, snapshots: SnapshotReader, staged: St
 
 
 async def claim(claim_id: str, snapshots: SnapshotReader, staged: Staged) -> FundingClaimAggregate:
-    found = await latest(FundingClaimAggregate, claim_id, snapshots, staged)
+    found = await latest_state(FundingClaimAggregate, claim_id, snapshots, staged)
     if found is None or not found.exists:
         raise IntentRejected("funding.claim_not_found", f"there is no funding claim {claim_id}", field="claimId")
     return found
