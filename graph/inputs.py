@@ -17,11 +17,11 @@ from pydantic import BaseModel
 
 from nomos_mongo import BlobRef
 
+from .annotations import ShapeAnnotations
 from .enums import EnumTypes
 from .errors import BadUserInput
 from .fields import EMPTY, Attribute, docstring, make_type
 from .naming import TypeNames, camel
-from .scalars import SCALAR_TYPES
 from .shapes import (
     BlobShape,
     EnumShape,
@@ -29,7 +29,6 @@ from .shapes import (
     MapShape,
     ModelShape,
     OptionalShape,
-    ScalarShape,
     SchemaBuildError,
     Shape,
     UnionShape,
@@ -47,7 +46,9 @@ class BlobInput:
     content_type: str | None = strawberry.field(default=None, description="Defaults to the upload's type.")
 
 
-class InputTypes:
+class InputTypes(ShapeAnnotations):
+    direction = "input"
+
     def __init__(self, names: TypeNames, enums: EnumTypes) -> None:
         self._names = names
         self._enums = enums
@@ -96,29 +97,20 @@ class InputTypes:
         self._fields[made] = fields
         return made
 
-    def annotation(self, shape: Shape) -> Any:
-        if isinstance(shape, OptionalShape):
-            return self.annotation(shape.inner) | None
-        if isinstance(shape, ScalarShape):
-            return SCALAR_TYPES[shape.graphql]
-        if isinstance(shape, EnumShape):
-            return self._enums.graphql_type(shape.enum)
-        if isinstance(shape, ModelShape):
-            made = self.input_type(shape.model)
-            if made is None:
-                raise SchemaBuildError(f"{shape.model.__name__} has no fields to input")
-            return made
-        if isinstance(shape, UnionShape):
-            return self._one_of(shape)
-        if isinstance(shape, ListShape):
-            return list[self.annotation(shape.item)]  # type: ignore[misc]
-        if isinstance(shape, MapShape):
-            if shape.key_field is not None:
-                return list[self.annotation(shape.value)]  # type: ignore[misc]
-            return list[self._entry(shape)]  # type: ignore[valid-type,misc]
-        if isinstance(shape, BlobShape):
-            return BlobInput
-        raise SchemaBuildError(f"no input type for {shape!r}")
+    def model_annotation(self, shape: ModelShape) -> Any:
+        made = self.input_type(shape.model)
+        if made is None:
+            raise SchemaBuildError(f"{shape.model.__name__} has no fields to input")
+        return made
+
+    def union_annotation(self, shape: UnionShape) -> Any:
+        return self._one_of(shape)
+
+    def entry_annotation(self, shape: MapShape) -> Any:
+        return self._entry(shape)
+
+    def blob_annotation(self) -> Any:
+        return BlobInput
 
     def _one_of(self, shape: UnionShape) -> type:
         found = self._unions.get(shape.members)

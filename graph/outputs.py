@@ -12,10 +12,10 @@ from pydantic import BaseModel, RootModel
 
 from nomos_mongo import LazyBlob
 
+from .annotations import ShapeAnnotations
 from .enums import EnumTypes
 from .fields import Attribute, docstring, make_type
 from .naming import TypeNames, camel
-from .scalars import SCALAR_TYPES
 from .shapes import (
     BlobShape,
     EnumShape,
@@ -45,7 +45,9 @@ def _unwrap(value: Any) -> Any:
     return value
 
 
-class OutputTypes:
+class OutputTypes(ShapeAnnotations):
+    direction = "output"
+
     def __init__(self, names: TypeNames, enums: EnumTypes) -> None:
         self._names = names
         self._enums = enums
@@ -98,26 +100,17 @@ class OutputTypes:
         self._fields[model] = shapes
         return made
 
-    def annotation(self, shape: Shape) -> Any:
-        if isinstance(shape, OptionalShape):
-            return self.annotation(shape.inner) | None
-        if isinstance(shape, ScalarShape):
-            return SCALAR_TYPES[shape.graphql]
-        if isinstance(shape, EnumShape):
-            return self._enums.graphql_type(shape.enum)
-        if isinstance(shape, ModelShape):
-            return self.object_type(shape.model)
-        if isinstance(shape, UnionShape):
-            return self._union(shape)
-        if isinstance(shape, ListShape):
-            return list[self.annotation(shape.item)]  # type: ignore[misc]
-        if isinstance(shape, MapShape):
-            if shape.key_field is not None:
-                return list[self.annotation(shape.value)]  # type: ignore[misc]
-            return list[self._entry(shape)]  # type: ignore[valid-type,misc]
-        if isinstance(shape, BlobShape):
-            return Blob
-        raise SchemaBuildError(f"no output type for {shape!r}")
+    def model_annotation(self, shape: ModelShape) -> Any:
+        return self.object_type(shape.model)
+
+    def union_annotation(self, shape: UnionShape) -> Any:
+        return self._union(shape)
+
+    def entry_annotation(self, shape: MapShape) -> Any:
+        return self._entry(shape)
+
+    def blob_annotation(self) -> Any:
+        return Blob
 
     def _union(self, shape: UnionShape) -> Any:
         union = self._unions.get(shape.members)
