@@ -106,7 +106,6 @@ def snapshot_from_document(registry: TypeRegistry, doc: dict[str, Any]) -> Snaps
 
 def timeline_to_document(record: TimelineRecord) -> dict[str, Any]:
     return {
-        "_id": f"{record.workspace_id}/{record.timeline_id}",
         "workspace_id": record.workspace_id,
         "timeline_id": record.timeline_id,
         "parent_timeline_id": record.parent_timeline_id,

@@ -206,8 +206,7 @@ class MemoryPersistence(Persistence):
         if timeline is None:
             return []
         records = timeline.snapshots.get(aggregate_type.type_name, {})
-        by_state = {id(r.state): r for r in records.values()}
-        return [by_state[id(state)] for state in apply_query([r.state for r in records.values()], query)]
+        return [records[state.id] for state in apply_query([r.state for r in records.values()], query)]
 
     async def load_history_snapshot(
         self,

@@ -55,18 +55,23 @@ def fold_entries(state: Aggregate, entries: Iterable[IntentLedgerEntry], ref: Ag
     return state, changes
 
 
+def strike(entry: IntentLedgerEntry, struck: set[str], undo_targets: dict[str, tuple[str, ...]]) -> None:
+    """Apply one undo or redo entry to the set of struck-out intent ids (others change nothing)."""
+    if entry.kind is EntryKind.UNDO:
+        undo_targets[entry.intent_id] = entry.strike_out_intent_ids
+        struck.update(entry.strike_out_intent_ids)
+    elif entry.kind is EntryKind.REDO:
+        for undo_id in entry.strike_out_intent_ids:
+            struck.add(undo_id)
+            struck.difference_update(undo_targets.get(undo_id, ()))
+
+
 def struck_as_of(entries: Iterable[IntentLedgerEntry]) -> set[str]:
     """Intent ids struck out after these entries (in sequence order) took effect."""
     struck: set[str] = set()
     undo_targets: dict[str, tuple[str, ...]] = {}
     for entry in entries:
-        if entry.kind is EntryKind.UNDO:
-            undo_targets[entry.intent_id] = entry.strike_out_intent_ids
-            struck.update(entry.strike_out_intent_ids)
-        elif entry.kind is EntryKind.REDO:
-            for undo_id in entry.strike_out_intent_ids:
-                struck.add(undo_id)
-                struck.difference_update(undo_targets.get(undo_id, ()))
+        strike(entry, struck, undo_targets)
     return struck
 
 

@@ -17,7 +17,7 @@ from .ledger import AggregateRef, EntryKind, IntentLedgerEntry
 from .model import Aggregate
 from .persistence import SnapshotRecord
 from .query import BasicQuery, apply_query
-from .states import fold
+from .states import fold, strike
 
 if TYPE_CHECKING:
     from .app import NomosApp
@@ -65,13 +65,7 @@ class _Replay:
             self.versions[key] = self.versions.get(key, 0) + 1
 
     def toggle(self, entry: IntentLedgerEntry) -> None:
-        if entry.kind is EntryKind.UNDO:
-            self.undo_targets[entry.intent_id] = entry.strike_out_intent_ids
-            self.struck.update(entry.strike_out_intent_ids)
-        else:
-            for undo_id in entry.strike_out_intent_ids:
-                self.struck.add(undo_id)
-                self.struck.difference_update(self.undo_targets.get(undo_id, ()))
+        strike(entry, self.struck, self.undo_targets)
         for ref in entry.touched:
             key = (ref.type, ref.id)
             aggregate_type = self.app.registry.aggregate_type(ref.type)

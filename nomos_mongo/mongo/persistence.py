@@ -323,8 +323,7 @@ class MongoPersistence(Persistence):
     # timelines --------------------------------------------------------------------------
     @translating
     async def save_timeline(self, record: TimelineRecord) -> None:
-        doc = timeline_to_document(record)
-        doc.pop("_id", None)  # keyed by its fields: ids may contain any character
+        doc = timeline_to_document(record)  # keyed by its fields: ids may contain any character
         await self._timelines.replace_one(
             {"workspace_id": record.workspace_id, "timeline_id": record.timeline_id}, doc, upsert=True
         )
