@@ -5,5 +5,14 @@ from .schema import build_schema, sdl
 from .server import create_app
 from .settings import Settings
 
-__all__ = ["AllowAll", "Authorizer", "EstateAuthorizer", "Need", "RoleTable", "Settings", "build_schema",
-           "create_app", "sdl"]
+__all__ = [
+    "AllowAll",
+    "Authorizer",
+    "EstateAuthorizer",
+    "Need",
+    "RoleTable",
+    "Settings",
+    "build_schema",
+    "create_app",
+    "sdl",
+]

@@ -155,8 +155,13 @@ class Catalog:
 def timeline_info(record: TimelineRecord | None, workspace_id: str) -> TimelineInfo:
     if record is None:
         return TimelineInfo(
-            workspace_id=ID(workspace_id), timeline_id=ID("main"), parent_timeline_id=None, fork_sequence=0,
-            status=TimelineStatusType["ACTIVE"], created_at=None, created_by=None,
+            workspace_id=ID(workspace_id),
+            timeline_id=ID("main"),
+            parent_timeline_id=None,
+            fork_sequence=0,
+            status=TimelineStatusType["ACTIVE"],
+            created_at=None,
+            created_by=None,
         )
     return TimelineInfo(
         workspace_id=ID(record.workspace_id),

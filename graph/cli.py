@@ -74,19 +74,20 @@ def serve(
 ) -> None:
     """Serve the GraphQL API (GraphiQL at /graphql), on the embedded store unless --mongo-uri is given."""
     try:
-        settings = Settings.from_env(host=host, port=port, mongo_uri=mongo_uri, mongo_db=mongo_db,
-                                     production=production or None, demo=demo)
+        settings = Settings.from_env(
+            host=host, port=port, mongo_uri=mongo_uri, mongo_db=mongo_db, production=production or None, demo=demo
+        )
     except ValueError as exc:
         fail(str(exc))
     configure_logging(log_level)
     dev_token = None
     if not settings.jwt_secret and not settings.jwt_public_key:
         if settings.mongo_uri or settings.production:
-            fail("set NOMOS_JWT_SECRET (HS256) or NOMOS_JWT_PUBLIC_KEY (RS256): every API process must verify "
-                 "the same tokens, so none can be generated here")
-        settings = replace(
-            settings, jwt_secret=new_secret(), system_admins=(*settings.system_admins, DEV_USER)
-        )
+            fail(
+                "set NOMOS_JWT_SECRET (HS256) or NOMOS_JWT_PUBLIC_KEY (RS256): every API process must verify "
+                "the same tokens, so none can be generated here"
+            )
+        settings = replace(settings, jwt_secret=new_secret(), system_admins=(*settings.system_admins, DEV_USER))
         dev_token = issue_token(settings.jwt_secret or "", DEV_USER, DEV_NAME)
     sys.exit(run(lambda: _serve(settings, dev_token)))
 
@@ -112,8 +113,11 @@ def _banner(settings: Settings, dev_token: str | None) -> None:
     console.print(f"\n[bold]Nomos GraphQL API[/] on {url}  ({store})", highlight=False, soft_wrap=True)
     if dev_token is not None:
         headers = quote(json.dumps({"Authorization": f"Bearer {dev_token}"}))
-        console.print(f"\nDevelopment token for user {DEV_USER!r} ({DEV_NAME}), valid 30 days:\n  {dev_token}",
-                      highlight=False, soft_wrap=True)
+        console.print(
+            f"\nDevelopment token for user {DEV_USER!r} ({DEV_NAME}), valid 30 days:\n  {dev_token}",
+            highlight=False,
+            soft_wrap=True,
+        )
         console.print(f"\nGraphiQL, signed in: {url}?headers={headers}\n", highlight=False, soft_wrap=True)
         console.print("The data lives in memory and is gone when the server stops. Ctrl+C to stop.\n", soft_wrap=True)
 

@@ -30,29 +30,41 @@ class Step:
 STEPS = (
     Step("CreateUserIntent", {"displayName": "Developer", "email": "dev@example.com"}),
     Step("CreateUserIntent", {"displayName": "Bob", "email": "bob@example.com"}, actor="user-456"),
-    Step("CreateEstateIntent", {
-        "estateId": ESTATE,
-        "name": "Corporate Campus",
-        "address": {"street": "Main St", "city": "Boston", "country": "US"},
-    }),
-    Step("CreateSiteWithTopologyDraftIntent", {
-        "siteId": "site-001",
-        "siteName": "Building A",
-        "estateId": ESTATE,
-        "initialBuilding": {"name": "Main Structure", "levelCount": 3},
-    }),
-    Step("CreateTrackableAssetIntent", {
-        "assetId": "asset-001",
-        "name": "HVAC Unit A",
-        "assetType": "hvac",
-        "customFields": {"serial_number": "HV-2041"},
-    }),
-    Step("GrantEstateAccessIntent", {
-        "targetUserId": "user-456",
-        "estateId": ESTATE,
-        "role": {"type": "estate", "value": "admin"},
-        "reason": "Team lead for building maintenance",
-    }),
+    Step(
+        "CreateEstateIntent",
+        {
+            "estateId": ESTATE,
+            "name": "Corporate Campus",
+            "address": {"street": "Main St", "city": "Boston", "country": "US"},
+        },
+    ),
+    Step(
+        "CreateSiteWithTopologyDraftIntent",
+        {
+            "siteId": "site-001",
+            "siteName": "Building A",
+            "estateId": ESTATE,
+            "initialBuilding": {"name": "Main Structure", "levelCount": 3},
+        },
+    ),
+    Step(
+        "CreateTrackableAssetIntent",
+        {
+            "assetId": "asset-001",
+            "name": "HVAC Unit A",
+            "assetType": "hvac",
+            "customFields": {"serial_number": "HV-2041"},
+        },
+    ),
+    Step(
+        "GrantEstateAccessIntent",
+        {
+            "targetUserId": "user-456",
+            "estateId": ESTATE,
+            "role": {"type": "estate", "value": "admin"},
+            "reason": "Team lead for building maintenance",
+        },
+    ),
 )
 
 

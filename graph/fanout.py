@@ -82,8 +82,11 @@ def _parsed(query: str, max_tokens: int) -> tuple[DocumentNode, str] | None:
 
 def shape_of(query: object, variables: object, operation_name: object, max_tokens: int) -> Shape | None:
     """What makes a subscription shareable, or None when it is not one to share."""
-    if not isinstance(query, str) or not isinstance(variables, dict | None) \
-            or not isinstance(operation_name, str | None):
+    if (
+        not isinstance(query, str)
+        or not isinstance(variables, dict | None)
+        or not isinstance(operation_name, str | None)
+    ):
         return None
     parsed = _parsed(query, max_tokens)
     if parsed is None:
@@ -125,8 +128,9 @@ class FanOut:
         self.groups: dict[Hashable, Group] = {}
         self.executions = 0  # shared results produced; each served every member of its group
 
-    async def join(self, context: RequestContext, query: str, variables: dict[str, Any] | None,
-                   operation_name: str | None) -> Member | None:
+    async def join(
+        self, context: RequestContext, query: str, variables: dict[str, Any] | None, operation_name: str | None
+    ) -> Member | None:
         """A member of the group for this subscription, or None: run it alone."""
         shape = shape_of(query, variables, operation_name, self.settings.max_tokens)
         if shape is None or context.user is None:
@@ -170,10 +174,18 @@ class Group:
     def joinable(self) -> bool:
         return self.open and (self.replays_latest or self.latest is None)
 
-    def start(self, context: RequestContext, query: str, variables: dict[str, Any] | None,
-              operation_name: str | None) -> None:
-        own = dataclasses.replace(context, authorizer=AllowAll(), correlation_id=new_id(), request=None,
-                                  response=None, connection_params=None, _allowed={})
+    def start(
+        self, context: RequestContext, query: str, variables: dict[str, Any] | None, operation_name: str | None
+    ) -> None:
+        own = dataclasses.replace(
+            context,
+            authorizer=AllowAll(),
+            correlation_id=new_id(),
+            request=None,
+            response=None,
+            connection_params=None,
+            _allowed={},
+        )
         self.task = asyncio.create_task(self._run(own, query, variables, operation_name))
 
     def add(self, context: RequestContext) -> Member:
@@ -190,12 +202,14 @@ class Group:
             if self.task is not None:
                 self.task.cancel()  # its stream's `finally` releases the engine watch
 
-    async def _run(self, context: RequestContext, query: str, variables: dict[str, Any] | None,
-                   operation_name: str | None) -> None:
+    async def _run(
+        self, context: RequestContext, query: str, variables: dict[str, Any] | None, operation_name: str | None
+    ) -> None:
         last = END
         try:
-            stream = await self.fanout.schema.stream(query, variable_values=variables, context_value=context,
-                                                     operation_name=operation_name)
+            stream = await self.fanout.schema.stream(
+                query, variable_values=variables, context_value=context, operation_name=operation_name
+            )
             async with aclosing(stream):
                 async for result in stream:
                     if not isinstance(result, ExecutionResult):  # incremental delivery: not for subscriptions
@@ -236,8 +250,9 @@ class Member:
                 if isinstance(payload, _Signal):
                     return payload is END
                 try:
-                    await self.context.require(self.group.shape.workspace_id, Need.READ,
-                                               max_age=fanout.settings.access_recheck_seconds)
+                    await self.context.require(
+                        self.group.shape.workspace_id, Need.READ, max_age=fanout.settings.access_recheck_seconds
+                    )
                 except Exception as exc:  # what the resolver would have raised
                     await send(fanout.refusal(exc, self.context))
                     return True

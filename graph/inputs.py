@@ -89,8 +89,12 @@ class InputTypes(ShapeAnnotations):
                 fields.append((field_name, wire, shape))
             if not attributes:
                 return None
-            made = make_type(self._names.claim(type_name, (model, type_name)), attributes, is_input=True,
-                             description=docstring(model))
+            made = make_type(
+                self._names.claim(type_name, (model, type_name)),
+                attributes,
+                is_input=True,
+                description=docstring(model),
+            )
         finally:
             self._building.discard(model)
         self._inputs[(model, type_name)] = made

@@ -126,6 +126,18 @@ class Viewer:
 
 
 SHARED_TYPE_NAMES = (
-    "Aggregate", "DomainEvent", "Intent", "EntryKind", "TimelineStatus", "AggregateRef", "LedgerEntry",
-    "IntentResult", "Timeline", "MergeOutcome", "MergeReport", "PageInfo", "Viewer", "Upload",
+    "Aggregate",
+    "DomainEvent",
+    "Intent",
+    "EntryKind",
+    "TimelineStatus",
+    "AggregateRef",
+    "LedgerEntry",
+    "IntentResult",
+    "Timeline",
+    "MergeOutcome",
+    "MergeReport",
+    "PageInfo",
+    "Viewer",
+    "Upload",
 )

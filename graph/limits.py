@@ -78,8 +78,7 @@ def operation_limits(max_depth: int, max_aliases: int) -> type[ValidationRule]:
                 if size.depth > max_depth:
                     name = definition.name.value if definition.name else "the operation"
                     context.report_error(
-                        GraphQLError(f"{name} is {size.depth} levels deep; at most {max_depth} are allowed",
-                                     definition)
+                        GraphQLError(f"{name} is {size.depth} levels deep; at most {max_depth} are allowed", definition)
                     )
             if aliases > max_aliases:
                 context.report_error(GraphQLError(f"{aliases} aliases used; at most {max_aliases} are allowed"))

@@ -29,8 +29,13 @@ def intent_mutations(catalog: Catalog) -> list[StrawberryField]:
 
 
 def _intent_mutation(kind: IntentKind, catalog: Catalog) -> StrawberryField:
-    async def resolve(info: Info, workspace_id: str = SYSTEM_WORKSPACE, timeline_id: str = MAIN_TIMELINE,
-                      intent_id: str | None = None, input: Any = None) -> IntentResult:
+    async def resolve(
+        info: Info,
+        workspace_id: str = SYSTEM_WORKSPACE,
+        timeline_id: str = MAIN_TIMELINE,
+        intent_id: str | None = None,
+        input: Any = None,
+    ) -> IntentResult:
         ctx = context_of(info)
         if not kind.system_scoped and workspace_id == SYSTEM_WORKSPACE:
             # else the first comer could make the system workspace an estate and own it
@@ -53,8 +58,13 @@ def _intent_mutation(kind: IntentKind, catalog: Catalog) -> StrawberryField:
     arguments = [] if kind.system_scoped else [Argument("workspace_id", ID, description="The estate.")]
     arguments += [
         Argument("timeline_id", ID, MAIN_TIMELINE),
-        Argument("intent_id", ID | None, None, description="Your own id for the intent: a retry with the same id "
-                                                           "returns the first result instead of acting twice."),
+        Argument(
+            "intent_id",
+            ID | None,
+            None,
+            description="Your own id for the intent: a retry with the same id "
+            "returns the first result instead of acting twice.",
+        ),
     ]
     if kind.input_type is not None:
         arguments.append(Argument("input", kind.input_type))
@@ -63,8 +73,9 @@ def _intent_mutation(kind: IntentKind, catalog: Catalog) -> StrawberryField:
     return resolver_field(kind.mutation, resolve, arguments, IntentResult, description=description)
 
 
-async def _check_retry(ctx: RequestContext, kind: IntentKind, workspace_id: str, timeline_id: str,
-                       intent_id: str) -> None:
+async def _check_retry(
+    ctx: RequestContext, kind: IntentKind, workspace_id: str, timeline_id: str, intent_id: str
+) -> None:
     """A retry must repeat the same request: same place, same intent type, same user."""
     stored = await ctx.app.load_entry(intent_id)
     if stored is None:
@@ -116,5 +127,10 @@ def upload_field(catalog: Catalog) -> StrawberryField:
         Argument("file", Upload),
         Argument("content_type", str | None, None, description="Defaults to the part's Content-Type."),
     ]
-    return resolver_field("uploadBlob", upload_blob, arguments, blob_ref_type,
-                          description="Store bytes (multipart request); refer to them by sha256 in BlobInput.")
+    return resolver_field(
+        "uploadBlob",
+        upload_blob,
+        arguments,
+        blob_ref_type,
+        description="Store bytes (multipart request); refer to them by sha256 in BlobInput.",
+    )

@@ -66,29 +66,48 @@ def _by_id(kind: AggregateKind, catalog: Catalog) -> StrawberryField:
         return None if state is None else catalog.aggregate(state)
 
     arguments = [*workspace_arguments(), Argument("id", ID)]
-    return resolver_field(kind.single, resolve, arguments, kind.graphql_type | None,
-                          description=f"One {kind.type_name} by id; null if there is none (or it is deleted).")
+    return resolver_field(
+        kind.single,
+        resolve,
+        arguments,
+        kind.graphql_type | None,
+        description=f"One {kind.type_name} by id; null if there is none (or it is deleted).",
+    )
 
 
 def _connection(kind: AggregateKind, listing: Listing, catalog: Catalog, settings: Settings) -> StrawberryField:
-    edge = make_type(catalog.names.claim(f"{kind.type_name}Edge", kind.model), [
-        Attribute("node", "node", kind.graphql_type),
-        Attribute("cursor", "cursor", str),
-    ])
-    connection = make_type(catalog.names.claim(f"{kind.type_name}Connection", kind.model), [
-        Attribute("edges", "edges", list[edge]),  # type: ignore[valid-type]
-        Attribute("nodes", "nodes", list[kind.graphql_type]),  # type: ignore[name-defined]
-        Attribute("page_info", "pageInfo", PageInfo),
-    ])
+    edge = make_type(
+        catalog.names.claim(f"{kind.type_name}Edge", kind.model),
+        [
+            Attribute("node", "node", kind.graphql_type),
+            Attribute("cursor", "cursor", str),
+        ],
+    )
+    connection = make_type(
+        catalog.names.claim(f"{kind.type_name}Connection", kind.model),
+        [
+            Attribute("edges", "edges", list[edge]),  # type: ignore[valid-type]
+            Attribute("nodes", "nodes", list[kind.graphql_type]),  # type: ignore[name-defined]
+            Attribute("page_info", "pageInfo", PageInfo),
+        ],
+    )
 
-    async def resolve(info: Info, workspace_id: str, timeline_id: str, filter: Any = None,
-                      order_by: Any = None, descending: bool = False, first: int = DEFAULT_PAGE,
-                      after: str | None = None) -> Any:
+    async def resolve(
+        info: Info,
+        workspace_id: str,
+        timeline_id: str,
+        filter: Any = None,
+        order_by: Any = None,
+        descending: bool = False,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Any:
         ctx = context_of(info)
         await ctx.require(workspace_id, Need.READ)
         check_size("first", first, settings)
-        query = build_query(listing, filter=filter, order_by=order_by, descending=descending, limit=first + 1,
-                            after=after)
+        query = build_query(
+            listing, filter=filter, order_by=order_by, descending=descending, limit=first + 1, after=after
+        )
         states = await ctx.app.query(kind.model, workspace_id, timeline_id, query)
         page = states[:first]
         order_field = query.order_by_field
@@ -107,13 +126,19 @@ def _connection(kind: AggregateKind, listing: Listing, catalog: Catalog, setting
         Argument("first", int, DEFAULT_PAGE),
         Argument("after", str | None, None, description="endCursor of the previous page."),
     ]
-    return resolver_field(kind.many, resolve, arguments, connection,
-                          description=f"{kind.type_name}s, filtered and ordered, a page at a time.")
+    return resolver_field(
+        kind.many,
+        resolve,
+        arguments,
+        connection,
+        description=f"{kind.type_name}s, filtered and ordered, a page at a time.",
+    )
 
 
 def ledger_queries(catalog: Catalog, settings: Settings) -> list[StrawberryField]:
-    async def timeline(info: Info, workspace_id: str, timeline_id: str, after: int = 0,
-                       first: int = 100) -> list[LedgerEntry]:
+    async def timeline(
+        info: Info, workspace_id: str, timeline_id: str, after: int = 0, first: int = 100
+    ) -> list[LedgerEntry]:
         ctx = context_of(info)
         await ctx.require(workspace_id, Need.READ)
         check_size("first", first, settings)
@@ -126,8 +151,9 @@ def ledger_queries(catalog: Catalog, settings: Settings) -> list[StrawberryField
         states = await ctx.app.state_at_sequence(workspace_id, timeline_id, inclusive_sequence=sequence)
         return [catalog.aggregate(states[ref]) for ref in sorted(states)]
 
-    async def aggregate_history(info: Info, workspace_id: str, timeline_id: str, id: str, start: int = 0,
-                                end: int | None = None) -> list[LedgerEntry]:
+    async def aggregate_history(
+        info: Info, workspace_id: str, timeline_id: str, id: str, start: int = 0, end: int | None = None
+    ) -> list[LedgerEntry]:
         ctx = context_of(info)
         await ctx.require(workspace_id, Need.READ)
         entries = await ctx.app.aggregate_intent_history(workspace_id, timeline_id, id, start=start, end=end)
@@ -165,15 +191,27 @@ def ledger_queries(catalog: Catalog, settings: Settings) -> list[StrawberryField
 
     only_mine = Argument("only_mine", bool, False, description="Only intents of the signed-in user.")
     return [
-        resolver_field("timeline", timeline, [*workspace_arguments(), Argument("after", int, 0),
-                                              Argument("first", int, 100)], list[LedgerEntry],
-                       description="Ledger entries with sequence > after, oldest first."),
-        resolver_field("stateAtSequence", state_at_sequence, [*workspace_arguments(), Argument("sequence", int)],
-                       list[AggregateNode], description="Every aggregate as it was right after `sequence`."),
-        resolver_field("aggregateHistory", aggregate_history,
-                       [*workspace_arguments(), Argument("id", ID), Argument("start", int, 0),
-                        Argument("end", int | None, None)], list[LedgerEntry],
-                       description="The entries that touched one aggregate."),
+        resolver_field(
+            "timeline",
+            timeline,
+            [*workspace_arguments(), Argument("after", int, 0), Argument("first", int, 100)],
+            list[LedgerEntry],
+            description="Ledger entries with sequence > after, oldest first.",
+        ),
+        resolver_field(
+            "stateAtSequence",
+            state_at_sequence,
+            [*workspace_arguments(), Argument("sequence", int)],
+            list[AggregateNode],
+            description="Every aggregate as it was right after `sequence`.",
+        ),
+        resolver_field(
+            "aggregateHistory",
+            aggregate_history,
+            [*workspace_arguments(), Argument("id", ID), Argument("start", int, 0), Argument("end", int | None, None)],
+            list[LedgerEntry],
+            description="The entries that touched one aggregate.",
+        ),
         resolver_field("head", head, workspace_arguments(), int, description="The timeline's latest sequence."),
         resolver_field("canUndoLatest", can_undo_latest, [*workspace_arguments(), only_mine], bool),
         resolver_field("canRedoLatest", can_redo_latest, [*workspace_arguments(), only_mine], bool),

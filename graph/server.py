@@ -43,8 +43,16 @@ class NomosGraphQL(GraphQL[RequestContext, None]):
     graphql_transport_ws_handler_class = TransportWSHandler
     graphql_ws_handler_class = LegacyWSHandler
 
-    def __init__(self, schema: NomosSchema, *, app: NomosApp, settings: Settings, authorizer: Authorizer,
-                 tokens: TokenVerifier, subscriptions: Subscriptions) -> None:
+    def __init__(
+        self,
+        schema: NomosSchema,
+        *,
+        app: NomosApp,
+        settings: Settings,
+        authorizer: Authorizer,
+        tokens: TokenVerifier,
+        subscriptions: Subscriptions,
+    ) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if settings.graphiql_enabled else None,
@@ -122,8 +130,9 @@ def create_app(
     schema = build_schema(app.registry, settings)
     subscriptions = Subscriptions()
     authorizer = authorizer or default_authorizer(app, frozenset(settings.system_admins))
-    view = NomosGraphQL(schema, app=app, settings=settings, authorizer=authorizer,
-                        tokens=tokens, subscriptions=subscriptions)
+    view = NomosGraphQL(
+        schema, app=app, settings=settings, authorizer=authorizer, tokens=tokens, subscriptions=subscriptions
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -145,8 +154,14 @@ def create_app(
         Middleware(CsrfMiddleware, path="/graphql"),
     ]
     if settings.allowed_origins:
-        middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.allowed_origins),
-                                     allow_methods=["GET", "POST"], allow_headers=["*"]))
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.allowed_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["*"],
+            )
+        )
     routes = [
         Route("/", home),
         Route("/healthz", healthz),

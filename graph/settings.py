@@ -1,24 +1,24 @@
 """Settings of the API server: flags win over environment variables, which win over defaults.
 
-    NOMOS_HOST, NOMOS_PORT   where `nomos serve` listens (default 127.0.0.1:8000)
-    NOMOS_MONGO_URI          MongoDB URI; unset: the embedded in-memory store
-    NOMOS_MONGO_DB           database name (default: the URI's, else "nomos")
-    NOMOS_JWT_SECRET         HS256 secret for bearer tokens
-    NOMOS_JWT_PUBLIC_KEY     RS256 public key (PEM, or a path to a PEM file)
-    NOMOS_JWT_AUDIENCE       required `aud` claim, if set
-    NOMOS_JWT_ISSUER         required `iss` claim, if set
-    NOMOS_PRODUCTION         1: no GraphiQL, no introspection, no field suggestions, a key required
-    NOMOS_GRAPHIQL           1/0: serve GraphiQL at /graphql (default: not in production)
-    NOMOS_INTROSPECTION      1/0: allow introspection (default: not in production)
-    NOMOS_ALLOWED_ORIGINS    comma-separated origins allowed for CORS and websockets
-    NOMOS_MAX_BODY_BYTES     largest request body or websocket message (default 10 MiB)
-    NOMOS_MAX_DEPTH          deepest operation (default 12)
-    NOMOS_MAX_ALIASES        most aliases in one document (default 30)
-    NOMOS_MAX_TOKENS         most tokens in one document (default 5000)
-    NOMOS_MAX_PAGE_SIZE      largest `first` / `limit` (default 500)
-    NOMOS_SYSTEM_ADMINS      comma-separated user ids who administer the system workspace
-                             (taxonomies, funding programs...); on the embedded default with a
-                             generated dev token, the dev user is one
+NOMOS_HOST, NOMOS_PORT   where `nomos serve` listens (default 127.0.0.1:8000)
+NOMOS_MONGO_URI          MongoDB URI; unset: the embedded in-memory store
+NOMOS_MONGO_DB           database name (default: the URI's, else "nomos")
+NOMOS_JWT_SECRET         HS256 secret for bearer tokens
+NOMOS_JWT_PUBLIC_KEY     RS256 public key (PEM, or a path to a PEM file)
+NOMOS_JWT_AUDIENCE       required `aud` claim, if set
+NOMOS_JWT_ISSUER         required `iss` claim, if set
+NOMOS_PRODUCTION         1: no GraphiQL, no introspection, no field suggestions, a key required
+NOMOS_GRAPHIQL           1/0: serve GraphiQL at /graphql (default: not in production)
+NOMOS_INTROSPECTION      1/0: allow introspection (default: not in production)
+NOMOS_ALLOWED_ORIGINS    comma-separated origins allowed for CORS and websockets
+NOMOS_MAX_BODY_BYTES     largest request body or websocket message (default 10 MiB)
+NOMOS_MAX_DEPTH          deepest operation (default 12)
+NOMOS_MAX_ALIASES        most aliases in one document (default 30)
+NOMOS_MAX_TOKENS         most tokens in one document (default 5000)
+NOMOS_MAX_PAGE_SIZE      largest `first` / `limit` (default 500)
+NOMOS_SYSTEM_ADMINS      comma-separated user ids who administer the system workspace
+                         (taxonomies, funding programs...); on the embedded default with a
+                         generated dev token, the dev user is one
 """
 
 from __future__ import annotations

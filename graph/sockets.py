@@ -46,8 +46,9 @@ def _sender(websocket: AsyncWebSocketAdapter, prefix: str) -> Send:
 class TransportWSHandler(BaseGraphQLTransportWSHandler[RequestContext, None]):
     async def run_operation(self, operation: Operation[RequestContext, None]) -> None:
         try:
-            member = await _fanout(self.view).join(self.context, operation.query, operation.variables,
-                                                   operation.operation_name)
+            member = await _fanout(self.view).join(
+                self.context, operation.query, operation.variables, operation.operation_name
+            )
             if member is not None:
                 prefix = f'{{"id":{json.dumps(operation.id)},"type":"next","payload":'
                 if await member.relay(_sender(self.websocket, prefix)):
@@ -61,8 +62,9 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[RequestContext, None]):
 
 
 class LegacyWSHandler(BaseGraphQLWSHandler[RequestContext, None]):
-    async def handle_async_results(self, operation_id: str, query: str, operation_name: str | None,
-                                   variables: dict[str, Any] | None) -> None:
+    async def handle_async_results(
+        self, operation_id: str, query: str, operation_name: str | None, variables: dict[str, Any] | None
+    ) -> None:
         try:
             try:
                 member = await _fanout(self.view).join(self.context, query, variables, operation_name)

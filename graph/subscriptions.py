@@ -31,8 +31,9 @@ DEFAULT_LIMIT = 50
 
 
 def timeline_subscription(catalog: Catalog, settings: Settings) -> StrawberryField:
-    async def watch_timeline(info: Info, workspace_id: str, timeline_id: str,
-                             from_sequence: int = 1) -> AsyncGenerator[LedgerEntry, None]:
+    async def watch_timeline(
+        info: Info, workspace_id: str, timeline_id: str, from_sequence: int = 1
+    ) -> AsyncGenerator[LedgerEntry, None]:
         ctx = context_of(info)
         await ctx.require(workspace_id, Need.READ)
         if from_sequence < 0:
@@ -49,9 +50,14 @@ def timeline_subscription(catalog: Catalog, settings: Settings) -> StrawberryFie
             watch.close()
 
     arguments = [*workspace_arguments(), Argument("from_sequence", int, 1)]
-    return resolver_field("watchTimeline", watch_timeline, arguments, AsyncGenerator[LedgerEntry, None],
-                          subscription=True,
-                          description="Every entry from `fromSequence` on, in order, then each new one.")
+    return resolver_field(
+        "watchTimeline",
+        watch_timeline,
+        arguments,
+        AsyncGenerator[LedgerEntry, None],
+        subscription=True,
+        description="Every entry from `fromSequence` on, in order, then each new one.",
+    )
 
 
 def live_query_subscriptions(catalog: Catalog, listings: dict[str, Listing], settings: Settings) -> list[Any]:
@@ -59,8 +65,15 @@ def live_query_subscriptions(catalog: Catalog, listings: dict[str, Listing], set
 
 
 def _live_query(kind: AggregateKind, listing: Listing, catalog: Catalog, settings: Settings) -> StrawberryField:
-    async def watch(info: Info, workspace_id: str, timeline_id: str, filter: Any = None, order_by: Any = None,
-                    descending: bool = False, limit: int = DEFAULT_LIMIT) -> AsyncGenerator[list[Any], None]:
+    async def watch(
+        info: Info,
+        workspace_id: str,
+        timeline_id: str,
+        filter: Any = None,
+        order_by: Any = None,
+        descending: bool = False,
+        limit: int = DEFAULT_LIMIT,
+    ) -> AsyncGenerator[list[Any], None]:
         ctx = context_of(info)
         await ctx.require(workspace_id, Need.READ)
         check_size("limit", limit, settings)
@@ -79,5 +92,11 @@ def _live_query(kind: AggregateKind, listing: Listing, catalog: Catalog, setting
     arguments = [*workspace_arguments(), *listing_arguments(listing), Argument("limit", int, DEFAULT_LIMIT)]
     name = f"watch{upper_first(kind.many)}"
     returns = AsyncGenerator[list[kind.graphql_type], None]  # type: ignore[name-defined]
-    return resolver_field(name, watch, arguments, returns, subscription=True,
-                          description=f"The {kind.type_name}s matching the query now, then again on each change.")
+    return resolver_field(
+        name,
+        watch,
+        arguments,
+        returns,
+        subscription=True,
+        description=f"The {kind.type_name}s matching the query now, then again on each change.",
+    )

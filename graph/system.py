@@ -62,8 +62,13 @@ def system_mutations(catalog: Catalog) -> list[StrawberryField]:
         entry = await ctx.app.redo_latest(workspace_id, timeline_id, actor, performed_by=user_id)
         return None if entry is None else await catalog.result(ctx.app, entry)
 
-    async def create_timeline(info: Info, workspace_id: str, timeline_id: str, from_timeline: str = MAIN_TIMELINE,
-                              at_sequence: int | None = None) -> TimelineInfo:
+    async def create_timeline(
+        info: Info,
+        workspace_id: str,
+        timeline_id: str,
+        from_timeline: str = MAIN_TIMELINE,
+        at_sequence: int | None = None,
+    ) -> TimelineInfo:
         ctx = context_of(info)
         user = await ctx.require(workspace_id, Need.WRITE)
         record = await ctx.app.create_timeline(
@@ -74,7 +79,7 @@ def system_mutations(catalog: Catalog) -> list[StrawberryField]:
     async def merge_timeline(info: Info, workspace_id: str, source: str, target: str = MAIN_TIMELINE) -> MergeReport:
         ctx = context_of(info)
         await ctx.require(workspace_id, Need.WRITE)
-        fork = (await ctx.app.timelines.require(workspace_id, source))
+        fork = await ctx.app.timelines.require(workspace_id, source)
         after = fork.fork_sequence if fork is not None else 0
         entries = await ctx.app.read_timeline(workspace_id, source, after=after)
         needs = [need_of(type(e.intent)) for e in entries if e.kind is EntryKind.INTENT and not e.struck_out]
@@ -102,17 +107,39 @@ def system_mutations(catalog: Catalog) -> list[StrawberryField]:
     only_mine = Argument("only_mine", bool, False, description="Only the signed-in user's intents.")
     workspace = Argument("workspace_id", ID)
     return [
-        resolver_field("undoLatest", undo_latest, [*workspace_arguments(), only_mine], IntentResult | None,
-                       description="Strike out the latest live intent; null when there is none."),
-        resolver_field("redoLatest", redo_latest, [*workspace_arguments(), only_mine], IntentResult | None,
-                       description="Strike out the latest undo; null when there is nothing to redo."),
-        resolver_field("createTimeline", create_timeline,
-                       [workspace, Argument("timeline_id", ID, description="The new timeline's id."),
-                        Argument("from_timeline", ID, MAIN_TIMELINE), Argument("at_sequence", int | None, None)],
-                       TimelineInfo, description="Fork a branch timeline (at the source's head by default)."),
-        resolver_field("mergeTimeline", merge_timeline,
-                       [workspace, Argument("source", ID), Argument("target", ID, MAIN_TIMELINE)], MergeReport,
-                       description="Re-execute the branch's intents on the target; reports any that no longer apply."),
+        resolver_field(
+            "undoLatest",
+            undo_latest,
+            [*workspace_arguments(), only_mine],
+            IntentResult | None,
+            description="Strike out the latest live intent; null when there is none.",
+        ),
+        resolver_field(
+            "redoLatest",
+            redo_latest,
+            [*workspace_arguments(), only_mine],
+            IntentResult | None,
+            description="Strike out the latest undo; null when there is nothing to redo.",
+        ),
+        resolver_field(
+            "createTimeline",
+            create_timeline,
+            [
+                workspace,
+                Argument("timeline_id", ID, description="The new timeline's id."),
+                Argument("from_timeline", ID, MAIN_TIMELINE),
+                Argument("at_sequence", int | None, None),
+            ],
+            TimelineInfo,
+            description="Fork a branch timeline (at the source's head by default).",
+        ),
+        resolver_field(
+            "mergeTimeline",
+            merge_timeline,
+            [workspace, Argument("source", ID), Argument("target", ID, MAIN_TIMELINE)],
+            MergeReport,
+            description="Re-execute the branch's intents on the target; reports any that no longer apply.",
+        ),
         resolver_field("discardTimeline", discard_timeline, [workspace, Argument("timeline_id", ID)], TimelineInfo),
         upload_field(catalog),
     ]

@@ -54,8 +54,11 @@ async def run_suite(name: str, scale: Scale, mongo_uri: str | None = None) -> Su
     except TimeoutError:
         return SuiteResult(name, skipped=f"stopped at its time limit of {limit:.0f} s", seconds=limit)
     except ImportError as exc:
-        return SuiteResult(name, skipped=f"a package it needs is missing: {exc} (pip install 'nomos-mongo[bench]')",
-                           seconds=time.perf_counter() - started)
+        return SuiteResult(
+            name,
+            skipped=f"a package it needs is missing: {exc} (pip install 'nomos-mongo[bench]')",
+            seconds=time.perf_counter() - started,
+        )
     except Exception as exc:  # one broken suite must not lose the figures of the others
         traceback.print_exc(file=sys.stderr)
         return SuiteResult(name, skipped=f"failed: {type(exc).__name__}: {exc}", seconds=time.perf_counter() - started)

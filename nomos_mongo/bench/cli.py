@@ -12,9 +12,12 @@ import typer
 from . import SUITES, run_bench
 from .server import loop_factory
 
-MongoUri = Annotated[str | None, typer.Option(
-    "--mongo-uri", help="Measure the engine on this MongoDB (throwaway databases nomos_bench_*, dropped after)."
-)]
+MongoUri = Annotated[
+    str | None,
+    typer.Option(
+        "--mongo-uri", help="Measure the engine on this MongoDB (throwaway databases nomos_bench_*, dropped after)."
+    ),
+]
 Json = Annotated[bool, typer.Option("--json", help="Print the figures as JSON instead of a table.")]
 Quick = Annotated[bool, typer.Option("--quick", help="Tiny workloads to check that it runs; no meaningful figures.")]
 Markdown = Annotated[Path | None, typer.Option("--markdown", help="Also write the table to this Markdown file.")]
@@ -27,8 +30,9 @@ bench_app = typer.Typer(
 
 def _run(suites: Sequence[str], mongo_uri: str | None, json: bool, quick: bool, markdown: Path | None) -> None:
     with asyncio.Runner(loop_factory=loop_factory()) as runner:
-        runner.run(run_bench(suites, mongo_uri=mongo_uri, quick=quick, json=json,
-                             markdown=str(markdown) if markdown else None))
+        runner.run(
+            run_bench(suites, mongo_uri=mongo_uri, quick=quick, json=json, markdown=str(markdown) if markdown else None)
+        )
 
 
 @bench_app.callback(invoke_without_command=True)

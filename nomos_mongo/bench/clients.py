@@ -78,8 +78,12 @@ async def running_server() -> AsyncIterator[Server]:
     secret = secrets.token_urlsafe(32)
     env = {**os.environ, SECRET_VARIABLE: secret, "PYTHONPATH": _python_path()}
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "nomos_mongo.bench.server",
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env,
+        sys.executable,
+        "-m",
+        "nomos_mongo.bench.server",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
     )
     try:
         assert process.stdout is not None and process.stderr is not None

@@ -87,21 +87,35 @@ async def dispatch_figures(stores: Stores, scale: Scale, result: SuiteResult) ->
         await multis.timed(app, [CreateTodoIntent(title=f"p{i}", project_id=f"p{i // 3}") for i in range(m)])
         await stores.release(app)
     runs = f"median of {scale.runs} runs, each on a fresh app after {scale.warmup:,} warm-up intents"
-    result.add(Figure(
-        "dispatch: create (1 aggregate)", creates.median, "intents/s",
-        f"{scale.dispatches:,} CreateTodo dispatched one after another (engine-derived ids); {runs}",
-        target=20_000, note=creates.note,
-    ))
-    result.add(Figure(
-        "dispatch: update (1 aggregate)", renames.median, "intents/s",
-        f"{scale.dispatches:,} RenameTodo on existing todos (reads the snapshot, resolves a name); {runs}",
-        target=20_000, note=renames.note,
-    ))
-    result.add(Figure(
-        "dispatch: multi-aggregate", multis.median, "intents/s",
-        f"{scale.multi_dispatches:,} CreateTodo with a project (2 aggregates, one atomic commit); {runs}",
-        note=multis.note,
-    ))
+    result.add(
+        Figure(
+            "dispatch: create (1 aggregate)",
+            creates.median,
+            "intents/s",
+            f"{scale.dispatches:,} CreateTodo dispatched one after another (engine-derived ids); {runs}",
+            target=20_000,
+            note=creates.note,
+        )
+    )
+    result.add(
+        Figure(
+            "dispatch: update (1 aggregate)",
+            renames.median,
+            "intents/s",
+            f"{scale.dispatches:,} RenameTodo on existing todos (reads the snapshot, resolves a name); {runs}",
+            target=20_000,
+            note=renames.note,
+        )
+    )
+    result.add(
+        Figure(
+            "dispatch: multi-aggregate",
+            multis.median,
+            "intents/s",
+            f"{scale.multi_dispatches:,} CreateTodo with a project (2 aggregates, one atomic commit); {runs}",
+            note=multis.note,
+        )
+    )
 
 
 async def timeline_figures(stores: Stores, scale: Scale, result: SuiteResult) -> None:
@@ -115,10 +129,14 @@ async def timeline_figures(stores: Stores, scale: Scale, result: SuiteResult) ->
     build_rate = intents / (time.perf_counter() - started)
     rss_per_intent = (rss() - before) / intents
     timeline = f"{scale.aggregates:,} todos x {scale.changes_per_aggregate} changes = {intents:,} intents"
-    result.add(Figure(
-        "timeline build", build_rate, "intents/s",
-        f"dispatching the {timeline} (creates, then 70% renames / 30% toggles in shuffled order); one run",
-    ))
+    result.add(
+        Figure(
+            "timeline build",
+            build_rate,
+            "intents/s",
+            f"dispatching the {timeline} (creates, then 70% renames / 30% toggles in shuffled order); one run",
+        )
+    )
     head = await app.head(WORKSPACE, MAIN_TIMELINE)
     events = sum(len(e.events) for e in await app.read_timeline(WORKSPACE, MAIN_TIMELINE))
 
@@ -128,12 +146,16 @@ async def timeline_figures(stores: Stores, scale: Scale, result: SuiteResult) ->
         started = time.perf_counter()
         full = await app.state_at_sequence(WORKSPACE, MAIN_TIMELINE, inclusive_sequence=head, use_snapshots=False)
         replays.append(time.perf_counter() - started)
-    result.add(Figure(
-        "state_at_sequence, no snapshots", events / median(replays), "events/s",
-        f"full replay of the {timeline} ({events:,} events) at the head; median of {scale.replays} runs, "
-        "no warm-up",
-        target=200_000,
-    ))
+    result.add(
+        Figure(
+            "state_at_sequence, no snapshots",
+            events / median(replays),
+            "events/s",
+            f"full replay of the {timeline} ({events:,} events) at the head; median of {scale.replays} runs, "
+            "no warm-up",
+            target=200_000,
+        )
+    )
 
     rng = random.Random(SEED)
     samples = [*rng.sample(range(1, head + 1), min(scale.snapshot_samples, head)), head]
@@ -146,10 +168,16 @@ async def timeline_figures(stores: Stores, scale: Scale, result: SuiteResult) ->
     how = f"{len(samples)} sequences: {len(samples) - 1} drawn at random over the {timeline}, and the head"
     how += "; each timed once, after one warm-up call"
     result.add(Figure("state_at_sequence, snapshots (median)", median(timings), "ms", f"{how}; the median"))
-    result.add(Figure(
-        "state_at_sequence, snapshots (worst)", max(timings), "ms", f"{how}; the slowest",
-        target=20, better="lower",
-    ))
+    result.add(
+        Figure(
+            "state_at_sequence, snapshots (worst)",
+            max(timings),
+            "ms",
+            f"{how}; the slowest",
+            target=20,
+            better="lower",
+        )
+    )
     for sequence in (samples[0], head):  # figures of a wrong answer would be worthless
         with_snapshots = await app.state_at_sequence(WORKSPACE, MAIN_TIMELINE, inclusive_sequence=sequence)
         replayed = await app.state_at_sequence(
@@ -177,18 +205,27 @@ async def timeline_figures(stores: Stores, scale: Scale, result: SuiteResult) ->
     elapsed = (time.perf_counter() - started) * 1000
     if undone is None:
         raise AssertionError("undo_latest found nothing to undo for the early actor")
-    result.add(Figure(
-        "undo_latest of one actor, far back", elapsed, "ms",
-        f"undo_latest(actor_id=...) of an actor whose only intent precedes the whole {timeline}: "
-        "the search walks back over every entry; one sample",
-        target=10, better="lower",
-    ))
+    result.add(
+        Figure(
+            "undo_latest of one actor, far back",
+            elapsed,
+            "ms",
+            f"undo_latest(actor_id=...) of an actor whose only intent precedes the whole {timeline}: "
+            "the search walks back over every entry; one sample",
+            target=10,
+            better="lower",
+        )
+    )
     if stores.mongo_uri is None:
-        result.add(Figure(
-            "memory per stored intent (RSS)", rss_per_intent, "bytes",
-            f"process RSS growth (after gc) while building the {timeline}, divided by its intents",
-            note="includes allocator slack and freed-but-kept arenas",
-        ))
+        result.add(
+            Figure(
+                "memory per stored intent (RSS)",
+                rss_per_intent,
+                "bytes",
+                f"process RSS growth (after gc) while building the {timeline}, divided by its intents",
+                note="includes allocator slack and freed-but-kept arenas",
+            )
+        )
     await stores.release(app)
 
 
@@ -204,13 +241,18 @@ async def memory_figure(stores: Stores, scale: Scale, result: SuiteResult) -> No
         after = tracemalloc.get_traced_memory()[0]
     finally:
         tracemalloc.stop()
-    result.add(Figure(
-        "memory per stored intent", (after - before) / intents, "bytes",
-        f"Python heap (tracemalloc) retained after gc by a timeline of {scale.memory_aggregates:,} todos x "
-        f"{scale.changes_per_aggregate} changes ({intents:,} intents), one run: ledger entry, intent, "
-        "directives, events, snapshots, history and indexes",
-        target=2048, better="lower",
-    ))
+    result.add(
+        Figure(
+            "memory per stored intent",
+            (after - before) / intents,
+            "bytes",
+            f"Python heap (tracemalloc) retained after gc by a timeline of {scale.memory_aggregates:,} todos x "
+            f"{scale.changes_per_aggregate} changes ({intents:,} intents), one run: ledger entry, intent, "
+            "directives, events, snapshots, history and indexes",
+            target=2048,
+            better="lower",
+        )
+    )
     await stores.release(app)
 
 

@@ -36,9 +36,22 @@ class Scale:
     @classmethod
     def quick(cls) -> Scale:
         return cls(
-            runs=2, dispatches=300, multi_dispatches=150, warmup=50, aggregates=20, changes_per_aggregate=10,
-            memory_aggregates=10, replays=2, snapshot_samples=5, undo_samples=3, peer_aggregates=50,
-            peer_updates=200, peer_runs=1, http_seconds=0.5, http_clients=(1, 4), subscribers=(1, 10),
+            runs=2,
+            dispatches=300,
+            multi_dispatches=150,
+            warmup=50,
+            aggregates=20,
+            changes_per_aggregate=10,
+            memory_aggregates=10,
+            replays=2,
+            snapshot_samples=5,
+            undo_samples=3,
+            peer_aggregates=50,
+            peer_updates=200,
+            peer_runs=1,
+            http_seconds=0.5,
+            http_clients=(1, 4),
+            subscribers=(1, 10),
             subscription_updates=3,
         )
 

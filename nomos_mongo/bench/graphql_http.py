@@ -63,15 +63,27 @@ async def run_graphql(scale: Scale) -> SuiteResult:
                 "httptools) in its own process on loopback, the load generator in this one"
             )
             note = f"{errors} failed requests" if errors else ""
-            result.add(Figure(
-                f"mutations/s, {clients} client(s)", count / scale.http_seconds, "mutations/s", how,
-                target=1_000 if clients == 16 else None, note=note,
-            ))
+            result.add(
+                Figure(
+                    f"mutations/s, {clients} client(s)",
+                    count / scale.http_seconds,
+                    "mutations/s",
+                    how,
+                    target=1_000 if clients == 16 else None,
+                    note=note,
+                )
+            )
             if latencies:
                 result.add(Figure(f"latency p50, {clients} client(s)", percentile(latencies, 50) * 1000, "ms", how))
-                result.add(Figure(
-                    f"latency p99, {clients} client(s)", percentile(latencies, 99) * 1000, "ms", how,
-                    target=50 if clients == 16 else None, better="lower",
-                ))
+                result.add(
+                    Figure(
+                        f"latency p99, {clients} client(s)",
+                        percentile(latencies, 99) * 1000,
+                        "ms",
+                        how,
+                        target=50 if clients == 16 else None,
+                        better="lower",
+                    )
+                )
     result.seconds = time.perf_counter() - started
     return result

@@ -108,21 +108,35 @@ async def run_peer(scale: Scale) -> SuiteResult:
         "interleaved runs, each on a fresh application, no warm-up"
     )
     for name, label in (("nomos", "Nomos"), ("es", "eventsourcing"), ("es-snapshots", "eventsourcing+snapshots")):
-        result.add(Figure(
-            f"{label}: whole workload", total / sum(times[name].values()), "ops/s", workload,
-            note="" if name != "es-snapshots" else "eventsourcing with snapshotting every 5 events",
-        ))
+        result.add(
+            Figure(
+                f"{label}: whole workload",
+                total / sum(times[name].values()),
+                "ops/s",
+                workload,
+                note="" if name != "es-snapshots" else "eventsourcing with snapshotting every 5 events",
+            )
+        )
     for name, label in (("es", "eventsourcing"), ("es-snapshots", "eventsourcing+snapshots")):
-        result.add(Figure(
-            f"ratio to {label}: whole workload", sum(times[name].values()) / sum(times["nomos"].values()), "x",
-            f"{label} time / Nomos time for the same workload", target=2.0 if name == "es" else None,
-        ))
+        result.add(
+            Figure(
+                f"ratio to {label}: whole workload",
+                sum(times[name].values()) / sum(times["nomos"].values()),
+                "x",
+                f"{label} time / Nomos time for the same workload",
+                target=2.0 if name == "es" else None,
+            )
+        )
         for phase in PHASES:
-            result.add(Figure(
-                f"ratio to {label}: {phase}", times[name][phase] / times["nomos"][phase], "x",
-                f"{counts[phase]:,} {phase} operations: {label} time / Nomos time "
-                f"(Nomos {counts[phase] / times['nomos'][phase]:,.0f}/s, "
-                f"{label} {counts[phase] / times[name][phase]:,.0f}/s)",
-            ))
+            result.add(
+                Figure(
+                    f"ratio to {label}: {phase}",
+                    times[name][phase] / times["nomos"][phase],
+                    "x",
+                    f"{counts[phase]:,} {phase} operations: {label} time / Nomos time "
+                    f"(Nomos {counts[phase] / times['nomos'][phase]:,.0f}/s, "
+                    f"{label} {counts[phase] / times[name][phase]:,.0f}/s)",
+                )
+            )
     result.seconds = time.perf_counter() - started
     return result

@@ -70,8 +70,14 @@ def print_table(results: list[SuiteResult], info: dict[str, Any], *, file: Any =
 
     console = Console(file=file or sys.stdout, width=180)
     table = Table(title="nomos bench", title_justify="left", show_lines=False)
-    for name, justify in (("suite", "left"), ("figure", "left"), ("value", "right"), ("target", "right"),
-                          ("", "left"), ("how it was measured", "left")):
+    for name, justify in (
+        ("suite", "left"),
+        ("figure", "left"),
+        ("value", "right"),
+        ("target", "right"),
+        ("", "left"),
+        ("how it was measured", "left"),
+    ):
         table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for result in results:
         if result.skipped:
@@ -88,8 +94,13 @@ def print_table(results: list[SuiteResult], info: dict[str, Any], *, file: Any =
 
 
 def _machine_line(info: dict[str, Any]) -> str:
-    parts = [f"{info.get('cpu')}, {info.get('cores')} cores", f"{info.get('memory_gb', '?')} GB", info["python"],
-             info["platform"], f"taken {info['taken_at']}"]
+    parts = [
+        f"{info.get('cpu')}, {info.get('cores')} cores",
+        f"{info.get('memory_gb', '?')} GB",
+        info["python"],
+        info["platform"],
+        f"taken {info['taken_at']}",
+    ]
     if "load_average" in info:
         parts.append(f"load average at start {info['load_average'][0]}")
     return "machine: " + "; ".join(str(p) for p in parts)

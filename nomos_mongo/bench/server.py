@@ -37,11 +37,13 @@ def with_stats(asgi: Any, app: NomosApp) -> Any:
     async def serve(scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["path"] == "/bench/stats":
             evaluators = list(app.live.evaluators.values())
-            body = json.dumps({
-                "evaluators": len(evaluators),
-                "evaluations": sum(e.evaluations for e in evaluators),
-                "subscribers": sum(len(e.subscribers) for e in evaluators),
-            }).encode()
+            body = json.dumps(
+                {
+                    "evaluators": len(evaluators),
+                    "evaluations": sum(e.evaluations for e in evaluators),
+                    "subscribers": sum(len(e.subscribers) for e in evaluators),
+                }
+            ).encode()
             headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
             await send({"type": "http.response.start", "status": 200, "headers": headers})
             await send({"type": "http.response.body", "body": body})

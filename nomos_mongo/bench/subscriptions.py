@@ -105,13 +105,13 @@ class Deliveries:
 async def open_all(subscribers: list[Subscriber], server: Server, query: str, variables: dict[str, Any]) -> None:
     token = server.token()
     for start in range(0, len(subscribers), OPEN_BATCH):
-        batch = subscribers[start:start + OPEN_BATCH]
+        batch = subscribers[start : start + OPEN_BATCH]
         await asyncio.gather(*(s.open(server, token, query, variables) for s in batch))
 
 
 async def close_all(subscribers: list[Subscriber]) -> None:
     for start in range(0, len(subscribers), OPEN_BATCH * 4):
-        await asyncio.gather(*(s.close() for s in subscribers[start:start + OPEN_BATCH * 4]))
+        await asyncio.gather(*(s.close() for s in subscribers[start : start + OPEN_BATCH * 4]))
 
 
 async def watch_timeline(server: Server, http: HttpConnection, count: int, updates: int) -> list[float]:
@@ -183,8 +183,9 @@ async def live_query(server: Server, http: HttpConnection, count: int, updates: 
 
 
 async def run_subscriptions(scale: Scale) -> SuiteResult:
-    result = SuiteResult("subscriptions", settings={"subscribers": list(scale.subscribers),
-                                                    "updates": scale.subscription_updates})
+    result = SuiteResult(
+        "subscriptions", settings={"subscribers": list(scale.subscribers), "updates": scale.subscription_updates}
+    )
     reason = graph_available()
     if reason is not None:
         result.skipped = reason
@@ -206,8 +207,9 @@ async def run_subscriptions(scale: Scale) -> SuiteResult:
                 target = {100: 20.0, 1_000: 100.0}.get(count)
                 p50, p99 = percentile(latencies, 50) * 1000, percentile(latencies, 99) * 1000
                 result.add(Figure(f"watchTimeline p50, {count} subscriber(s)", p50, "ms", how))
-                result.add(Figure(f"watchTimeline p99, {count} subscriber(s)", p99, "ms", how, target=target,
-                                  better="lower"))
+                result.add(
+                    Figure(f"watchTimeline p99, {count} subscriber(s)", p99, "ms", how, target=target, better="lower")
+                )
             count = max(scale.subscribers)
             live = await live_query(server, http, count, updates)
             how = (
@@ -215,14 +217,30 @@ async def run_subscriptions(scale: Scale) -> SuiteResult:
                 f"seeded result, {updates} renames of a listed todo, one at a time, each awaited until every "
                 "subscriber has the new result"
             )
-            result.add(Figure(f"live query: evaluations per update, {count} subscribers",
-                              live["evaluations_per_update"], "evaluations", how, target=1, better="lower",
-                              note=f"{live['evaluators']:.0f} evaluator(s) for {count} subscribers"))
-            result.add(Figure(f"live query: server CPU per update, {count} subscribers", live["cpu_ms_per_update"],
-                              "ms", f"{how}; the server process's user+system CPU time / updates, including the "
-                              "mutation itself"))
-            result.add(Figure(f"live query p99, {count} subscribers", live["p99_ms"], "ms",
-                              f"{how}; includes the 16 ms debounce"))
+            result.add(
+                Figure(
+                    f"live query: evaluations per update, {count} subscribers",
+                    live["evaluations_per_update"],
+                    "evaluations",
+                    how,
+                    target=1,
+                    better="lower",
+                    note=f"{live['evaluators']:.0f} evaluator(s) for {count} subscribers",
+                )
+            )
+            result.add(
+                Figure(
+                    f"live query: server CPU per update, {count} subscribers",
+                    live["cpu_ms_per_update"],
+                    "ms",
+                    f"{how}; the server process's user+system CPU time / updates, including the mutation itself",
+                )
+            )
+            result.add(
+                Figure(
+                    f"live query p99, {count} subscribers", live["p99_ms"], "ms", f"{how}; includes the 16 ms debounce"
+                )
+            )
         finally:
             await http.close()
     result.seconds = time.perf_counter() - started

@@ -186,9 +186,7 @@ class DetachAttachmentDirective(_OnAttachment[DetachAttachmentPayload]):
     def execute(self, snapshot: AttachmentAggregate, payload: DetachAttachmentPayload) -> Sequence[Event]:
         existing(snapshot)
         if snapshot.target is None or (payload.target is not None and payload.target != snapshot.target):
-            attached = (
-                f"{snapshot.target.label} {snapshot.target.target_id}" if snapshot.target else "nothing"
-            )
+            attached = f"{snapshot.target.label} {snapshot.target.target_id}" if snapshot.target else "nothing"
             raise IntentRejected(
                 "attachments.not_attached",
                 f"{snapshot.file_name} is attached to {attached}; there is nothing to detach",

@@ -84,9 +84,7 @@ class PocketSphinxTranscriber:
         try:
             import pocketsphinx
         except ImportError as exc:
-            raise TranscriberUnavailable(
-                "pocketsphinx is not installed: pip install pocketsphinx"
-            ) from exc
+            raise TranscriberUnavailable("pocketsphinx is not installed: pip install pocketsphinx") from exc
         self._decoder = pocketsphinx.Decoder(samprate=SAMPLE_RATE, loglevel="FATAL")
         return self._decoder
 

@@ -76,20 +76,29 @@ class FundingProgramAggregate(Aggregate):
             case FundingProgramCreatedEvent():
                 zero = Money.zero(event.budget.currency)
                 return self.evolve(
-                    name=event.name, description=event.description, eligibility=event.eligibility,
-                    budget=event.budget, committed=zero, remaining=event.budget, utilized=zero, disbursed=zero,
+                    name=event.name,
+                    description=event.description,
+                    eligibility=event.eligibility,
+                    budget=event.budget,
+                    committed=zero,
+                    remaining=event.budget,
+                    utilized=zero,
+                    disbursed=zero,
                     closes_on=event.closes_on,
-                    created_by=event.created_by, created_at=event.created_at,
+                    created_by=event.created_by,
+                    created_at=event.created_at,
                 )
             case FundingProgramDefinedEvent():
                 return self.evolve(
-                    rules=event.rules, defined_at=event.defined_at,
+                    rules=event.rules,
+                    defined_at=event.defined_at,
                     eligibility=event.eligibility if event.eligibility is not None else self.eligibility,
                     closes_on=event.closes_on if event.closes_on is not None else self.closes_on,
                 )
             case FundingAwardCommittedEvent():
-                return self.evolve(committed=_plus(self.committed, event.amount),
-                                   remaining=_plus(self.remaining, -event.amount))
+                return self.evolve(
+                    committed=_plus(self.committed, event.amount), remaining=_plus(self.remaining, -event.amount)
+                )
             case FundingProgramUtilizedEvent():
                 return self.evolve(utilized=_plus(self.utilized, event.amount))
             case FundingBenefitDisbursedEvent():
@@ -98,8 +107,10 @@ class FundingProgramAggregate(Aggregate):
 
     def validate_state(self) -> None:
         if _exceeds(self.committed, self.budget):
-            raise IntentRejected("funding.budget_exceeded",
-                                 f"funding program {self.name} would award more than its budget of {self.budget}")
+            raise IntentRejected(
+                "funding.budget_exceeded",
+                f"funding program {self.name} would award more than its budget of {self.budget}",
+            )
 
 
 class FundingApplicationAggregate(Aggregate):
@@ -129,21 +140,38 @@ class FundingApplicationAggregate(Aggregate):
             case FundingApplicationSubmittedEvent():
                 zero = Money.zero(event.requested.currency)
                 return self.evolve(
-                    program_id=event.program_id, estate_id=event.estate_id, requested=event.requested,
-                    project_cost=event.project_cost, asset_ids=event.asset_ids, description=event.description,
-                    status=FundingApplicationStatus.submitted, applied_by=event.applied_by,
-                    applied_at=event.applied_at, utilized=zero, claimed=zero,
+                    program_id=event.program_id,
+                    estate_id=event.estate_id,
+                    requested=event.requested,
+                    project_cost=event.project_cost,
+                    asset_ids=event.asset_ids,
+                    description=event.description,
+                    status=FundingApplicationStatus.submitted,
+                    applied_by=event.applied_by,
+                    applied_at=event.applied_at,
+                    utilized=zero,
+                    claimed=zero,
                 )
             case FundingApplicationApprovedEvent():
-                return self.evolve(status=FundingApplicationStatus.approved, awarded=event.awarded,
-                                   decision_reason=event.reason, processed_by=event.processed_by,
-                                   processed_at=event.processed_at)
+                return self.evolve(
+                    status=FundingApplicationStatus.approved,
+                    awarded=event.awarded,
+                    decision_reason=event.reason,
+                    processed_by=event.processed_by,
+                    processed_at=event.processed_at,
+                )
             case FundingApplicationRejectedEvent():
-                return self.evolve(status=FundingApplicationStatus.rejected, decision_reason=event.reason,
-                                   processed_by=event.processed_by, processed_at=event.processed_at)
+                return self.evolve(
+                    status=FundingApplicationStatus.rejected,
+                    decision_reason=event.reason,
+                    processed_by=event.processed_by,
+                    processed_at=event.processed_at,
+                )
             case FundingUtilizationRecordedEvent():
-                return self.evolve(utilized=_plus(self.utilized, event.utilization.amount),
-                                   utilizations=(*self.utilizations, event.utilization))
+                return self.evolve(
+                    utilized=_plus(self.utilized, event.utilization.amount),
+                    utilizations=(*self.utilizations, event.utilization),
+                )
             case FundingClaimRecordedEvent():
                 return self.evolve(claimed=_plus(self.claimed, event.amount))
             case FundingClaimReleasedEvent():
@@ -152,11 +180,15 @@ class FundingApplicationAggregate(Aggregate):
 
     def validate_state(self) -> None:
         if _exceeds(self.utilized, self.awarded):
-            raise IntentRejected("funding.utilization_exceeds_award",
-                                 f"spending {self.utilized} would exceed the award of {self.awarded}")
+            raise IntentRejected(
+                "funding.utilization_exceeds_award",
+                f"spending {self.utilized} would exceed the award of {self.awarded}",
+            )
         if _exceeds(self.claimed, self.utilized):
-            raise IntentRejected("funding.claim_exceeds_utilization",
-                                 f"claims of {self.claimed} would exceed the recorded spending of {self.utilized}")
+            raise IntentRejected(
+                "funding.claim_exceeds_utilization",
+                f"claims of {self.claimed} would exceed the recorded spending of {self.utilized}",
+            )
 
 
 class FundingClaimAggregate(Aggregate):
@@ -184,9 +216,15 @@ class FundingClaimAggregate(Aggregate):
         match event:
             case FundingClaimSubmittedEvent():
                 return self.evolve(
-                    application_id=event.application_id, program_id=event.program_id, estate_id=event.estate_id,
-                    amount=event.amount, description=event.description, evidence=event.evidence,
-                    status=ClaimStatus.submitted, submitted_by=event.submitted_by, submitted_at=event.submitted_at,
+                    application_id=event.application_id,
+                    program_id=event.program_id,
+                    estate_id=event.estate_id,
+                    amount=event.amount,
+                    description=event.description,
+                    evidence=event.evidence,
+                    status=ClaimStatus.submitted,
+                    submitted_by=event.submitted_by,
+                    submitted_at=event.submitted_at,
                 )
             case FundingClaimVerifiedEvent():
                 status = {
@@ -195,9 +233,14 @@ class FundingClaimAggregate(Aggregate):
                     # conditional: stays submitted until the conditions are met and it is verified again
                     VerificationOutcome.conditional: ClaimStatus.submitted,
                 }[event.outcome]
-                return self.evolve(status=status, verification_outcome=event.outcome,
-                                   verification_notes=event.notes, approved_amount=event.approved_amount,
-                                   verified_by=event.verified_by, verified_at=event.verified_at)
+                return self.evolve(
+                    status=status,
+                    verification_outcome=event.outcome,
+                    verification_notes=event.notes,
+                    approved_amount=event.approved_amount,
+                    verified_by=event.verified_by,
+                    verified_at=event.verified_at,
+                )
             case FundingClaimBenefitAwardedEvent():
                 return self.evolve(benefit_id=event.benefit_id)
         return self
@@ -215,8 +258,12 @@ class FundingBenefitAggregate(Aggregate):
     def apply(self, event: Event) -> FundingBenefitAggregate:
         if isinstance(event, FundingBenefitAwardedEvent):
             return self.evolve(
-                claim_id=event.claim_id, application_id=event.application_id, program_id=event.program_id,
-                estate_id=event.estate_id, amount=event.amount, awarded_by=event.awarded_by,
+                claim_id=event.claim_id,
+                application_id=event.application_id,
+                program_id=event.program_id,
+                estate_id=event.estate_id,
+                amount=event.amount,
+                awarded_by=event.awarded_by,
                 awarded_at=event.awarded_at,
             )
         return self

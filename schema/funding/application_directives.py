@@ -66,19 +66,30 @@ class ApplyForFundingDirective(SingleAggregateDirective[FundingApplicationAggreg
         p = self.payload
         targets = await super().plan(ctx, intent, snapshots, staged)
         if targets[0].snapshot.applied_at is not None:
-            raise IntentRejected("funding.application_exists", f"funding application {p.application_id} exists",
-                                 field="applicationId")
+            raise IntentRejected(
+                "funding.application_exists", f"funding application {p.application_id} exists", field="applicationId"
+            )
         program = await reads.program(p.program_id.root, snapshots, staged)
         check_program_admits(program, p)
         await reads.require_estate_writer(snapshots, p.estate_id.root, ctx.actor_id, ctx.now, "applying for funding")
-        pending = await snapshots.query(FundingApplicationAggregate, BasicQuery(filters=(
-            FieldFilter("program_id", p.program_id.root), FieldFilter("estate_id", p.estate_id.root),
-            FieldFilter("status", FundingApplicationStatus.submitted.value)), limit=1))
+        pending = await snapshots.query(
+            FundingApplicationAggregate,
+            BasicQuery(
+                filters=(
+                    FieldFilter("program_id", p.program_id.root),
+                    FieldFilter("estate_id", p.estate_id.root),
+                    FieldFilter("status", FundingApplicationStatus.submitted.value),
+                ),
+                limit=1,
+            ),
+        )
         if pending:
             raise IntentRejected(
                 "funding.application_pending",
                 f"estate {p.estate_id} already has application {pending[0].id} to {program.name} awaiting a "
-                "decision; wait for it before applying again", field="programId")
+                "decision; wait for it before applying again",
+                field="programId",
+            )
         await check_assets(program.rules, p, snapshots)
         return targets
 
@@ -89,51 +100,67 @@ class ApplyForFundingDirective(SingleAggregateDirective[FundingApplicationAggreg
 def check_program_admits(program: FundingProgramAggregate, p: ApplyForFundingPayload) -> None:
     assert program.budget is not None
     if program.closes_on is not None and p.applied_at.date() > program.closes_on:
-        raise IntentRejected("funding.program_closed",
-                             f"{program.name} closed for applications on {program.closes_on}", field="programId")
+        raise IntentRejected(
+            "funding.program_closed",
+            f"{program.name} closed for applications on {program.closes_on}",
+            field="programId",
+        )
     same_currency(p.requested, program.budget, "requested", f"the budget of {program.name}")
     if p.project_cost is not None:
         same_currency(p.project_cost, program.budget, "projectCost", f"the budget of {program.name}")
     rules = program.rules
     cap = rules.max_award_per_application
     if cap is not None and p.requested > cap:
-        raise IntentRejected("funding.exceeds_max_award",
-                             f"{program.name} awards at most {cap} per application; {p.requested} was requested",
-                             field="requested")
+        raise IntentRejected(
+            "funding.exceeds_max_award",
+            f"{program.name} awards at most {cap} per application; {p.requested} was requested",
+            field="requested",
+        )
     if rules.co_funding_percentage:
         if p.project_cost is None:
-            raise IntentRejected("funding.project_cost_required",
-                                 f"{program.name} needs {rules.co_funding_percentage}% co-funding: give the "
-                                 "project cost", field="projectCost")
+            raise IntentRejected(
+                "funding.project_cost_required",
+                f"{program.name} needs {rules.co_funding_percentage}% co-funding: give the project cost",
+                field="projectCost",
+            )
         most = rules.max_for_project(p.project_cost)
         if p.requested > most:
             raise IntentRejected(
                 "funding.co_funding_required",
                 f"{program.name} funds at most {100 - rules.co_funding_percentage}% of the project cost of "
-                f"{p.project_cost}, that is {most}; {p.requested} was requested", field="requested")
+                f"{p.project_cost}, that is {most}; {p.requested} was requested",
+                field="requested",
+            )
     assert program.remaining is not None
     if p.requested > program.remaining:
-        raise IntentRejected("funding.budget_exceeded",
-                             f"{p.requested} is more than the remaining budget of {program.name} "
-                             f"({program.remaining})", field="requested")
+        raise IntentRejected(
+            "funding.budget_exceeded",
+            f"{p.requested} is more than the remaining budget of {program.name} ({program.remaining})",
+            field="requested",
+        )
 
 
 async def check_assets(rules: FundingRules, p: ApplyForFundingPayload, snapshots: SnapshotReader) -> None:
     if rules.eligible_asset_types and not p.asset_ids:
         kinds = ", ".join(t.root for t in rules.eligible_asset_types)
-        raise IntentRejected("funding.assets_required",
-                             f"the program funds only some asset types ({kinds}): list the assets concerned",
-                             field="assetIds")
+        raise IntentRejected(
+            "funding.assets_required",
+            f"the program funds only some asset types ({kinds}): list the assets concerned",
+            field="assetIds",
+        )
     for asset_id in p.asset_ids:
         asset = await snapshots.get(TrackableAssetAggregate, asset_id.root, workspace_id=p.estate_id.root)
         if asset is None or not asset.exists:
-            raise IntentRejected("funding.asset_not_found", f"estate {p.estate_id} has no asset {asset_id}",
-                                 field="assetIds")
+            raise IntentRejected(
+                "funding.asset_not_found", f"estate {p.estate_id} has no asset {asset_id}", field="assetIds"
+            )
         if not rules.admits(asset.asset_type):
             kinds = ", ".join(t.root for t in rules.eligible_asset_types)
-            raise IntentRejected("funding.asset_type_not_eligible",
-                                 f"asset {asset.name or asset_id} is of type {asset.asset_type}; the program funds "
-                                 f"{kinds}", field="assetIds")
+            raise IntentRejected(
+                "funding.asset_type_not_eligible",
+                f"asset {asset.name or asset_id} is of type {asset.asset_type}; the program funds {kinds}",
+                field="assetIds",
+            )
 
 
 class DecideFundingApplicationPayload(Payload):
@@ -166,20 +193,33 @@ class DecideFundingApplicationDirective(_ExistingApplication[DecideFundingApplic
         self, snapshot: FundingApplicationAggregate, payload: DecideFundingApplicationPayload
     ) -> Sequence[Event]:
         if snapshot.status is not FundingApplicationStatus.submitted:
-            raise IntentRejected("funding.application_not_pending",
-                                 f"application {snapshot.id} is {snapshot.status} already; only a submitted "
-                                 "application is decided", field="applicationId")
+            raise IntentRejected(
+                "funding.application_not_pending",
+                f"application {snapshot.id} is {snapshot.status} already; only a submitted application is decided",
+                field="applicationId",
+            )
         if payload.decision is FundingDecision.reject:
-            return [FundingApplicationRejectedEvent(reason=payload.reason, processed_by=payload.processed_by,
-                                                    processed_at=payload.processed_at)]
+            return [
+                FundingApplicationRejectedEvent(
+                    reason=payload.reason, processed_by=payload.processed_by, processed_at=payload.processed_at
+                )
+            ]
         assert payload.awarded is not None and snapshot.requested is not None
         same_currency(payload.awarded, snapshot.requested, "awarded", "the requested amount")
         if payload.awarded > snapshot.requested:
-            raise IntentRejected("funding.award_exceeds_request",
-                                 f"awarding {payload.awarded} is more than the {snapshot.requested} requested",
-                                 field="awarded")
-        return [FundingApplicationApprovedEvent(awarded=payload.awarded, reason=payload.reason,
-                                                processed_by=payload.processed_by, processed_at=payload.processed_at)]
+            raise IntentRejected(
+                "funding.award_exceeds_request",
+                f"awarding {payload.awarded} is more than the {snapshot.requested} requested",
+                field="awarded",
+            )
+        return [
+            FundingApplicationApprovedEvent(
+                awarded=payload.awarded,
+                reason=payload.reason,
+                processed_by=payload.processed_by,
+                processed_at=payload.processed_at,
+            )
+        ]
 
 
 class RecordFundingUtilizationPayload(Payload):
@@ -209,12 +249,16 @@ class RecordFundingUtilizationDirective(_ExistingApplication[RecordFundingUtiliz
             raise IntentRejected(
                 "funding.utilization_exceeds_award",
                 f"recording {amount} would bring spending to {snapshot.utilized + amount}, over the award of "
-                f"{snapshot.awarded}; {left} of the award is left", field="amount")
+                f"{snapshot.awarded}; {left} of the award is left",
+                field="amount",
+            )
         return [FundingUtilizationRecordedEvent(utilization=payload.utilization)]
 
 
 def require_approved(application: FundingApplicationAggregate, to: str) -> None:
     if application.status is not FundingApplicationStatus.approved:
-        raise IntentRejected("funding.application_not_approved",
-                             f"application {application.id} is {application.status}; it must be approved to {to}",
-                             field="applicationId")
+        raise IntentRejected(
+            "funding.application_not_approved",
+            f"application {application.id} is {application.status}; it must be approved to {to}",
+            field="applicationId",
+        )

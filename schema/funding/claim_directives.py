@@ -68,15 +68,18 @@ class SubmitFundingClaimDirective(SingleAggregateDirective[FundingClaimAggregate
     ) -> Sequence[ExecutionTarget[FundingClaimAggregate, SubmitFundingClaimPayload]]:
         targets = await super().plan(ctx, intent, snapshots, staged)
         if targets[0].snapshot.submitted_at is not None:
-            raise IntentRejected("funding.claim_exists", f"claim {self.payload.claim_id} exists already",
-                                 field="claimId")
+            raise IntentRejected(
+                "funding.claim_exists", f"claim {self.payload.claim_id} exists already", field="claimId"
+            )
         application = await reads.application(self.payload.application_id.root, snapshots, staged)
         assert application.estate_id is not None
-        await reads.require_estate_writer(snapshots, application.estate_id.root, ctx.actor_id, ctx.now,
-                                          "claiming funding")
+        await reads.require_estate_writer(
+            snapshots, application.estate_id.root, ctx.actor_id, ctx.now, "claiming funding"
+        )
         require_approved(application, "claim against it")
         resolved = self.payload.model_copy(
-            update={"program_id": application.program_id, "estate_id": application.estate_id})
+            update={"program_id": application.program_id, "estate_id": application.estate_id}
+        )
         return [ExecutionTarget(targets[0].aggregate_id, resolved, targets[0].snapshot)]
 
     def execute(self, snapshot: FundingClaimAggregate, payload: SubmitFundingClaimPayload) -> Sequence[Event]:
@@ -124,7 +127,9 @@ class ChangeFundingClaimedDirective(Directive[FundingApplicationAggregate, Chang
             raise IntentRejected(
                 "funding.claim_exceeds_utilization",
                 f"a claim of {payload.amount} is more than the recorded spending not yet claimed ({unclaimed} of "
-                f"{snapshot.utilized}); record the spending first (TrackFundingUtilization)", field="amount")
+                f"{snapshot.utilized}); record the spending first (TrackFundingUtilization)",
+                field="amount",
+            )
         return [FundingClaimRecordedEvent(claim_id=payload.claim_id, amount=payload.amount)]
 
 
@@ -153,20 +158,31 @@ class _ExistingClaim(SingleAggregateDirective[FundingClaimAggregate, VerifyFundi
 class VerifyFundingClaimDirective(_ExistingClaim):
     def execute(self, snapshot: FundingClaimAggregate, payload: VerifyFundingClaimPayload) -> Sequence[Event]:
         if snapshot.status is not ClaimStatus.submitted:
-            raise IntentRejected("funding.claim_not_submitted",
-                                 f"claim {snapshot.id} is {snapshot.status} already; only a submitted claim is "
-                                 "verified", field="claimId")
+            raise IntentRejected(
+                "funding.claim_not_submitted",
+                f"claim {snapshot.id} is {snapshot.status} already; only a submitted claim is verified",
+                field="claimId",
+            )
         assert snapshot.amount is not None
         approved = None
         if payload.outcome is VerificationOutcome.approved:
             approved = payload.approved_amount or snapshot.amount
             same_currency(approved, snapshot.amount, "approvedAmount", "the claim")
             if approved > snapshot.amount:
-                raise IntentRejected("funding.approval_exceeds_claim",
-                                     f"approving {approved} is more than the {snapshot.amount} claimed",
-                                     field="approvedAmount")
-        return [FundingClaimVerifiedEvent(outcome=payload.outcome, approved_amount=approved, notes=payload.notes,
-                                          verified_by=payload.verified_by, verified_at=payload.verified_at)]
+                raise IntentRejected(
+                    "funding.approval_exceeds_claim",
+                    f"approving {approved} is more than the {snapshot.amount} claimed",
+                    field="approvedAmount",
+                )
+        return [
+            FundingClaimVerifiedEvent(
+                outcome=payload.outcome,
+                approved_amount=approved,
+                notes=payload.notes,
+                verified_by=payload.verified_by,
+                verified_at=payload.verified_at,
+            )
+        ]
 
 
 class AwardFundingBenefitPayload(Payload):
@@ -195,13 +211,17 @@ class MarkClaimBenefitDirective(SingleAggregateDirective[FundingClaimAggregate, 
 
     def execute(self, snapshot: FundingClaimAggregate, payload: AwardFundingBenefitPayload) -> Sequence[Event]:
         if snapshot.benefit_id is not None:
-            raise IntentRejected("funding.benefit_already_awarded",
-                                 f"claim {snapshot.id} was paid already (benefit {snapshot.benefit_id})",
-                                 field="claimId")
+            raise IntentRejected(
+                "funding.benefit_already_awarded",
+                f"claim {snapshot.id} was paid already (benefit {snapshot.benefit_id})",
+                field="claimId",
+            )
         if snapshot.status is not ClaimStatus.approved:
-            raise IntentRejected("funding.claim_not_approved",
-                                 f"claim {snapshot.id} is {snapshot.status}; a benefit follows an approved "
-                                 "verification", field="claimId")
+            raise IntentRejected(
+                "funding.claim_not_approved",
+                f"claim {snapshot.id} is {snapshot.status}; a benefit follows an approved verification",
+                field="claimId",
+            )
         assert snapshot.approved_amount is not None
         return [FundingClaimBenefitAwardedEvent(benefit_id=payload.benefit_id, amount=snapshot.approved_amount)]
 
@@ -219,17 +239,30 @@ class AwardFundingBenefitDirective(SingleAggregateDirective[FundingBenefitAggreg
     ) -> Sequence[ExecutionTarget[FundingBenefitAggregate, AwardFundingBenefitPayload]]:
         (target,) = await super().plan(ctx, intent, snapshots, staged)
         if target.snapshot.awarded_at is not None:
-            raise IntentRejected("funding.benefit_exists", f"benefit {self.payload.benefit_id} exists already",
-                                 field="benefitId")
+            raise IntentRejected(
+                "funding.benefit_exists", f"benefit {self.payload.benefit_id} exists already", field="benefitId"
+            )
         claim = await reads.claim(self.payload.claim_id.root, snapshots, staged)
-        resolved = self.payload.model_copy(update={
-            "application_id": claim.application_id, "program_id": claim.program_id, "estate_id": claim.estate_id,
-            "amount": claim.approved_amount})
+        resolved = self.payload.model_copy(
+            update={
+                "application_id": claim.application_id,
+                "program_id": claim.program_id,
+                "estate_id": claim.estate_id,
+                "amount": claim.approved_amount,
+            }
+        )
         return [ExecutionTarget(target.aggregate_id, resolved, target.snapshot)]
 
     def execute(self, snapshot: FundingBenefitAggregate, payload: AwardFundingBenefitPayload) -> Sequence[Event]:
         assert payload.application_id and payload.program_id and payload.estate_id and payload.amount
-        return [FundingBenefitAwardedEvent(
-            claim_id=payload.claim_id, application_id=payload.application_id, program_id=payload.program_id,
-            estate_id=payload.estate_id, amount=payload.amount, awarded_by=payload.awarded_by,
-            awarded_at=payload.awarded_at)]
+        return [
+            FundingBenefitAwardedEvent(
+                claim_id=payload.claim_id,
+                application_id=payload.application_id,
+                program_id=payload.program_id,
+                estate_id=payload.estate_id,
+                amount=payload.amount,
+                awarded_by=payload.awarded_by,
+                awarded_at=payload.awarded_at,
+            )
+        ]

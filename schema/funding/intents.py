@@ -74,8 +74,10 @@ class CreateFundingProgramIntent(FundingBodyIntent):
     created_by: Annotated[UserId, ACTOR]
 
     def describe(self, ctx: DescribeContext) -> IntentDescription:
-        return IntentDescription("{actor} created funding program {name} with a budget of {budget}",
-                                 {"actor": ctx.actor_name(), "name": self.name, "budget": self.budget})
+        return IntentDescription(
+            "{actor} created funding program {name} with a budget of {budget}",
+            {"actor": ctx.actor_name(), "name": self.name, "budget": self.budget},
+        )
 
 
 class DefineFundingProgramIntent(FundingBodyIntent):
@@ -92,8 +94,10 @@ class DefineFundingProgramIntent(FundingBodyIntent):
     defined_by: Annotated[UserId, ACTOR]
 
     def describe(self, ctx: DescribeContext) -> IntentDescription:
-        return IntentDescription("{actor} defined the funding rules of {program}",
-                                 {"actor": ctx.actor_name(), "program": program_ref(ctx, self.program_id)})
+        return IntentDescription(
+            "{actor} defined the funding rules of {program}",
+            {"actor": ctx.actor_name(), "program": program_ref(ctx, self.program_id)},
+        )
 
 
 class ApplyForFundingIntent(EstateFundingIntent):
@@ -110,18 +114,26 @@ class ApplyForFundingIntent(EstateFundingIntent):
 
     @model_validator(mode="after")
     def _cost_covers_request(self) -> Self:
-        if self.project_cost is not None and self.project_cost.currency == self.requested.currency \
-                and self.requested > self.project_cost:
+        if (
+            self.project_cost is not None
+            and self.project_cost.currency == self.requested.currency
+            and self.requested > self.project_cost
+        ):
             raise ValueError(f"requested {self.requested} is more than the project cost of {self.project_cost}")
         if len(set(self.asset_ids)) != len(self.asset_ids):
             raise ValueError("assetIds lists the same asset twice")
         return self
 
     def describe(self, ctx: DescribeContext) -> IntentDescription:
-        return IntentDescription("{actor} applied for {requested} from {program} for {estate}", {
-            "actor": ctx.actor_name(), "requested": self.requested,
-            "program": program_ref(ctx, self.program_id),
-            "estate": ctx.resource_name("fundedEstate", self.estate_id.root)})
+        return IntentDescription(
+            "{actor} applied for {requested} from {program} for {estate}",
+            {
+                "actor": ctx.actor_name(),
+                "requested": self.requested,
+                "program": program_ref(ctx, self.program_id),
+                "estate": ctx.resource_name("fundedEstate", self.estate_id.root),
+            },
+        )
 
 
 class ProcessFundingApplicationIntent(FundingBodyIntent):
@@ -142,8 +154,11 @@ class ProcessFundingApplicationIntent(FundingBodyIntent):
         return self
 
     def describe(self, ctx: DescribeContext) -> IntentDescription:
-        variables = {"actor": ctx.actor_name(), "application": application_ref(ctx, self.application_id),
-                     "awarded": self.awarded}
+        variables = {
+            "actor": ctx.actor_name(),
+            "application": application_ref(ctx, self.application_id),
+            "awarded": self.awarded,
+        }
         if self.decision is FundingDecision.approve:
             return IntentDescription("{actor} approved {application}, awarding {awarded}", variables)
         return IntentDescription("{actor} rejected {application}", variables)
@@ -158,9 +173,14 @@ class TrackFundingUtilizationIntent(EstateFundingIntent):
     recorded_by: Annotated[UserId, ACTOR]
 
     def describe(self, ctx: DescribeContext) -> IntentDescription:
-        return IntentDescription("{actor} recorded {amount} spent from {application}", {
-            "actor": ctx.actor_name(), "amount": self.amount,
-            "application": application_ref(ctx, self.application_id)})
+        return IntentDescription(
+            "{actor} recorded {amount} spent from {application}",
+            {
+                "actor": ctx.actor_name(),
+                "amount": self.amount,
+                "application": application_ref(ctx, self.application_id),
+            },
+        )
 
 
 class SubmitFundingProgramClaimIntent(EstateFundingIntent):
@@ -174,9 +194,14 @@ class SubmitFundingProgramClaimIntent(EstateFundingIntent):
     submitted_by: Annotated[UserId, ACTOR]
 
     def describe(self, ctx: DescribeContext) -> IntentDescription:
-        return IntentDescription("{actor} submitted a claim of {amount} on {application}", {
-            "actor": ctx.actor_name(), "amount": self.amount,
-            "application": application_ref(ctx, self.application_id)})
+        return IntentDescription(
+            "{actor} submitted a claim of {amount} on {application}",
+            {
+                "actor": ctx.actor_name(),
+                "amount": self.amount,
+                "application": application_ref(ctx, self.application_id),
+            },
+        )
 
 
 class CompleteClaimVerificationIntent(FundingBodyIntent):
@@ -198,8 +223,10 @@ class CompleteClaimVerificationIntent(FundingBodyIntent):
         return self
 
     def describe(self, ctx: DescribeContext) -> IntentDescription:
-        return IntentDescription("{actor} completed the verification of {claim}: {outcome}", {
-            "actor": ctx.actor_name(), "claim": claim_ref(ctx, self.claim_id), "outcome": self.outcome.value})
+        return IntentDescription(
+            "{actor} completed the verification of {claim}: {outcome}",
+            {"actor": ctx.actor_name(), "claim": claim_ref(ctx, self.claim_id), "outcome": self.outcome.value},
+        )
 
 
 class AwardBenefitIntent(FundingBodyIntent):
@@ -210,8 +237,10 @@ class AwardBenefitIntent(FundingBodyIntent):
     awarded_by: Annotated[UserId, ACTOR]
 
     def describe(self, ctx: DescribeContext) -> IntentDescription:
-        return IntentDescription("{actor} awarded the benefit of {claim}",
-                                 {"actor": ctx.actor_name(), "claim": claim_ref(ctx, self.claim_id)})
+        return IntentDescription(
+            "{actor} awarded the benefit of {claim}",
+            {"actor": ctx.actor_name(), "claim": claim_ref(ctx, self.claim_id)},
+        )
 
 
 FUNDING_INTENTS = (
@@ -224,4 +253,3 @@ FUNDING_INTENTS = (
     CompleteClaimVerificationIntent,
     AwardBenefitIntent,
 )
-

@@ -53,80 +53,150 @@ Routes = list[Directive[Any, Any]]
 
 
 def create_program(intent: CreateFundingProgramIntent, ctx: DirectiveContext) -> Routes:
-    return [CreateFundingProgramDirective(payload=CreateFundingProgramPayload(
-        program_id=intent.program_id or FundingProgramId(ctx.derive_id("funding-program")),
-        name=intent.name, description=intent.description, eligibility=intent.eligibility, budget=intent.budget,
-        closes_on=intent.closes_on, created_by=intent.created_by, created_at=ctx.now))]
+    return [
+        CreateFundingProgramDirective(
+            payload=CreateFundingProgramPayload(
+                program_id=intent.program_id or FundingProgramId(ctx.derive_id("funding-program")),
+                name=intent.name,
+                description=intent.description,
+                eligibility=intent.eligibility,
+                budget=intent.budget,
+                closes_on=intent.closes_on,
+                created_by=intent.created_by,
+                created_at=ctx.now,
+            )
+        )
+    ]
 
 
 def define_program(intent: DefineFundingProgramIntent, ctx: DirectiveContext) -> Routes:
-    rules = FundingRules(max_award_per_application=intent.max_award_per_application,
-                         eligible_asset_types=intent.eligible_asset_types,
-                         co_funding_percentage=intent.co_funding_percentage)
-    return [DefineFundingProgramDirective(payload=DefineFundingProgramPayload(
-        program_id=intent.program_id, rules=rules, eligibility=intent.eligibility, closes_on=intent.closes_on,
-        defined_by=intent.defined_by, defined_at=ctx.now))]
+    rules = FundingRules(
+        max_award_per_application=intent.max_award_per_application,
+        eligible_asset_types=intent.eligible_asset_types,
+        co_funding_percentage=intent.co_funding_percentage,
+    )
+    return [
+        DefineFundingProgramDirective(
+            payload=DefineFundingProgramPayload(
+                program_id=intent.program_id,
+                rules=rules,
+                eligibility=intent.eligibility,
+                closes_on=intent.closes_on,
+                defined_by=intent.defined_by,
+                defined_at=ctx.now,
+            )
+        )
+    ]
 
 
 def apply_for_funding(intent: ApplyForFundingIntent, ctx: DirectiveContext) -> Routes:
-    return [ApplyForFundingDirective(payload=ApplyForFundingPayload(
-        application_id=intent.application_id or FundingApplicationId(ctx.derive_id("funding-application")),
-        program_id=intent.program_id, estate_id=intent.estate_id, requested=intent.requested,
-        project_cost=intent.project_cost, asset_ids=intent.asset_ids, description=intent.description,
-        applied_by=intent.applied_by, applied_at=ctx.now))]
+    return [
+        ApplyForFundingDirective(
+            payload=ApplyForFundingPayload(
+                application_id=intent.application_id or FundingApplicationId(ctx.derive_id("funding-application")),
+                program_id=intent.program_id,
+                estate_id=intent.estate_id,
+                requested=intent.requested,
+                project_cost=intent.project_cost,
+                asset_ids=intent.asset_ids,
+                description=intent.description,
+                applied_by=intent.applied_by,
+                applied_at=ctx.now,
+            )
+        )
+    ]
 
 
 def process_application(intent: ProcessFundingApplicationIntent, ctx: DirectiveContext) -> Routes:
     # The decision and the budget it consumes are one atomic write.
-    directives: Routes = [DecideFundingApplicationDirective(payload=DecideFundingApplicationPayload(
-        application_id=intent.application_id, decision=intent.decision, awarded=intent.awarded,
-        reason=intent.reason, processed_by=intent.processed_by, processed_at=ctx.now))]
+    directives: Routes = [
+        DecideFundingApplicationDirective(
+            payload=DecideFundingApplicationPayload(
+                application_id=intent.application_id,
+                decision=intent.decision,
+                awarded=intent.awarded,
+                reason=intent.reason,
+                processed_by=intent.processed_by,
+                processed_at=ctx.now,
+            )
+        )
+    ]
     if intent.decision is FundingDecision.approve:
-        directives.append(FundingMovementDirective(payload=FundingMovementPayload(
-            movement=FundingMovement.commit, application_id=intent.application_id, amount=intent.awarded)))
+        directives.append(
+            FundingMovementDirective(
+                payload=FundingMovementPayload(
+                    movement=FundingMovement.commit, application_id=intent.application_id, amount=intent.awarded
+                )
+            )
+        )
     return directives
 
 
 def track_utilization(intent: TrackFundingUtilizationIntent, ctx: DirectiveContext) -> Routes:
-    utilization = FundingUtilization(amount=intent.amount, note=intent.note, recorded_by=intent.recorded_by,
-                                     recorded_at=ctx.now)
+    utilization = FundingUtilization(
+        amount=intent.amount, note=intent.note, recorded_by=intent.recorded_by, recorded_at=ctx.now
+    )
     return [
-        RecordFundingUtilizationDirective(payload=RecordFundingUtilizationPayload(
-            application_id=intent.application_id, utilization=utilization)),
-        FundingMovementDirective(payload=FundingMovementPayload(
-            movement=FundingMovement.utilize, application_id=intent.application_id, amount=intent.amount)),
+        RecordFundingUtilizationDirective(
+            payload=RecordFundingUtilizationPayload(application_id=intent.application_id, utilization=utilization)
+        ),
+        FundingMovementDirective(
+            payload=FundingMovementPayload(
+                movement=FundingMovement.utilize, application_id=intent.application_id, amount=intent.amount
+            )
+        ),
     ]
 
 
 def submit_claim(intent: SubmitFundingProgramClaimIntent, ctx: DirectiveContext) -> Routes:
     claim_id = intent.claim_id or ClaimId(ctx.derive_id("funding-claim"))
     return [
-        SubmitFundingClaimDirective(payload=SubmitFundingClaimPayload(
-            claim_id=claim_id, application_id=intent.application_id, amount=intent.amount,
-            description=intent.description, evidence=intent.evidence, submitted_by=intent.submitted_by,
-            submitted_at=ctx.now)),
+        SubmitFundingClaimDirective(
+            payload=SubmitFundingClaimPayload(
+                claim_id=claim_id,
+                application_id=intent.application_id,
+                amount=intent.amount,
+                description=intent.description,
+                evidence=intent.evidence,
+                submitted_by=intent.submitted_by,
+                submitted_at=ctx.now,
+            )
+        ),
         ChangeFundingClaimedDirective(payload=ChangeFundingClaimedPayload(claim_id=claim_id)),
     ]
 
 
 def verify_claim(intent: CompleteClaimVerificationIntent, ctx: DirectiveContext) -> Routes:
     return [
-        VerifyFundingClaimDirective(payload=VerifyFundingClaimPayload(
-            claim_id=intent.claim_id, outcome=intent.outcome, approved_amount=intent.approved_amount,
-            notes=intent.notes, verified_by=intent.verified_by, verified_at=ctx.now)),
+        VerifyFundingClaimDirective(
+            payload=VerifyFundingClaimPayload(
+                claim_id=intent.claim_id,
+                outcome=intent.outcome,
+                approved_amount=intent.approved_amount,
+                notes=intent.notes,
+                verified_by=intent.verified_by,
+                verified_at=ctx.now,
+            )
+        ),
         ChangeFundingClaimedDirective(payload=ChangeFundingClaimedPayload(claim_id=intent.claim_id, release=True)),
     ]
 
 
 def award_benefit(intent: AwardBenefitIntent, ctx: DirectiveContext) -> Routes:
     payload = AwardFundingBenefitPayload(
-        benefit_id=intent.benefit_id or BenefitId(ctx.derive_id("funding-benefit")), claim_id=intent.claim_id,
-        awarded_by=intent.awarded_by, awarded_at=ctx.now)
+        benefit_id=intent.benefit_id or BenefitId(ctx.derive_id("funding-benefit")),
+        claim_id=intent.claim_id,
+        awarded_by=intent.awarded_by,
+        awarded_at=ctx.now,
+    )
     return [
         MarkClaimBenefitDirective(payload=payload),
         AwardFundingBenefitDirective(payload=payload),
-        FundingMovementDirective(payload=FundingMovementPayload(
-            movement=FundingMovement.disburse, claim_id=intent.claim_id, benefit_id=payload.benefit_id)),
+        FundingMovementDirective(
+            payload=FundingMovementPayload(
+                movement=FundingMovement.disburse, claim_id=intent.claim_id, benefit_id=payload.benefit_id
+            )
+        ),
     ]
 
 

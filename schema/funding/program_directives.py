@@ -62,8 +62,9 @@ class CreateFundingProgramDirective(SingleAggregateDirective[FundingProgramAggre
 
     def execute(self, snapshot: FundingProgramAggregate, payload: CreateFundingProgramPayload) -> Sequence[Event]:
         if snapshot.created_at is not None:
-            raise IntentRejected("funding.program_exists", f"funding program {payload.program_id} exists already",
-                                 field="programId")
+            raise IntentRejected(
+                "funding.program_exists", f"funding program {payload.program_id} exists already", field="programId"
+            )
         return [FundingProgramCreatedEvent(**payload.model_dump(exclude={"program_id"}))]
 
 
@@ -84,15 +85,18 @@ class DefineFundingProgramDirective(SingleAggregateDirective[FundingProgramAggre
 
     def execute(self, snapshot: FundingProgramAggregate, payload: DefineFundingProgramPayload) -> Sequence[Event]:
         if not snapshot.exists:
-            raise IntentRejected("funding.program_not_found", f"there is no funding program {payload.program_id}",
-                                 field="programId")
+            raise IntentRejected(
+                "funding.program_not_found", f"there is no funding program {payload.program_id}", field="programId"
+            )
         cap = payload.rules.max_award_per_application
         if cap is not None and snapshot.budget is not None:
             same_currency(cap, snapshot.budget, "maxAwardPerApplication", "the program's budget")
             if cap > snapshot.budget:
-                raise IntentRejected("funding.max_award_exceeds_budget",
-                                     f"a maximum award of {cap} is more than the whole budget of {snapshot.budget}",
-                                     field="maxAwardPerApplication")
+                raise IntentRejected(
+                    "funding.max_award_exceeds_budget",
+                    f"a maximum award of {cap} is more than the whole budget of {snapshot.budget}",
+                    field="maxAwardPerApplication",
+                )
         return [FundingProgramDefinedEvent(**payload.model_dump(exclude={"program_id"}))]
 
 
@@ -134,9 +138,11 @@ class FundingMovementDirective(Directive[FundingProgramAggregate, FundingMovemen
             assert payload.application_id is not None
             cap = snapshot.rules.max_award_per_application
             if cap is not None and amount > cap:
-                raise IntentRejected("funding.exceeds_max_award",
-                                     f"{amount} is more than {snapshot.name} awards per application ({cap})",
-                                     field="awarded")
+                raise IntentRejected(
+                    "funding.exceeds_max_award",
+                    f"{amount} is more than {snapshot.name} awards per application ({cap})",
+                    field="awarded",
+                )
             assert snapshot.remaining is not None
             if amount > snapshot.remaining:
                 raise IntentRejected(
@@ -151,5 +157,3 @@ class FundingMovementDirective(Directive[FundingProgramAggregate, FundingMovemen
             return [FundingProgramUtilizedEvent(application_id=payload.application_id, amount=amount)]
         assert payload.benefit_id is not None and payload.claim_id is not None
         return [FundingBenefitDisbursedEvent(benefit_id=payload.benefit_id, claim_id=payload.claim_id, amount=amount)]
-
-

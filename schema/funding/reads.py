@@ -18,16 +18,18 @@ A = TypeVar("A", bound=Aggregate)
 async def program(program_id: str, snapshots: SnapshotReader, staged: Staged) -> FundingProgramAggregate:
     found = await latest_state(FundingProgramAggregate, program_id, snapshots, staged)
     if found is None or not found.exists:
-        raise IntentRejected("funding.program_not_found", f"there is no funding program {program_id}",
-                             field="programId")
+        raise IntentRejected(
+            "funding.program_not_found", f"there is no funding program {program_id}", field="programId"
+        )
     return found
 
 
 async def application(application_id: str, snapshots: SnapshotReader, staged: Staged) -> FundingApplicationAggregate:
     found = await latest_state(FundingApplicationAggregate, application_id, snapshots, staged)
     if found is None or not found.exists:
-        raise IntentRejected("funding.application_not_found", f"there is no funding application {application_id}",
-                             field="applicationId")
+        raise IntentRejected(
+            "funding.application_not_found", f"there is no funding application {application_id}", field="applicationId"
+        )
     return found
 
 
@@ -58,5 +60,8 @@ async def require_estate_writer(
 
 def same_currency(amount: Money, reference: Money, field: str, what: str) -> None:
     if amount.currency != reference.currency:
-        raise IntentRejected("funding.currency_mismatch",
-                             f"{field} is in {amount.currency} but {what} is in {reference.currency}", field=field)
+        raise IntentRejected(
+            "funding.currency_mismatch",
+            f"{field} is in {amount.currency} but {what} is in {reference.currency}",
+            field=field,
+        )

@@ -16,6 +16,7 @@ from schema.contracts.names import FundingProgramDescription, FundingProgramName
 
 MAX_ASSET_TYPES = 100
 
+
 def _required(text: FundingProgramName) -> FundingProgramName:
     if text.is_unresolved:
         raise ValueError("must not be empty")

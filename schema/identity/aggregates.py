@@ -122,4 +122,3 @@ class ResourcePermissionsAggregate(Aggregate):
                 grants = tuple(g for g in self.grants if g.user_id != user_id)
                 return self.evolve(grants=grants, user_ids=tuple(g.user_id for g in grants))
         return self
-

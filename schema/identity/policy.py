@@ -178,25 +178,47 @@ def _resource_role_change(
 def grant_permission(intent: GrantPermissionToUserIntent, ctx: DirectiveContext) -> Directives:
     if intent.resource_type is ResourceType.estate:
         return _estate_role_change(
-            ctx, estate_id=intent.resource_id.value, field="resourceId", user=intent.target_user_id,
-            role=intent.role, actor=intent.granted_by, expires_at=intent.expires_at,
+            ctx,
+            estate_id=intent.resource_id.value,
+            field="resourceId",
+            user=intent.target_user_id,
+            role=intent.role,
+            actor=intent.granted_by,
+            expires_at=intent.expires_at,
         )
     return _resource_role_change(
-        ctx, resource_type=intent.resource_type, resource_id=intent.resource_id, field="resourceId",
-        user=intent.target_user_id, change=RoleChange.grant, role=intent.role, actor=intent.granted_by,
-        reason=intent.reason, expires_at=intent.expires_at,
+        ctx,
+        resource_type=intent.resource_type,
+        resource_id=intent.resource_id,
+        field="resourceId",
+        user=intent.target_user_id,
+        change=RoleChange.grant,
+        role=intent.role,
+        actor=intent.granted_by,
+        reason=intent.reason,
+        expires_at=intent.expires_at,
     )
 
 
 def revoke_permission(intent: RevokePermissionFromUserIntent, ctx: DirectiveContext) -> Directives:
     if intent.resource_type is ResourceType.estate:
         return _estate_role_change(
-            ctx, estate_id=intent.resource_id.value, field="resourceId", user=intent.target_user_id,
-            role=None, actor=intent.revoked_by,
+            ctx,
+            estate_id=intent.resource_id.value,
+            field="resourceId",
+            user=intent.target_user_id,
+            role=None,
+            actor=intent.revoked_by,
         )
     return _resource_role_change(
-        ctx, resource_type=intent.resource_type, resource_id=intent.resource_id, field="resourceId",
-        user=intent.target_user_id, change=RoleChange.revoke, role=None, actor=intent.revoked_by,
+        ctx,
+        resource_type=intent.resource_type,
+        resource_id=intent.resource_id,
+        field="resourceId",
+        user=intent.target_user_id,
+        change=RoleChange.revoke,
+        role=None,
+        actor=intent.revoked_by,
         reason=intent.reason,
     )
 
@@ -204,42 +226,75 @@ def revoke_permission(intent: RevokePermissionFromUserIntent, ctx: DirectiveCont
 def update_role(intent: UpdateUserPermissionRoleIntent, ctx: DirectiveContext) -> Directives:
     if intent.resource_type is ResourceType.estate:
         return _estate_role_change(
-            ctx, estate_id=intent.resource_id.value, field="resourceId", user=intent.target_user_id,
-            role=intent.role, actor=intent.updated_by, existing=True,
+            ctx,
+            estate_id=intent.resource_id.value,
+            field="resourceId",
+            user=intent.target_user_id,
+            role=intent.role,
+            actor=intent.updated_by,
+            existing=True,
         )
     return _resource_role_change(
-        ctx, resource_type=intent.resource_type, resource_id=intent.resource_id, field="resourceId",
-        user=intent.target_user_id, change=RoleChange.update, role=intent.role, actor=intent.updated_by,
+        ctx,
+        resource_type=intent.resource_type,
+        resource_id=intent.resource_id,
+        field="resourceId",
+        user=intent.target_user_id,
+        change=RoleChange.update,
+        role=intent.role,
+        actor=intent.updated_by,
         reason=intent.reason,
     )
 
 
 def grant_estate_access(intent: GrantEstateAccessIntent, ctx: DirectiveContext) -> Directives:
     return _estate_role_change(
-        ctx, estate_id=intent.estate_id.value, field="estateId", user=intent.target_user_id, role=intent.role,
-        actor=intent.granted_by, expires_at=intent.expires_at,
+        ctx,
+        estate_id=intent.estate_id.value,
+        field="estateId",
+        user=intent.target_user_id,
+        role=intent.role,
+        actor=intent.granted_by,
+        expires_at=intent.expires_at,
     )
 
 
 def revoke_estate_access(intent: RevokeEstateAccessIntent, ctx: DirectiveContext) -> Directives:
     return _estate_role_change(
-        ctx, estate_id=intent.estate_id.value, field="estateId", user=intent.target_user_id, role=None,
+        ctx,
+        estate_id=intent.estate_id.value,
+        field="estateId",
+        user=intent.target_user_id,
+        role=None,
         actor=intent.revoked_by,
     )
 
 
 def grant_site_access(intent: GrantSiteAccessIntent, ctx: DirectiveContext) -> Directives:
     return _resource_role_change(
-        ctx, resource_type=ResourceType.site, resource_id=ResourceId(intent.site_id.value), field="siteId",
-        user=intent.target_user_id, change=RoleChange.grant, role=intent.role, actor=intent.granted_by,
-        reason=intent.reason, expires_at=intent.expires_at,
+        ctx,
+        resource_type=ResourceType.site,
+        resource_id=ResourceId(intent.site_id.value),
+        field="siteId",
+        user=intent.target_user_id,
+        change=RoleChange.grant,
+        role=intent.role,
+        actor=intent.granted_by,
+        reason=intent.reason,
+        expires_at=intent.expires_at,
     )
 
 
 def revoke_site_access(intent: RevokeSiteAccessIntent, ctx: DirectiveContext) -> Directives:
     return _resource_role_change(
-        ctx, resource_type=ResourceType.site, resource_id=ResourceId(intent.site_id.value), field="siteId",
-        user=intent.target_user_id, change=RoleChange.revoke, role=None, actor=intent.revoked_by,
+        ctx,
+        resource_type=ResourceType.site,
+        resource_id=ResourceId(intent.site_id.value),
+        field="siteId",
+        user=intent.target_user_id,
+        change=RoleChange.revoke,
+        role=None,
+        actor=intent.revoked_by,
         reason=intent.reason,
     )
 

@@ -71,8 +71,10 @@ class ComputingDirective(Directive[A, P]):
             self._blobs = ctx.blobs
         record = await self.current(self.record_id(), snapshots, staged)
         if self.exists(record):
-            raise IntentRejected("insights.record_exists",
-                                 f"{self.aggregate_type.type_name} {self.record_id()} exists already; choose a new id")
+            raise IntentRejected(
+                "insights.record_exists",
+                f"{self.aggregate_type.type_name} {self.record_id()} exists already; choose a new id",
+            )
         return [ExecutionTarget(self.record_id(), await self.compute(ctx, snapshots), record)]
 
     @property

@@ -23,11 +23,15 @@ def kpi_csv(kpis: Iterable[KpiValue]) -> bytes:
     writer.writerow(KPI_COLUMNS)
     for kpi in kpis:
         amount = kpi.amount
-        writer.writerow((
-            kpi.code.value, kpi.key, kpi.label,
-            "" if kpi.count is None else kpi.count,
-            "" if amount is None else f"{amount.amount:.{amount.currency.exponent}f}",
-            "" if amount is None else amount.currency.root,
-            "" if kpi.percentage is None else f"{kpi.percentage:g}",
-        ))
+        writer.writerow(
+            (
+                kpi.code.value,
+                kpi.key,
+                kpi.label,
+                "" if kpi.count is None else kpi.count,
+                "" if amount is None else f"{amount.amount:.{amount.currency.exponent}f}",
+                "" if amount is None else amount.currency.root,
+                "" if kpi.percentage is None else f"{kpi.percentage:g}",
+            )
+        )
     return out.getvalue().encode("utf-8")

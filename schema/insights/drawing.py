@@ -26,8 +26,11 @@ def footprint_drawing(
     buildings: Sequence[BuildingAggregate], title: str
 ) -> tuple[bytes, tuple[ExportedItem, ...], tuple[SkippedItem, ...]]:
     drawn = [b for b in buildings if b.footprint]
-    skipped = tuple(SkippedItem(building_id=BuildingId(b.id), reason="the building has no footprint")
-                    for b in buildings if not b.footprint)
+    skipped = tuple(
+        SkippedItem(building_id=BuildingId(b.id), reason="the building has no footprint")
+        for b in buildings
+        if not b.footprint
+    )
     points = [p for b in drawn for p in b.footprint]
     mid_latitude = math.radians(sum(p.latitude for p in points) / len(points))
     west = min(p.longitude for p in points)
@@ -55,7 +58,7 @@ def footprint_drawing(
         cx = sum(x for x, _ in ring) / len(ring)
         cy = sum(y for _, y in ring) / len(ring)
         lines += [
-            f'<g id={quoteattr("building-" + building.id)}>',
+            f"<g id={quoteattr('building-' + building.id)}>",
             f'<polygon points="{" ".join(f"{_n(x)},{_n(y)}" for x, y in ring)}" '
             'fill="#dfe9f3" stroke="#1f4e79" stroke-width="2"/>',
             f'<text x="{_n(cx)}" y="{_n(cy)}" text-anchor="middle" font-family="sans-serif" '

@@ -29,8 +29,12 @@ class EstateData:
     _index: dict[tuple[str, str], Aggregate] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        for kind, rows in (("site", self.sites), ("building", self.buildings), ("room", self.rooms),
-                           ("folder", self.folders)):
+        for kind, rows in (
+            ("site", self.sites),
+            ("building", self.buildings),
+            ("room", self.rooms),
+            ("folder", self.folders),
+        ):
             self._index.update({(kind, row.id): row for row in rows})
 
     def site(self, site_id: str) -> SiteAggregate | None:
@@ -71,8 +75,11 @@ async def _all(snapshots: SnapshotReader, aggregate_type: type[A]) -> tuple[A, .
 async def load_estate(snapshots: SnapshotReader, estate_id: str, *, with_attachments: bool = False) -> EstateData:
     estate = await snapshots.get(EstateAggregate, estate_id)
     if estate is None or not estate.exists:
-        raise IntentRejected("insights.estate_not_found",
-                             f"there is no estate {estate_id} in this workspace; create it first", field="estateId")
+        raise IntentRejected(
+            "insights.estate_not_found",
+            f"there is no estate {estate_id} in this workspace; create it first",
+            field="estateId",
+        )
     attachments: tuple[AttachmentAggregate, ...] = ()
     folders: tuple[FolderAggregate, ...] = ()
     if with_attachments:

@@ -65,36 +65,51 @@ class CreateExportDirective(ComputingDirective[ExportAggregate, ExportPayload]):
             content, items, skipped = await self._archive(data, voice)
             stem = "voice-notes" if voice else "media"
             file = await self.store(content, "application/zip", f"{stem}-{day}.zip")
-        return p.model_copy(update={"estate_id": EstateId(data.estate.id), "file": file, "items": items,
-                                    "skipped": skipped})
+        return p.model_copy(
+            update={"estate_id": EstateId(data.estate.id), "file": file, "items": items, "skipped": skipped}
+        )
 
     def execute(self, snapshot: ExportAggregate, payload: ExportPayload) -> Sequence[Event]:
         assert payload.estate_id is not None and payload.file is not None
-        return [ExportCreatedEvent(kind=payload.kind, estate_id=payload.estate_id, file=payload.file,
-                                   items=payload.items, skipped=payload.skipped, generated_by=payload.requested_by,
-                                   generated_at=payload.requested_at)]
+        return [
+            ExportCreatedEvent(
+                kind=payload.kind,
+                estate_id=payload.estate_id,
+                file=payload.file,
+                items=payload.items,
+                skipped=payload.skipped,
+                generated_by=payload.requested_by,
+                generated_at=payload.requested_at,
+            )
+        ]
 
     # drawing ---------------------------------------------------------------------------------
     def _buildings(self, data: EstateData) -> list[BuildingAggregate]:
         p = self.payload
         if p.site_id is not None and data.site(p.site_id.root) is None:
-            raise IntentRejected("insights.site_not_found", f"there is no site {p.site_id} in this estate",
-                                 field="siteId")
+            raise IntentRejected(
+                "insights.site_not_found", f"there is no site {p.site_id} in this estate", field="siteId"
+            )
         if p.building_ids:
             chosen = []
             for building_id in p.building_ids:
                 building = data.building(building_id.root)
                 if building is None or (p.site_id is not None and building.site_id != p.site_id):
                     where = f"site {p.site_id}" if p.site_id is not None else "this estate"
-                    raise IntentRejected("insights.building_not_found",
-                                         f"there is no building {building_id} in {where}", field="buildingIds")
+                    raise IntentRejected(
+                        "insights.building_not_found",
+                        f"there is no building {building_id} in {where}",
+                        field="buildingIds",
+                    )
                 chosen.append(building)
         else:
             chosen = [b for b in data.buildings if p.site_id is None or b.site_id == p.site_id]
         if not any(b.footprint for b in chosen):
-            raise IntentRejected("insights.nothing_to_draw",
-                                 f"none of the {len(chosen)} buildings chosen has a footprint: set one with "
-                                 "SetBuildingFootprint first", field="buildingIds")
+            raise IntentRejected(
+                "insights.nothing_to_draw",
+                f"none of the {len(chosen)} buildings chosen has a footprint: set one with SetBuildingFootprint first",
+                field="buildingIds",
+            )
         return sorted(chosen, key=lambda b: b.id)
 
     # archives --------------------------------------------------------------------------------
@@ -125,8 +140,9 @@ class CreateExportDirective(ComputingDirective[ExportAggregate, ExportPayload]):
             except BlobNotFound:
                 content = None
             if content is None:
-                skipped.append(SkippedItem(attachment_id=attachment_id,
-                                           reason="the file's bytes are not in blob storage"))
+                skipped.append(
+                    SkippedItem(attachment_id=attachment_id, reason="the file's bytes are not in blob storage")
+                )
                 continue
             folder = "voice-notes/" if voice else folder_path(data, _folder_id(attachment))
             path = paths.claim(folder, str(attachment.file_name) or attachment.id, attachment.id)
@@ -137,10 +153,14 @@ class CreateExportDirective(ComputingDirective[ExportAggregate, ExportPayload]):
                 transcript = paths.claim(folder, f"{path.rpartition('/')[2]}.txt", attachment.id)
                 entries.append((transcript, (attachment.transcription.root + "\n").encode("utf-8")))
         if not entries:
-            raise IntentRejected("insights.files_missing",
-                                 f"the bytes of all {len(skipped)} files chosen are missing from blob storage")
-        document = {"estate": {"estateId": data.estate.id, "name": str(data.estate.name)},
-                    "generatedAt": self.payload.requested_at.isoformat(), "files": manifest}
+            raise IntentRejected(
+                "insights.files_missing", f"the bytes of all {len(skipped)} files chosen are missing from blob storage"
+            )
+        document = {
+            "estate": {"estateId": data.estate.id, "name": str(data.estate.name)},
+            "generatedAt": self.payload.requested_at.isoformat(),
+            "files": manifest,
+        }
         entries.insert(0, ("manifest.json", json_bytes(document)))
         return zip_bytes(entries, self.payload.requested_at), tuple(items), tuple(skipped)
 

@@ -58,8 +58,9 @@ class TriggerAssetInsightsIntent(ReportIntent):
     requested_by: Annotated[UserId, ACTOR]
 
     def describe(self, ctx: DescribeContext) -> IntentDescription:
-        return IntentDescription("{actor} triggered asset insights for {estate}",
-                                 {"actor": ctx.actor_name(), "estate": estate_ref(ctx)})
+        return IntentDescription(
+            "{actor} triggered asset insights for {estate}", {"actor": ctx.actor_name(), "estate": estate_ref(ctx)}
+        )
 
 
 class CalculateAssetKPIsIntent(ReportIntent):
@@ -69,8 +70,9 @@ class CalculateAssetKPIsIntent(ReportIntent):
     requested_by: Annotated[UserId, ACTOR]
 
     def describe(self, ctx: DescribeContext) -> IntentDescription:
-        return IntentDescription("{actor} calculated asset KPIs for {estate}",
-                                 {"actor": ctx.actor_name(), "estate": estate_ref(ctx)})
+        return IntentDescription(
+            "{actor} calculated asset KPIs for {estate}", {"actor": ctx.actor_name(), "estate": estate_ref(ctx)}
+        )
 
 
 class CreateAssetInsightsDashboardIntent(ReportIntent):
@@ -83,8 +85,10 @@ class CreateAssetInsightsDashboardIntent(ReportIntent):
     created_by: Annotated[UserId, ACTOR]
 
     def describe(self, ctx: DescribeContext) -> IntentDescription:
-        return IntentDescription("{actor} created dashboard {name} for {estate}",
-                                 {"actor": ctx.actor_name(), "name": self.name, "estate": estate_ref(ctx)})
+        return IntentDescription(
+            "{actor} created dashboard {name} for {estate}",
+            {"actor": ctx.actor_name(), "name": self.name, "estate": estate_ref(ctx)},
+        )
 
 
 class GenerateEstateSummaryIntent(ReportIntent):
@@ -93,8 +97,9 @@ class GenerateEstateSummaryIntent(ReportIntent):
     requested_by: Annotated[UserId, ACTOR]
 
     def describe(self, ctx: DescribeContext) -> IntentDescription:
-        return IntentDescription("{actor} generated the summary of {estate}",
-                                 {"actor": ctx.actor_name(), "estate": estate_ref(ctx)})
+        return IntentDescription(
+            "{actor} generated the summary of {estate}", {"actor": ctx.actor_name(), "estate": estate_ref(ctx)}
+        )
 
 
 class CreateDrawingExportIntent(ReportIntent):
@@ -120,8 +125,9 @@ class CreateVoiceNoteArchiveIntent(ReportIntent):
     requested_by: Annotated[UserId, ACTOR]
 
     def describe(self, ctx: DescribeContext) -> IntentDescription:
-        return IntentDescription("{actor} archived the voice notes of {estate}",
-                                 {"actor": ctx.actor_name(), "estate": estate_ref(ctx)})
+        return IntentDescription(
+            "{actor} archived the voice notes of {estate}", {"actor": ctx.actor_name(), "estate": estate_ref(ctx)}
+        )
 
 
 class CreateEstateMediaArchiveIntent(ReportIntent):
@@ -132,8 +138,9 @@ class CreateEstateMediaArchiveIntent(ReportIntent):
     requested_by: Annotated[UserId, ACTOR]
 
     def describe(self, ctx: DescribeContext) -> IntentDescription:
-        return IntentDescription("{actor} archived the media of {estate}",
-                                 {"actor": ctx.actor_name(), "estate": estate_ref(ctx)})
+        return IntentDescription(
+            "{actor} archived the media of {estate}", {"actor": ctx.actor_name(), "estate": estate_ref(ctx)}
+        )
 
 
 INSIGHTS_INTENTS = (

@@ -29,14 +29,23 @@ def routes(blob_storage: BlobStorage | None) -> dict[type[Any], Any]:
 
     def report(kind: ReportKind, intent: Any, ctx: DirectiveContext, kpi_codes: tuple[Any, ...] = ()) -> Routes:
         payload = ReportPayload(
-            report_id=intent.report_id or ReportId(ctx.derive_id("report")), kind=kind,
-            replacement_cost_key=intent.replacement_cost_key, kpi_codes=kpi_codes,
-            requested_by=intent.requested_by, requested_at=ctx.now)
+            report_id=intent.report_id or ReportId(ctx.derive_id("report")),
+            kind=kind,
+            replacement_cost_key=intent.replacement_cost_key,
+            kpi_codes=kpi_codes,
+            requested_by=intent.requested_by,
+            requested_at=ctx.now,
+        )
         return [GenerateReportDirective(payload=payload).bound(blob_storage)]
 
     def export(kind: ExportKind, intent: Any, ctx: DirectiveContext, **options: Any) -> Routes:
-        payload = ExportPayload(export_id=intent.export_id or ReportId(ctx.derive_id("export")), kind=kind,
-                                requested_by=intent.requested_by, requested_at=ctx.now, **options)
+        payload = ExportPayload(
+            export_id=intent.export_id or ReportId(ctx.derive_id("export")),
+            kind=kind,
+            requested_by=intent.requested_by,
+            requested_at=ctx.now,
+            **options,
+        )
         return [CreateExportDirective(payload=payload).bound(blob_storage)]
 
     def trigger_insights(intent: TriggerAssetInsightsIntent, ctx: DirectiveContext) -> Routes:
@@ -50,9 +59,13 @@ def routes(blob_storage: BlobStorage | None) -> dict[type[Any], Any]:
 
     def dashboard(intent: CreateAssetInsightsDashboardIntent, ctx: DirectiveContext) -> Routes:
         payload = DashboardPayload(
-            dashboard_id=intent.dashboard_id or DashboardId(ctx.derive_id("dashboard")), name=intent.name,
-            kpi_codes=intent.kpis, replacement_cost_key=intent.replacement_cost_key, created_by=intent.created_by,
-            created_at=ctx.now)
+            dashboard_id=intent.dashboard_id or DashboardId(ctx.derive_id("dashboard")),
+            name=intent.name,
+            kpi_codes=intent.kpis,
+            replacement_cost_key=intent.replacement_cost_key,
+            created_by=intent.created_by,
+            created_at=ctx.now,
+        )
         return [CreateDashboardDirective(payload=payload).bound(blob_storage)]
 
     def drawing(intent: CreateDrawingExportIntent, ctx: DirectiveContext) -> Routes:

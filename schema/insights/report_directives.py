@@ -20,8 +20,11 @@ from .kpis import ALL_KPIS, calculate_kpis, derive_insights
 from .summaries import structure, summarize
 from .values import AssetInsight, EstateSummary, KpiCode, KpiValue, ReportFile, ReportKind
 
-_FILE_STEMS = {ReportKind.insights: "asset-insights", ReportKind.kpis: "asset-kpis",
-               ReportKind.estate_summary: "estate-summary"}
+_FILE_STEMS = {
+    ReportKind.insights: "asset-insights",
+    ReportKind.kpis: "asset-kpis",
+    ReportKind.estate_summary: "estate-summary",
+}
 
 
 class ReportPayload(Payload):
@@ -61,8 +64,9 @@ class GenerateReportDirective(ComputingDirective[ReportAggregate, ReportPayload]
             kpis = calculate_kpis(data, key, p.kpi_codes or ALL_KPIS)
             if p.kind is ReportKind.insights:
                 insights = derive_insights(data, key)
-        result = p.model_copy(update={"estate_id": EstateId(data.estate.id), "kpis": kpis, "insights": insights,
-                                      "summary": summary})
+        result = p.model_copy(
+            update={"estate_id": EstateId(data.estate.id), "kpis": kpis, "insights": insights, "summary": summary}
+        )
         file_name = f"{_FILE_STEMS[p.kind]}-{p.requested_at.date().isoformat()}"
         if p.kind is ReportKind.kpis:
             file = await self.store(kpi_csv(kpis), "text/csv", f"{file_name}.csv")
@@ -72,10 +76,19 @@ class GenerateReportDirective(ComputingDirective[ReportAggregate, ReportPayload]
 
     def execute(self, snapshot: ReportAggregate, payload: ReportPayload) -> Sequence[Event]:
         assert payload.estate_id is not None and payload.file is not None
-        return [ReportGeneratedEvent(
-            kind=payload.kind, estate_id=payload.estate_id, replacement_cost_key=payload.replacement_cost_key,
-            kpis=payload.kpis, insights=payload.insights, summary=payload.summary, file=payload.file,
-            generated_by=payload.requested_by, generated_at=payload.requested_at)]
+        return [
+            ReportGeneratedEvent(
+                kind=payload.kind,
+                estate_id=payload.estate_id,
+                replacement_cost_key=payload.replacement_cost_key,
+                kpis=payload.kpis,
+                insights=payload.insights,
+                summary=payload.summary,
+                file=payload.file,
+                generated_by=payload.requested_by,
+                generated_at=payload.requested_at,
+            )
+        ]
 
 
 def _document(result: ReportPayload, data: EstateData) -> dict[str, Any]:
@@ -130,7 +143,14 @@ class CreateDashboardDirective(ComputingDirective[DashboardAggregate, DashboardP
 
     def execute(self, snapshot: DashboardAggregate, payload: DashboardPayload) -> Sequence[Event]:
         assert payload.estate_id is not None
-        return [DashboardCreatedEvent(
-            estate_id=payload.estate_id, name=payload.name, kpi_codes=payload.kpi_codes,
-            replacement_cost_key=payload.replacement_cost_key, kpis=payload.kpis, created_by=payload.created_by,
-            created_at=payload.created_at)]
+        return [
+            DashboardCreatedEvent(
+                estate_id=payload.estate_id,
+                name=payload.name,
+                kpi_codes=payload.kpi_codes,
+                replacement_cost_key=payload.replacement_cost_key,
+                kpis=payload.kpis,
+                created_by=payload.created_by,
+                created_at=payload.created_at,
+            )
+        ]

@@ -79,8 +79,12 @@ class TaxonomyAggregate(Aggregate):
         match event:
             case TaxonomyCreatedEvent():
                 return self.evolve(
-                    name=event.name, description=event.description, created_by=event.created_by,
-                    created_at=event.created_at, updated_at=event.created_at, deleted=False,
+                    name=event.name,
+                    description=event.description,
+                    created_by=event.created_by,
+                    created_at=event.created_at,
+                    updated_at=event.created_at,
+                    deleted=False,
                 )
             case TaxonomyUpdatedEvent():
                 return self.evolve(
@@ -94,25 +98,31 @@ class TaxonomyAggregate(Aggregate):
                 added = TaxonomyCategory(category_id=event.category_id, name=event.name, description=event.description)
                 return self.evolve(categories=(*self.categories, added))
             case TaxonomyCategoryUpdatedEvent():
-                return self.evolve(categories=tuple(
-                    _renamed(c, event.name, event.description) if c.category_id == event.category_id else c
-                    for c in self.categories
-                ))
+                return self.evolve(
+                    categories=tuple(
+                        _renamed(c, event.name, event.description) if c.category_id == event.category_id else c
+                        for c in self.categories
+                    )
+                )
             case TaxonomyCategoryRemovedEvent():
                 return self._without_owner(event.category_id.root).evolve(
                     categories=tuple(c for c in self.categories if c.category_id != event.category_id)
                 )
             case TaxonomySubCategoryAddedEvent():
                 added_sub = TaxonomySubCategory(
-                    subcategory_id=event.subcategory_id, category_id=event.category_id,
-                    name=event.name, description=event.description,
+                    subcategory_id=event.subcategory_id,
+                    category_id=event.category_id,
+                    name=event.name,
+                    description=event.description,
                 )
                 return self.evolve(subcategories=(*self.subcategories, added_sub))
             case TaxonomySubCategoryUpdatedEvent():
-                return self.evolve(subcategories=tuple(
-                    _renamed(s, event.name, event.description) if s.subcategory_id == event.subcategory_id else s
-                    for s in self.subcategories
-                ))
+                return self.evolve(
+                    subcategories=tuple(
+                        _renamed(s, event.name, event.description) if s.subcategory_id == event.subcategory_id else s
+                        for s in self.subcategories
+                    )
+                )
             case TaxonomySubCategoryRemovedEvent():
                 return self._without_owner(event.subcategory_id.root).evolve(
                     subcategories=tuple(s for s in self.subcategories if s.subcategory_id != event.subcategory_id)
@@ -120,9 +130,11 @@ class TaxonomyAggregate(Aggregate):
             case TaxonomyCustomFieldAddedEvent():
                 return self.evolve(custom_fields=(*self.custom_fields, event.definition))
             case TaxonomyCustomFieldUpdatedEvent():
-                return self.evolve(custom_fields=tuple(
-                    event.definition if f.field_id == event.definition.field_id else f for f in self.custom_fields
-                ))
+                return self.evolve(
+                    custom_fields=tuple(
+                        event.definition if f.field_id == event.definition.field_id else f for f in self.custom_fields
+                    )
+                )
             case TaxonomyCustomFieldRemovedEvent():
                 return self.evolve(custom_fields=tuple(f for f in self.custom_fields if f.field_id != event.field_id))
         return self
@@ -133,20 +145,37 @@ class TaxonomyAggregate(Aggregate):
     def validate_state(self) -> None:
         if self.deleted:
             return
-        _unique("taxonomy.duplicate_category_name", "category", "name",
-                [_name_key(c.name) for c in self.categories], self.name)
+        _unique(
+            "taxonomy.duplicate_category_name",
+            "category",
+            "name",
+            [_name_key(c.name) for c in self.categories],
+            self.name,
+        )
         ids = [c.category_id.root for c in self.categories] + [s.subcategory_id.root for s in self.subcategories]
         _unique("taxonomy.duplicate_category_id", "category or subcategory", "id", ids, self.name)
         for category in self.categories:
-            _unique("taxonomy.duplicate_subcategory_name", f"subcategory of {category.name}", "name",
-                    [_name_key(s.name) for s in self.subcategories_of(category.category_id.root)], self.name)
+            _unique(
+                "taxonomy.duplicate_subcategory_name",
+                f"subcategory of {category.name}",
+                "name",
+                [_name_key(s.name) for s in self.subcategories_of(category.category_id.root)],
+                self.name,
+            )
         for sub in self.subcategories:
             if self.category(sub.category_id.root) is None:
-                raise IntentRejected("taxonomy.category_not_found",
-                                     f"subcategory {sub.name} needs its category {sub.category_id}",
-                                     field="categoryId")
-        _unique("taxonomy.duplicate_custom_field_id", "custom field", "id",
-                [f.field_id.root for f in self.custom_fields], self.name)
+                raise IntentRejected(
+                    "taxonomy.category_not_found",
+                    f"subcategory {sub.name} needs its category {sub.category_id}",
+                    field="categoryId",
+                )
+        _unique(
+            "taxonomy.duplicate_custom_field_id",
+            "custom field",
+            "id",
+            [f.field_id.root for f in self.custom_fields],
+            self.name,
+        )
         for category in self.categories:
             family = self.family_of(category.category_id.root)
             keys = [f.key.root for f in self.custom_fields if f.category_id.root in family]

@@ -99,8 +99,9 @@ class _TaxonomyDirective(SingleAggregateDirective[TaxonomyAggregate, Any]):
     ) -> Sequence[ExecutionTarget[TaxonomyAggregate, Any]]:
         targets = await super().plan(ctx, intent, snapshots, staged)
         if not targets[0].snapshot.exists:
-            raise IntentRejected("taxonomy.not_found", f"there is no taxonomy {self.target_id()}; create it first",
-                                 field="taxonomyId")
+            raise IntentRejected(
+                "taxonomy.not_found", f"there is no taxonomy {self.target_id()}; create it first", field="taxonomyId"
+            )
         return targets
 
 
@@ -112,19 +113,26 @@ class CreateTaxonomyDirective(SingleAggregateDirective[TaxonomyAggregate, Taxono
 
     def execute(self, snapshot: TaxonomyAggregate, payload: TaxonomyPayload) -> Sequence[Event]:
         if snapshot.created_at is not None:
-            raise IntentRejected("taxonomy.exists", f"taxonomy {payload.taxonomy_id} exists already",
-                                 field="taxonomyId")
+            raise IntentRejected(
+                "taxonomy.exists", f"taxonomy {payload.taxonomy_id} exists already", field="taxonomyId"
+            )
         assert payload.name is not None
-        return [TaxonomyCreatedEvent(name=payload.name, description=payload.description,
-                                     created_by=payload.actor_id, created_at=payload.at)]
+        return [
+            TaxonomyCreatedEvent(
+                name=payload.name, description=payload.description, created_by=payload.actor_id, created_at=payload.at
+            )
+        ]
 
 
 class UpdateTaxonomyDirective(_TaxonomyDirective):
     payload: TaxonomyPayload
 
     def execute(self, snapshot: TaxonomyAggregate, payload: TaxonomyPayload) -> Sequence[Event]:
-        return [TaxonomyUpdatedEvent(name=payload.name, description=payload.description,
-                                     updated_by=payload.actor_id, updated_at=payload.at)]
+        return [
+            TaxonomyUpdatedEvent(
+                name=payload.name, description=payload.description, updated_by=payload.actor_id, updated_at=payload.at
+            )
+        ]
 
 
 class RemoveTaxonomyDirective(_TaxonomyDirective):
@@ -141,8 +149,11 @@ class AddTaxonomyCategoryDirective(_TaxonomyDirective):
 
     def execute(self, snapshot: TaxonomyAggregate, payload: TaxonomyCategoryPayload) -> Sequence[Event]:
         assert payload.name is not None
-        return [TaxonomyCategoryAddedEvent(category_id=payload.category_id, name=payload.name,
-                                           description=payload.description)]
+        return [
+            TaxonomyCategoryAddedEvent(
+                category_id=payload.category_id, name=payload.name, description=payload.description
+            )
+        ]
 
 
 class UpdateTaxonomyCategoryDirective(_TaxonomyDirective):
@@ -150,8 +161,11 @@ class UpdateTaxonomyCategoryDirective(_TaxonomyDirective):
 
     def execute(self, snapshot: TaxonomyAggregate, payload: TaxonomyCategoryPayload) -> Sequence[Event]:
         _require_category(snapshot, payload.category_id)
-        return [TaxonomyCategoryUpdatedEvent(category_id=payload.category_id, name=payload.name,
-                                             description=payload.description)]
+        return [
+            TaxonomyCategoryUpdatedEvent(
+                category_id=payload.category_id, name=payload.name, description=payload.description
+            )
+        ]
 
 
 class RemoveTaxonomyCategoryDirective(_TaxonomyDirective):
@@ -176,8 +190,14 @@ class AddTaxonomySubCategoryDirective(_TaxonomyDirective):
     def execute(self, snapshot: TaxonomyAggregate, payload: TaxonomySubCategoryPayload) -> Sequence[Event]:
         assert payload.category_id is not None and payload.name is not None
         _require_category(snapshot, payload.category_id)
-        return [TaxonomySubCategoryAddedEvent(category_id=payload.category_id, subcategory_id=payload.subcategory_id,
-                                              name=payload.name, description=payload.description)]
+        return [
+            TaxonomySubCategoryAddedEvent(
+                category_id=payload.category_id,
+                subcategory_id=payload.subcategory_id,
+                name=payload.name,
+                description=payload.description,
+            )
+        ]
 
 
 class UpdateTaxonomySubCategoryDirective(_TaxonomyDirective):
@@ -185,8 +205,11 @@ class UpdateTaxonomySubCategoryDirective(_TaxonomyDirective):
 
     def execute(self, snapshot: TaxonomyAggregate, payload: TaxonomySubCategoryPayload) -> Sequence[Event]:
         _require_subcategory(snapshot, payload.subcategory_id)
-        return [TaxonomySubCategoryUpdatedEvent(subcategory_id=payload.subcategory_id, name=payload.name,
-                                                description=payload.description)]
+        return [
+            TaxonomySubCategoryUpdatedEvent(
+                subcategory_id=payload.subcategory_id, name=payload.name, description=payload.description
+            )
+        ]
 
 
 class RemoveTaxonomySubCategoryDirective(_TaxonomyDirective):
@@ -203,9 +226,11 @@ class AddTaxonomyCustomFieldDirective(_TaxonomyDirective):
     def execute(self, snapshot: TaxonomyAggregate, payload: TaxonomyCustomFieldPayload) -> Sequence[Event]:
         owner = payload.definition.category_id
         if snapshot.category(owner.root) is None and snapshot.subcategory(owner.root) is None:
-            raise IntentRejected("taxonomy.category_not_found",
-                                 f"taxonomy {snapshot.name} has no category or subcategory {owner}",
-                                 field="categoryId")
+            raise IntentRejected(
+                "taxonomy.category_not_found",
+                f"taxonomy {snapshot.name} has no category or subcategory {owner}",
+                field="categoryId",
+            )
         return [TaxonomyCustomFieldAddedEvent(definition=payload.definition)]
 
 
@@ -230,8 +255,9 @@ class UpdateTaxonomyCustomFieldDirective(_TaxonomyDirective):
             if default is not None:
                 check_default(current.key, current.field_type, options, default)
         except ContractViolation as exc:
-            raise IntentRejected("taxonomy.invalid_custom_field", f"custom field {current.label}: {exc}",
-                                 field=exc.field) from None
+            raise IntentRejected(
+                "taxonomy.invalid_custom_field", f"custom field {current.label}: {exc}", field=exc.field
+            ) from None
         updated = current.model_copy(update=changes)
         return [TaxonomyCustomFieldUpdatedEvent(definition=updated)]
 
@@ -248,24 +274,33 @@ def _require_category(snapshot: TaxonomyAggregate, category_id: TaxonomyCategory
     found = snapshot.category(category_id.root)
     if found is None:
         hint = " (it is a subcategory)" if snapshot.subcategory(category_id.root) is not None else ""
-        raise IntentRejected("taxonomy.category_not_found",
-                             f"taxonomy {snapshot.name} has no category {category_id}{hint}", field="categoryId")
+        raise IntentRejected(
+            "taxonomy.category_not_found",
+            f"taxonomy {snapshot.name} has no category {category_id}{hint}",
+            field="categoryId",
+        )
     return found
 
 
 def _require_subcategory(snapshot: TaxonomyAggregate, subcategory_id: TaxonomyCategoryId) -> Any:
     found = snapshot.subcategory(subcategory_id.root)
     if found is None:
-        raise IntentRejected("taxonomy.subcategory_not_found",
-                             f"taxonomy {snapshot.name} has no subcategory {subcategory_id}", field="subcategoryId")
+        raise IntentRejected(
+            "taxonomy.subcategory_not_found",
+            f"taxonomy {snapshot.name} has no subcategory {subcategory_id}",
+            field="subcategoryId",
+        )
     return found
 
 
 def _require_custom_field(snapshot: TaxonomyAggregate, field_id: CustomFieldDefinitionId) -> Any:
     found = snapshot.custom_field(field_id.root)
     if found is None:
-        raise IntentRejected("taxonomy.custom_field_not_found",
-                             f"taxonomy {snapshot.name} has no custom field {field_id}", field="fieldId")
+        raise IntentRejected(
+            "taxonomy.custom_field_not_found",
+            f"taxonomy {snapshot.name} has no custom field {field_id}",
+            field="fieldId",
+        )
     return found
 
 

@@ -30,13 +30,15 @@ def taxonomy_ref(ctx: DescribeContext, taxonomy_id: TaxonomyId) -> NameRef:
 
 def category_ref(ctx: DescribeContext, taxonomy_id: TaxonomyId, category_id: TaxonomyCategoryId) -> NameRef:
     # A category is named within its taxonomy; the resolver needs both ids.
-    return ctx.resource_name("taxonomyCategory", json.dumps([taxonomy_id.root, category_id.root]),
-                             fallback=category_id.root)
+    return ctx.resource_name(
+        "taxonomyCategory", json.dumps([taxonomy_id.root, category_id.root]), fallback=category_id.root
+    )
 
 
 def custom_field_ref(ctx: DescribeContext, taxonomy_id: TaxonomyId, field_id: CustomFieldDefinitionId) -> NameRef:
-    return ctx.resource_name("taxonomyCustomField", json.dumps([taxonomy_id.root, field_id.root]),
-                             fallback=field_id.root)
+    return ctx.resource_name(
+        "taxonomyCustomField", json.dumps([taxonomy_id.root, field_id.root]), fallback=field_id.root
+    )
 
 
 def _one_change(model: object, *names: str) -> None:
@@ -66,8 +68,10 @@ class UpdateTaxonomyIntent(TaxonomyIntent):
         return self
 
     def describe(self, ctx: DescribeContext) -> IntentDescription:
-        return IntentDescription("{actor} updated taxonomy {taxonomy}",
-                                 {"actor": ctx.actor_name(), "taxonomy": taxonomy_ref(ctx, self.taxonomy_id)})
+        return IntentDescription(
+            "{actor} updated taxonomy {taxonomy}",
+            {"actor": ctx.actor_name(), "taxonomy": taxonomy_ref(ctx, self.taxonomy_id)},
+        )
 
 
 class RemoveTaxonomyIntent(TaxonomyIntent):
@@ -75,8 +79,10 @@ class RemoveTaxonomyIntent(TaxonomyIntent):
     removed_by: Annotated[UserId, ACTOR]
 
     def describe(self, ctx: DescribeContext) -> IntentDescription:
-        return IntentDescription("{actor} removed taxonomy {taxonomy}",
-                                 {"actor": ctx.actor_name(), "taxonomy": taxonomy_ref(ctx, self.taxonomy_id)})
+        return IntentDescription(
+            "{actor} removed taxonomy {taxonomy}",
+            {"actor": ctx.actor_name(), "taxonomy": taxonomy_ref(ctx, self.taxonomy_id)},
+        )
 
 
 class AddTaxonomyCategoryIntent(TaxonomyIntent):
@@ -87,8 +93,10 @@ class AddTaxonomyCategoryIntent(TaxonomyIntent):
     added_by: Annotated[UserId, ACTOR]
 
     def describe(self, ctx: DescribeContext) -> IntentDescription:
-        return IntentDescription("{actor} added category {name} to taxonomy {taxonomy}", {
-            "actor": ctx.actor_name(), "name": self.name, "taxonomy": taxonomy_ref(ctx, self.taxonomy_id)})
+        return IntentDescription(
+            "{actor} added category {name} to taxonomy {taxonomy}",
+            {"actor": ctx.actor_name(), "name": self.name, "taxonomy": taxonomy_ref(ctx, self.taxonomy_id)},
+        )
 
 
 class UpdateTaxonomyCategoryIntent(TaxonomyIntent):
@@ -104,9 +112,14 @@ class UpdateTaxonomyCategoryIntent(TaxonomyIntent):
         return self
 
     def describe(self, ctx: DescribeContext) -> IntentDescription:
-        return IntentDescription("{actor} updated category {category} of taxonomy {taxonomy}", {
-            "actor": ctx.actor_name(), "category": category_ref(ctx, self.taxonomy_id, self.category_id),
-            "taxonomy": taxonomy_ref(ctx, self.taxonomy_id)})
+        return IntentDescription(
+            "{actor} updated category {category} of taxonomy {taxonomy}",
+            {
+                "actor": ctx.actor_name(),
+                "category": category_ref(ctx, self.taxonomy_id, self.category_id),
+                "taxonomy": taxonomy_ref(ctx, self.taxonomy_id),
+            },
+        )
 
 
 class RemoveTaxonomyCategoryIntent(TaxonomyIntent):
@@ -117,9 +130,14 @@ class RemoveTaxonomyCategoryIntent(TaxonomyIntent):
     removed_by: Annotated[UserId, ACTOR]
 
     def describe(self, ctx: DescribeContext) -> IntentDescription:
-        return IntentDescription("{actor} removed category {category} from taxonomy {taxonomy}", {
-            "actor": ctx.actor_name(), "category": category_ref(ctx, self.taxonomy_id, self.category_id),
-            "taxonomy": taxonomy_ref(ctx, self.taxonomy_id)})
+        return IntentDescription(
+            "{actor} removed category {category} from taxonomy {taxonomy}",
+            {
+                "actor": ctx.actor_name(),
+                "category": category_ref(ctx, self.taxonomy_id, self.category_id),
+                "taxonomy": taxonomy_ref(ctx, self.taxonomy_id),
+            },
+        )
 
 
 class AddTaxonomySubCategoryIntent(TaxonomyIntent):
@@ -131,10 +149,15 @@ class AddTaxonomySubCategoryIntent(TaxonomyIntent):
     added_by: Annotated[UserId, ACTOR]
 
     def describe(self, ctx: DescribeContext) -> IntentDescription:
-        return IntentDescription("{actor} added subcategory {name} to category {category} of taxonomy {taxonomy}", {
-            "actor": ctx.actor_name(), "name": self.name,
-            "category": category_ref(ctx, self.taxonomy_id, self.category_id),
-            "taxonomy": taxonomy_ref(ctx, self.taxonomy_id)})
+        return IntentDescription(
+            "{actor} added subcategory {name} to category {category} of taxonomy {taxonomy}",
+            {
+                "actor": ctx.actor_name(),
+                "name": self.name,
+                "category": category_ref(ctx, self.taxonomy_id, self.category_id),
+                "taxonomy": taxonomy_ref(ctx, self.taxonomy_id),
+            },
+        )
 
 
 class UpdateTaxonomySubCategoryIntent(TaxonomyIntent):
@@ -150,9 +173,14 @@ class UpdateTaxonomySubCategoryIntent(TaxonomyIntent):
         return self
 
     def describe(self, ctx: DescribeContext) -> IntentDescription:
-        return IntentDescription("{actor} updated subcategory {subcategory} of taxonomy {taxonomy}", {
-            "actor": ctx.actor_name(), "subcategory": category_ref(ctx, self.taxonomy_id, self.subcategory_id),
-            "taxonomy": taxonomy_ref(ctx, self.taxonomy_id)})
+        return IntentDescription(
+            "{actor} updated subcategory {subcategory} of taxonomy {taxonomy}",
+            {
+                "actor": ctx.actor_name(),
+                "subcategory": category_ref(ctx, self.taxonomy_id, self.subcategory_id),
+                "taxonomy": taxonomy_ref(ctx, self.taxonomy_id),
+            },
+        )
 
 
 class RemoveTaxonomySubCategoryIntent(TaxonomyIntent):
@@ -161,9 +189,14 @@ class RemoveTaxonomySubCategoryIntent(TaxonomyIntent):
     removed_by: Annotated[UserId, ACTOR]
 
     def describe(self, ctx: DescribeContext) -> IntentDescription:
-        return IntentDescription("{actor} removed subcategory {subcategory} from taxonomy {taxonomy}", {
-            "actor": ctx.actor_name(), "subcategory": category_ref(ctx, self.taxonomy_id, self.subcategory_id),
-            "taxonomy": taxonomy_ref(ctx, self.taxonomy_id)})
+        return IntentDescription(
+            "{actor} removed subcategory {subcategory} from taxonomy {taxonomy}",
+            {
+                "actor": ctx.actor_name(),
+                "subcategory": category_ref(ctx, self.taxonomy_id, self.subcategory_id),
+                "taxonomy": taxonomy_ref(ctx, self.taxonomy_id),
+            },
+        )
 
 
 class AddTaxonomyCustomFieldIntent(TaxonomyIntent):
@@ -189,10 +222,16 @@ class AddTaxonomyCustomFieldIntent(TaxonomyIntent):
 
     def describe(self, ctx: DescribeContext) -> IntentDescription:
         template = "{actor} added custom field {label} ({fieldType}) to {category} of taxonomy {taxonomy}"
-        return IntentDescription(template, {
-            "actor": ctx.actor_name(), "label": self.label, "fieldType": self.field_type.value,
-            "category": category_ref(ctx, self.taxonomy_id, self.category_id),
-            "taxonomy": taxonomy_ref(ctx, self.taxonomy_id)})
+        return IntentDescription(
+            template,
+            {
+                "actor": ctx.actor_name(),
+                "label": self.label,
+                "fieldType": self.field_type.value,
+                "category": category_ref(ctx, self.taxonomy_id, self.category_id),
+                "taxonomy": taxonomy_ref(ctx, self.taxonomy_id),
+            },
+        )
 
 
 class UpdateTaxonomyCustomFieldIntent(TaxonomyIntent):
@@ -219,9 +258,14 @@ class UpdateTaxonomyCustomFieldIntent(TaxonomyIntent):
         return self
 
     def describe(self, ctx: DescribeContext) -> IntentDescription:
-        return IntentDescription("{actor} updated custom field {field} of taxonomy {taxonomy}", {
-            "actor": ctx.actor_name(), "field": custom_field_ref(ctx, self.taxonomy_id, self.field_id),
-            "taxonomy": taxonomy_ref(ctx, self.taxonomy_id)})
+        return IntentDescription(
+            "{actor} updated custom field {field} of taxonomy {taxonomy}",
+            {
+                "actor": ctx.actor_name(),
+                "field": custom_field_ref(ctx, self.taxonomy_id, self.field_id),
+                "taxonomy": taxonomy_ref(ctx, self.taxonomy_id),
+            },
+        )
 
 
 class RemoveTaxonomyCustomFieldIntent(TaxonomyIntent):
@@ -230,9 +274,14 @@ class RemoveTaxonomyCustomFieldIntent(TaxonomyIntent):
     removed_by: Annotated[UserId, ACTOR]
 
     def describe(self, ctx: DescribeContext) -> IntentDescription:
-        return IntentDescription("{actor} removed custom field {field} from taxonomy {taxonomy}", {
-            "actor": ctx.actor_name(), "field": custom_field_ref(ctx, self.taxonomy_id, self.field_id),
-            "taxonomy": taxonomy_ref(ctx, self.taxonomy_id)})
+        return IntentDescription(
+            "{actor} removed custom field {field} from taxonomy {taxonomy}",
+            {
+                "actor": ctx.actor_name(),
+                "field": custom_field_ref(ctx, self.taxonomy_id, self.field_id),
+                "taxonomy": taxonomy_ref(ctx, self.taxonomy_id),
+            },
+        )
 
 
 TAXONOMY_INTENTS = (

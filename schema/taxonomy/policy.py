@@ -50,78 +50,152 @@ Routes = list[Directive[Any, Any]]
 
 def create_taxonomy(intent: CreateTaxonomyIntent, ctx: DirectiveContext) -> Routes:
     taxonomy_id = intent.taxonomy_id or TaxonomyId(ctx.derive_id("taxonomy"))
-    return [CreateTaxonomyDirective(payload=TaxonomyPayload(
-        taxonomy_id=taxonomy_id, name=intent.name, description=intent.description,
-        actor_id=intent.created_by, at=ctx.now))]
+    return [
+        CreateTaxonomyDirective(
+            payload=TaxonomyPayload(
+                taxonomy_id=taxonomy_id,
+                name=intent.name,
+                description=intent.description,
+                actor_id=intent.created_by,
+                at=ctx.now,
+            )
+        )
+    ]
 
 
 def update_taxonomy(intent: UpdateTaxonomyIntent, ctx: DirectiveContext) -> Routes:
-    return [UpdateTaxonomyDirective(payload=TaxonomyPayload(
-        taxonomy_id=intent.taxonomy_id, name=intent.name, description=intent.description,
-        actor_id=intent.updated_by, at=ctx.now))]
+    return [
+        UpdateTaxonomyDirective(
+            payload=TaxonomyPayload(
+                taxonomy_id=intent.taxonomy_id,
+                name=intent.name,
+                description=intent.description,
+                actor_id=intent.updated_by,
+                at=ctx.now,
+            )
+        )
+    ]
 
 
 def remove_taxonomy(intent: RemoveTaxonomyIntent, ctx: DirectiveContext) -> Routes:
-    return [RemoveTaxonomyDirective(payload=TaxonomyPayload(
-        taxonomy_id=intent.taxonomy_id, actor_id=intent.removed_by, at=ctx.now))]
+    return [
+        RemoveTaxonomyDirective(
+            payload=TaxonomyPayload(taxonomy_id=intent.taxonomy_id, actor_id=intent.removed_by, at=ctx.now)
+        )
+    ]
 
 
 def add_category(intent: AddTaxonomyCategoryIntent, ctx: DirectiveContext) -> Routes:
     category_id = intent.category_id or TaxonomyCategoryId(ctx.derive_id("category"))
-    return [AddTaxonomyCategoryDirective(payload=TaxonomyCategoryPayload(
-        taxonomy_id=intent.taxonomy_id, category_id=category_id, name=intent.name, description=intent.description))]
+    return [
+        AddTaxonomyCategoryDirective(
+            payload=TaxonomyCategoryPayload(
+                taxonomy_id=intent.taxonomy_id,
+                category_id=category_id,
+                name=intent.name,
+                description=intent.description,
+            )
+        )
+    ]
 
 
 def update_category(intent: UpdateTaxonomyCategoryIntent, ctx: DirectiveContext) -> Routes:
-    return [UpdateTaxonomyCategoryDirective(payload=TaxonomyCategoryPayload(
-        taxonomy_id=intent.taxonomy_id, category_id=intent.category_id, name=intent.name,
-        description=intent.description))]
+    return [
+        UpdateTaxonomyCategoryDirective(
+            payload=TaxonomyCategoryPayload(
+                taxonomy_id=intent.taxonomy_id,
+                category_id=intent.category_id,
+                name=intent.name,
+                description=intent.description,
+            )
+        )
+    ]
 
 
 def remove_category(intent: RemoveTaxonomyCategoryIntent, ctx: DirectiveContext) -> Routes:
-    return [RemoveTaxonomyCategoryDirective(payload=TaxonomyCategoryPayload(
-        taxonomy_id=intent.taxonomy_id, category_id=intent.category_id))]
+    return [
+        RemoveTaxonomyCategoryDirective(
+            payload=TaxonomyCategoryPayload(taxonomy_id=intent.taxonomy_id, category_id=intent.category_id)
+        )
+    ]
 
 
 def add_subcategory(intent: AddTaxonomySubCategoryIntent, ctx: DirectiveContext) -> Routes:
     subcategory_id = intent.subcategory_id or TaxonomyCategoryId(ctx.derive_id("subcategory"))
-    return [AddTaxonomySubCategoryDirective(payload=TaxonomySubCategoryPayload(
-        taxonomy_id=intent.taxonomy_id, subcategory_id=subcategory_id, category_id=intent.category_id,
-        name=intent.name, description=intent.description))]
+    return [
+        AddTaxonomySubCategoryDirective(
+            payload=TaxonomySubCategoryPayload(
+                taxonomy_id=intent.taxonomy_id,
+                subcategory_id=subcategory_id,
+                category_id=intent.category_id,
+                name=intent.name,
+                description=intent.description,
+            )
+        )
+    ]
 
 
 def update_subcategory(intent: UpdateTaxonomySubCategoryIntent, ctx: DirectiveContext) -> Routes:
-    return [UpdateTaxonomySubCategoryDirective(payload=TaxonomySubCategoryPayload(
-        taxonomy_id=intent.taxonomy_id, subcategory_id=intent.subcategory_id, name=intent.name,
-        description=intent.description))]
+    return [
+        UpdateTaxonomySubCategoryDirective(
+            payload=TaxonomySubCategoryPayload(
+                taxonomy_id=intent.taxonomy_id,
+                subcategory_id=intent.subcategory_id,
+                name=intent.name,
+                description=intent.description,
+            )
+        )
+    ]
 
 
 def remove_subcategory(intent: RemoveTaxonomySubCategoryIntent, ctx: DirectiveContext) -> Routes:
-    return [RemoveTaxonomySubCategoryDirective(payload=TaxonomySubCategoryPayload(
-        taxonomy_id=intent.taxonomy_id, subcategory_id=intent.subcategory_id))]
+    return [
+        RemoveTaxonomySubCategoryDirective(
+            payload=TaxonomySubCategoryPayload(taxonomy_id=intent.taxonomy_id, subcategory_id=intent.subcategory_id)
+        )
+    ]
 
 
 def add_custom_field(intent: AddTaxonomyCustomFieldIntent, ctx: DirectiveContext) -> Routes:
     definition = TaxonomyCustomFieldDefinition(
         field_id=intent.field_id or CustomFieldDefinitionId(ctx.derive_id("custom-field")),
-        category_id=intent.category_id, key=intent.key, label=intent.label, field_type=intent.field_type,
-        required=intent.required, options=intent.options,
+        category_id=intent.category_id,
+        key=intent.key,
+        label=intent.label,
+        field_type=intent.field_type,
+        required=intent.required,
+        options=intent.options,
         default_value=as_taxonomy_field(intent.default_value) if intent.default_value is not None else None,
     )
-    return [AddTaxonomyCustomFieldDirective(payload=TaxonomyCustomFieldPayload(
-        taxonomy_id=intent.taxonomy_id, definition=definition))]
+    return [
+        AddTaxonomyCustomFieldDirective(
+            payload=TaxonomyCustomFieldPayload(taxonomy_id=intent.taxonomy_id, definition=definition)
+        )
+    ]
 
 
 def update_custom_field(intent: UpdateTaxonomyCustomFieldIntent, ctx: DirectiveContext) -> Routes:
-    return [UpdateTaxonomyCustomFieldDirective(payload=TaxonomyCustomFieldChangePayload(
-        taxonomy_id=intent.taxonomy_id, field_id=intent.field_id, label=intent.label, required=intent.required,
-        options=intent.options, default_value=intent.default_value,
-        clear_default_value=intent.clear_default_value))]
+    return [
+        UpdateTaxonomyCustomFieldDirective(
+            payload=TaxonomyCustomFieldChangePayload(
+                taxonomy_id=intent.taxonomy_id,
+                field_id=intent.field_id,
+                label=intent.label,
+                required=intent.required,
+                options=intent.options,
+                default_value=intent.default_value,
+                clear_default_value=intent.clear_default_value,
+            )
+        )
+    ]
 
 
 def remove_custom_field(intent: RemoveTaxonomyCustomFieldIntent, ctx: DirectiveContext) -> Routes:
-    return [RemoveTaxonomyCustomFieldDirective(payload=TaxonomyCustomFieldChangePayload(
-        taxonomy_id=intent.taxonomy_id, field_id=intent.field_id))]
+    return [
+        RemoveTaxonomyCustomFieldDirective(
+            payload=TaxonomyCustomFieldChangePayload(taxonomy_id=intent.taxonomy_id, field_id=intent.field_id)
+        )
+    ]
 
 
 ROUTES: Mapping[type, Callable[[Any, DirectiveContext], Routes]] = {

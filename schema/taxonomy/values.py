@@ -84,7 +84,7 @@ def check_default(
         raise ContractViolation("defaultValue", f"is a {default.field_type} value for a {field_type} field")
     chosen = default.select_value
     chosen_many = default.multi_select_value or ()
-    for value in ((chosen,) if chosen is not None else chosen_many):
+    for value in (chosen,) if chosen is not None else chosen_many:
         if value not in options:
             raise ContractViolation("defaultValue", f"{value!r} is not one of the options {list(options)}")
 

@@ -12,11 +12,13 @@ from nomos_mongo.examples.todo import TODO_MODULE
 from tests.graph.server_harness import Client, Running, running_server
 
 # alice owns w-alice, bob owns w-bob, carol may only read w-alice
-ROLES = RoleTable({
-    ("w-alice", "alice"): Need.OWNER,
-    ("w-bob", "bob"): Need.OWNER,
-    ("w-alice", "carol"): Need.READ,
-})
+ROLES = RoleTable(
+    {
+        ("w-alice", "alice"): Need.OWNER,
+        ("w-bob", "bob"): Need.OWNER,
+        ("w-alice", "carol"): Need.READ,
+    }
+)
 
 
 @pytest.fixture

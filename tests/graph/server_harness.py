@@ -68,8 +68,9 @@ class Client:
         self.http = http
         self.token = token
 
-    async def post(self, query: str, variables: dict[str, Any] | None = None,
-                   headers: dict[str, str] | None = None) -> httpx.Response:
+    async def post(
+        self, query: str, variables: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+    ) -> httpx.Response:
         headers = dict(headers or {})
         if self.token:
             headers.setdefault("authorization", f"Bearer {self.token}")

@@ -17,10 +17,14 @@ SECRET = "a-secret-of-at-least-thirty-two-bytes!"
 @pytest.fixture(scope="module")
 def rsa_keys() -> tuple[str, str]:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
-    public = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     return private, public
 
 
@@ -55,8 +59,9 @@ def test_audience_and_issuer_when_configured() -> None:
     good = jwt.encode({"sub": "a", "aud": "nomos", "iss": "https://id.example"}, SECRET, algorithm="HS256")
     assert verifier.verify(good).id == "a"
     with pytest.raises(InvalidToken):
-        verifier.verify(jwt.encode({"sub": "a", "aud": "other", "iss": "https://id.example"}, SECRET,
-                                   algorithm="HS256"))
+        verifier.verify(
+            jwt.encode({"sub": "a", "aud": "other", "iss": "https://id.example"}, SECRET, algorithm="HS256")
+        )
 
 
 def test_short_secrets_and_no_key_at_all_are_refused() -> None:
@@ -66,15 +71,18 @@ def test_short_secrets_and_no_key_at_all_are_refused() -> None:
         TokenVerifier()
 
 
-@pytest.mark.parametrize(("headers", "expected"), [
-    ({"Authorization": "Bearer abc"}, "abc"),
-    ({"authorization": "bearer  abc "}, "abc"),
-    ({"authToken": "abc"}, "abc"),
-    ({"authToken": "Bearer abc"}, "abc"),
-    ({"Authorization": "Basic abc"}, None),
-    ({"Authorization": "Bearer "}, None),
-    ({"Authorization": 5}, None),
-    ({}, None),
-])
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"Authorization": "Bearer abc"}, "abc"),
+        ({"authorization": "bearer  abc "}, "abc"),
+        ({"authToken": "abc"}, "abc"),
+        ({"authToken": "Bearer abc"}, "abc"),
+        ({"Authorization": "Basic abc"}, None),
+        ({"Authorization": "Bearer "}, None),
+        ({"Authorization": 5}, None),
+        ({}, None),
+    ],
+)
 def test_where_tokens_are_found(headers: dict, expected: str | None) -> None:
     assert bearer_token(headers) == expected

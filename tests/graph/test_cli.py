@@ -48,8 +48,13 @@ def test_token_issues_what_the_server_accepts(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_settings_come_from_the_environment_and_flags_win() -> None:
-    environ = {"NOMOS_PRODUCTION": "1", "NOMOS_MAX_DEPTH": "7", "NOMOS_ALLOWED_ORIGINS": "https://a.example, x",
-               "NOMOS_PORT": "1", "NOMOS_JWT_SECRET": SECRET}
+    environ = {
+        "NOMOS_PRODUCTION": "1",
+        "NOMOS_MAX_DEPTH": "7",
+        "NOMOS_ALLOWED_ORIGINS": "https://a.example, x",
+        "NOMOS_PORT": "1",
+        "NOMOS_JWT_SECRET": SECRET,
+    }
     settings = Settings.from_env(environ, port=9000, max_depth=None)
     assert settings.production and not settings.graphiql_enabled and not settings.introspection_enabled
     assert (settings.max_depth, settings.port, settings.allowed_origins) == (7, 9000, ("https://a.example", "x"))

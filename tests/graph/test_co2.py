@@ -33,7 +33,7 @@ async def clients(co2: Running) -> AsyncIterator[dict[str, Client]]:
         clients = {u: Client(http, co2.token(u, name)) for u, name in users.items()}
         for user, name in users.items():
             await clients[user].data(
-                'mutation($n: String!, $e: String!) { createUser(input: {displayName: $n, email: $e}) { success } }',
+                "mutation($n: String!, $e: String!) { createUser(input: {displayName: $n, email: $e}) { success } }",
                 {"n": name, "e": f"{user}@example.com"},
             )
         yield clients
@@ -60,19 +60,26 @@ async def test_estate_to_asset_to_undo(clients: dict[str, Client]) -> None:
     assert estate["createEstate"]["description"] == "Alice created estate Corporate Campus"
     assert estate["createEstate"]["changedAggregates"][0]["address"] == {"country": "US"}
 
-    fields = [{"text": {"key": "serial", "value": "HV-2041"}},
-              {"money": {"key": "cost", "value": {"amountInMinorUnits": 1250000, "currency": "USD"}}}]
+    fields = [
+        {"text": {"key": "serial", "value": "HV-2041"}},
+        {"money": {"key": "cost", "value": {"amountInMinorUnits": 1250000, "currency": "USD"}}},
+    ]
     asset = (await alice.data(CREATE_ASSET, {"fields": fields}))["createTrackableAsset"]
     assert asset["description"] == "Alice created asset HVAC Unit A (hvac)"
     state = asset["changedAggregates"][0]
     assert (state["id"], state["name"], state["assetType"], state["createdBy"]) == (
-        "asset-1", "HVAC Unit A", "hvac", "alice")
+        "asset-1",
+        "HVAC Unit A",
+        "hvac",
+        "alice",
+    )
     assert state["customFields"] == [
         {"__typename": "TextCustomField", "key": "serial", "text": "HV-2041"},
         {"__typename": "MoneyCustomField", "key": "cost", "money": {"amountInMinorUnits": 1250000, "currency": "USD"}},
     ]
-    listed = await alice.data('{ trackableAssets(workspaceId: "estate-1", filter: {assetType: {eq: "hvac"}}) '
-                              "{ nodes { name } } }")
+    listed = await alice.data(
+        '{ trackableAssets(workspaceId: "estate-1", filter: {assetType: {eq: "hvac"}}) { nodes { name } } }'
+    )
     assert listed["trackableAssets"]["nodes"] == [{"name": "HVAC Unit A"}]
 
     undone = await alice.data('mutation { undoLatest(workspaceId: "estate-1") { description } }')
@@ -85,17 +92,20 @@ async def test_estate_to_asset_to_undo(clients: dict[str, Client]) -> None:
 async def test_estate_roles_decide_who_reads_and_writes(co2: Running, clients: dict[str, Client]) -> None:
     alice, bob, eve = clients["alice"], clients["bob"], clients["eve"]
     await alice.data(CREATE_ESTATE)
-    assert (await bob.gql('{ estate(workspaceId: "estate-1", id: "estate-1") { name } }'))["errors"][0][
-        "extensions"]["code"] == "FORBIDDEN"
+    assert (await bob.gql('{ estate(workspaceId: "estate-1", id: "estate-1") { name } }'))["errors"][0]["extensions"][
+        "code"
+    ] == "FORBIDDEN"
 
     grant = """mutation($user: ID!, $level: RoleLevel!) { grantEstateAccess(workspaceId: "estate-1",
       input: {targetUserId: $user, estateId: "estate-1", role: {type: ESTATE, value: $level}}) { description } }"""
     granted = await alice.data(grant, {"user": "bob", "level": "READ"})
     assert granted["grantEstateAccess"]["description"] == "Alice granted Bob the read role on Estate Corporate Campus"
-    assert (await bob.data('{ estate(workspaceId: "estate-1", id: "estate-1") { name } }'))["estate"]["name"] == \
-        "Corporate Campus"
-    written = await bob.gql('mutation { createTrackableAsset(workspaceId: "estate-1", input: {name: "X"}) '
-                            "{ sequence } }")
+    assert (await bob.data('{ estate(workspaceId: "estate-1", id: "estate-1") { name } }'))["estate"][
+        "name"
+    ] == "Corporate Campus"
+    written = await bob.gql(
+        'mutation { createTrackableAsset(workspaceId: "estate-1", input: {name: "X"}) { sequence } }'
+    )
     assert written["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     escalate = await bob.gql(grant, {"user": "bob", "level": "OWNER"})
     assert escalate["errors"][0]["extensions"]["code"] == "INTENT_REJECTED"
@@ -113,8 +123,11 @@ async def test_estate_roles_decide_who_reads_and_writes(co2: Running, clients: d
 @needs("CreateUserIntent")
 async def test_the_system_workspace_is_readable_by_signed_in_users(clients: dict[str, Client]) -> None:
     users = await clients["eve"].data('{ users(workspaceId: "system", orderBy: ID) { nodes { id displayName } } }')
-    assert users["users"]["nodes"] == [{"id": "alice", "displayName": "Alice"}, {"id": "bob", "displayName": "Bob"},
-                                       {"id": "eve", "displayName": "Eve"}]
+    assert users["users"]["nodes"] == [
+        {"id": "alice", "displayName": "Alice"},
+        {"id": "bob", "displayName": "Bob"},
+        {"id": "eve", "displayName": "Eve"},
+    ]
 
 
 async def test_the_demo_loads_and_is_idempotent(co2: Running) -> None:
@@ -134,19 +147,26 @@ async def test_the_graphiql_example_runs_as_written(co2: Running) -> None:
         assert "Corporate Campus" in page.text
         client = Client(http, co2.token("dev", "Developer"))
         for operation in ("Me", "SignUp", "CreateEstate", "CreateAsset", "Assets"):
-            response = await http.post("/graphql", json={"query": EXAMPLE, "operationName": operation},
-                                       headers={"authorization": f"Bearer {client.token}"})
+            response = await http.post(
+                "/graphql",
+                json={"query": EXAMPLE, "operationName": operation},
+                headers={"authorization": f"Bearer {client.token}"},
+            )
             assert "errors" not in response.json(), (operation, response.json())
         async with open_socket(co2.ws_url, token=client.token) as socket:
             await socket.send({"id": "w", "type": "subscribe", "payload": {"query": EXAMPLE, "operationName": "Watch"}})
             assert (await socket.next_data("w"))["watchTrackableAssets"][0]["name"] == "HVAC Unit A"
-        undo = await http.post("/graphql", json={"query": EXAMPLE, "operationName": "Undo"},
-                               headers={"authorization": f"Bearer {client.token}"})
+        undo = await http.post(
+            "/graphql",
+            json={"query": EXAMPLE, "operationName": "Undo"},
+            headers={"authorization": f"Bearer {client.token}"},
+        )
         assert undo.json()["data"]["undoLatest"]["description"].startswith("Developer undid")
 
 
 @needs("CreateUserIntent", "CreateEstateIntent")
 async def test_nobody_can_turn_the_system_workspace_into_an_estate(clients: dict[str, Client]) -> None:
-    body = await clients["eve"].gql('mutation { createEstate(workspaceId: "system", input: {estateId: "system", '
-                                    'name: "Mine"}) { sequence } }')
+    body = await clients["eve"].gql(
+        'mutation { createEstate(workspaceId: "system", input: {estateId: "system", name: "Mine"}) { sequence } }'
+    )
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"

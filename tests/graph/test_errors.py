@@ -13,14 +13,15 @@ def codes(body: dict) -> list[str]:
     return [e["extensions"]["code"] for e in body.get("errors", [])]
 
 
-async def test_unauthenticated_without_or_with_a_bad_token(anonymous: Client, server: Running,
-                                                            http: httpx.AsyncClient) -> None:
+async def test_unauthenticated_without_or_with_a_bad_token(
+    anonymous: Client, server: Running, http: httpx.AsyncClient
+) -> None:
     body = await anonymous.gql('{ todos(workspaceId: "w-alice") { nodes { id } } }')
     assert codes(body) == ["UNAUTHENTICATED"]
     expired = jwt.encode({"sub": "alice", "exp": 1}, SECRET, algorithm="HS256")
     foreign = jwt.encode({"sub": "alice"}, "another secret, just as long as ours", algorithm="HS256")
     for token in ("garbage", expired, foreign):
-        body = await Client(http, token).gql('{ me { id } }')
+        body = await Client(http, token).gql("{ me { id } }")
         assert codes(body) == ["UNAUTHENTICATED"], body
         assert "invalid bearer token" in body["errors"][0]["message"]
 
@@ -35,29 +36,37 @@ async def test_forbidden(bob: Client) -> None:
 
 
 async def test_bad_user_input_names_the_field(alice: Client) -> None:
-    body = await alice.gql('mutation { createTodo(workspaceId: "w-alice", intentId: " ", input: {title: "x"}) '
-                           "{ sequence } }")
+    body = await alice.gql(
+        'mutation { createTodo(workspaceId: "w-alice", intentId: " ", input: {title: "x"}) { sequence } }'
+    )
     assert codes(body) == ["BAD_USER_INPUT"] and body["errors"][0]["extensions"]["field"] == "intentId"
     body = await alice.gql('{ todos(workspaceId: "w-alice", first: 0) { nodes { id } } }')
     assert codes(body) == ["BAD_USER_INPUT"] and body["errors"][0]["extensions"]["field"] == "first"
     body = await alice.gql('{ todos(workspaceId: "w-alice", after: "bm90IGEgY3Vyc29y") { nodes { id } } }')
     assert codes(body) == ["BAD_USER_INPUT"] and body["errors"][0]["extensions"]["field"] == "after"
-    body = await alice.gql('mutation { attachToTodo(workspaceId: "w-alice", input: {todoId: "t", '
-                           'attachment: {base64: "***"}}) { sequence } }')
+    body = await alice.gql(
+        'mutation { attachToTodo(workspaceId: "w-alice", input: {todoId: "t", '
+        'attachment: {base64: "***"}}) { sequence } }'
+    )
     assert codes(body) == ["BAD_USER_INPUT"]
     assert body["errors"][0]["extensions"]["field"] == "input.attachment.inline"
-    body = await alice.gql('mutation { attachToTodo(workspaceId: "w-alice", input: {todoId: "t", '
-                           'attachment: {sha256: "00"}}) { sequence } }')
-    assert body["errors"][0]["extensions"] == {**body["errors"][0]["extensions"], "code": "BAD_USER_INPUT",
-                                               "field": "input.attachment.sha256"}
-    body = await alice.gql('query($n: Int!) { todos(workspaceId: "w-alice", first: $n) { nodes { id } } }',
-                           {"n": "many"})
+    body = await alice.gql(
+        'mutation { attachToTodo(workspaceId: "w-alice", input: {todoId: "t", '
+        'attachment: {sha256: "00"}}) { sequence } }'
+    )
+    assert body["errors"][0]["extensions"] == {
+        **body["errors"][0]["extensions"],
+        "code": "BAD_USER_INPUT",
+        "field": "input.attachment.sha256",
+    }
+    body = await alice.gql(
+        'query($n: Int!) { todos(workspaceId: "w-alice", first: $n) { nodes { id } } }', {"n": "many"}
+    )
     assert codes(body) == ["BAD_USER_INPUT"]
 
 
 async def test_intent_rejected_names_the_rule_and_writes_nothing(alice: Client) -> None:
-    body = await alice.gql('mutation { completeTodo(workspaceId: "w-alice", input: {todoId: "missing"}) '
-                           "{ sequence } }")
+    body = await alice.gql('mutation { completeTodo(workspaceId: "w-alice", input: {todoId: "missing"}) { sequence } }')
     assert codes(body) == ["INTENT_REJECTED"]
     assert body["errors"][0]["extensions"]["rule"] == "todo.not_found"
     assert (await alice.data('{ head(workspaceId: "w-alice") }'))["head"] == 0
@@ -69,11 +78,14 @@ async def test_conflict(alice: Client) -> None:
     await alice.data('mutation { createTimeline(workspaceId: "w-alice", timelineId: "b") { status } }')
     again = await alice.gql('mutation { createTimeline(workspaceId: "w-alice", timelineId: "b") { status } }')
     assert codes(again) == ["CONFLICT"]
-    used = await alice.gql('mutation { completeTodo(workspaceId: "w-alice", intentId: "i-1", input: {todoId: "t1"}) '
-                           "{ sequence } }")
+    used = await alice.gql(
+        'mutation { completeTodo(workspaceId: "w-alice", intentId: "i-1", input: {todoId: "t1"}) { sequence } }'
+    )
     assert "errors" not in used
-    reused = await alice.gql('mutation { renameTodo(workspaceId: "w-alice", intentId: "i-1", '
-                             'input: {todoId: "t1", title: "c"}) { sequence } }')
+    reused = await alice.gql(
+        'mutation { renameTodo(workspaceId: "w-alice", intentId: "i-1", '
+        'input: {todoId: "t1", title: "c"}) { sequence } }'
+    )
     assert codes(reused) == ["CONFLICT"]
 
 
@@ -98,25 +110,35 @@ async def test_internal_errors_are_masked_and_carry_the_correlation_id(
     assert any("hunter2" in (r.exc_text or "") or "req-42" in r.getMessage() for r in caplog.records)
 
 
-@pytest.mark.parametrize("request_kwargs", [
-    {"content": b"{not json", "headers": {"content-type": "application/json"}},
-    {"content": b"[]", "headers": {"content-type": "application/json"}},
-    {"content": b'{"query": 5}', "headers": {"content-type": "application/json"}},
-    {"content": b'{"query": "{ me { id } }", "variables": "x"}', "headers": {"content-type": "application/json"}},
-    {"content": b'{"query": "{ me { id "}', "headers": {"content-type": "application/json"}},
-    {"content": b'{"query": "{ nope }"}', "headers": {"content-type": "application/json"}},
-    {"content": b'{"query": "{ ...Missing }"}', "headers": {"content-type": "application/json"}},
-    {"content": b'{"query": "query A { me { id } } query B { me { id } }"}',
-     "headers": {"content-type": "application/json"}},
-    {"content": b'{"query": "mutation { undoLatest(workspaceId: \\"\\\\u0000\\") { sequence } }"}',
-     "headers": {"content-type": "application/json"}},
-    {"content": "x" * 100, "headers": {"content-type": "text/plain", "graphql-require-preflight": "1"}},
-    {"content": b"", "headers": {"content-type": "application/json"}},
-    {"content": b'{"query": "{ me { id } }"}', "headers": {"content-type": "multipart/form-data; boundary=x",
-                                                             "graphql-require-preflight": "1"}},
-])
-async def test_malformed_requests_are_never_a_500(http: httpx.AsyncClient, server: Running,
-                                                  request_kwargs: dict) -> None:
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        {"content": b"{not json", "headers": {"content-type": "application/json"}},
+        {"content": b"[]", "headers": {"content-type": "application/json"}},
+        {"content": b'{"query": 5}', "headers": {"content-type": "application/json"}},
+        {"content": b'{"query": "{ me { id } }", "variables": "x"}', "headers": {"content-type": "application/json"}},
+        {"content": b'{"query": "{ me { id "}', "headers": {"content-type": "application/json"}},
+        {"content": b'{"query": "{ nope }"}', "headers": {"content-type": "application/json"}},
+        {"content": b'{"query": "{ ...Missing }"}', "headers": {"content-type": "application/json"}},
+        {
+            "content": b'{"query": "query A { me { id } } query B { me { id } }"}',
+            "headers": {"content-type": "application/json"},
+        },
+        {
+            "content": b'{"query": "mutation { undoLatest(workspaceId: \\"\\\\u0000\\") { sequence } }"}',
+            "headers": {"content-type": "application/json"},
+        },
+        {"content": "x" * 100, "headers": {"content-type": "text/plain", "graphql-require-preflight": "1"}},
+        {"content": b"", "headers": {"content-type": "application/json"}},
+        {
+            "content": b'{"query": "{ me { id } }"}',
+            "headers": {"content-type": "multipart/form-data; boundary=x", "graphql-require-preflight": "1"},
+        },
+    ],
+)
+async def test_malformed_requests_are_never_a_500(
+    http: httpx.AsyncClient, server: Running, request_kwargs: dict
+) -> None:
     headers = {"authorization": f"Bearer {server.token('alice')}", **request_kwargs.pop("headers")}
     response = await http.post("/graphql", headers=headers, **request_kwargs)
     assert 200 <= response.status_code < 500, response.text
@@ -127,7 +149,7 @@ async def test_malformed_requests_are_never_a_500(http: httpx.AsyncClient, serve
 @pytest.mark.parametrize("value", ["", " padded ", "a" * 300, "tab\there", "\u0000", "ünïcødé"])
 async def test_odd_ids_are_bad_input_or_fine_never_internal(alice: Client, value: str) -> None:
     for query in (
-        'query($v: ID!) { todo(workspaceId: $v, id: $v) { id } }',
+        "query($v: ID!) { todo(workspaceId: $v, id: $v) { id } }",
         'query($v: ID!) { todos(workspaceId: "w-alice", timelineId: $v) { nodes { id } } }',
         'mutation($v: ID!) { createTodo(workspaceId: "w-alice", intentId: $v, input: {title: $v, todoId: $v}) '
         "{ sequence } }",

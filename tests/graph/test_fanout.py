@@ -18,16 +18,17 @@ from nomos_mongo.examples.todo import TODO_MODULE
 from tests.graph.server_harness import Client, Running, running_server
 from tests.graph.ws_client import LEGACY_WS, TRANSPORT_WS, Socket, open_socket
 
-WATCH = "subscription($ws: ID!, $from: Int!) { watchTimeline(workspaceId: $ws, fromSequence: $from) " \
-        "{ sequence description } }"
+WATCH = (
+    "subscription($ws: ID!, $from: Int!) { watchTimeline(workspaceId: $ws, fromSequence: $from) "
+    "{ sequence description } }"
+)
 LIVE = 'subscription { watchTodos(workspaceId: "w-alice", orderBy: TITLE, limit: 5) { id title } }'
 CREATE = "mutation($ws: ID!, $t: String!) { createTodo(workspaceId: $ws, input: {title: $t}) { sequence } }"
 
 
 @pytest.fixture
 def roles() -> RoleTable:
-    return RoleTable({("w-alice", "alice"): Need.OWNER, ("w-alice", "carol"): Need.READ,
-                      ("w-bob", "bob"): Need.OWNER})
+    return RoleTable({("w-alice", "alice"): Need.OWNER, ("w-alice", "carol"): Need.READ, ("w-bob", "bob"): Need.OWNER})
 
 
 @pytest.fixture
@@ -85,9 +86,10 @@ async def test_identical_subscriptions_share_one_execution_per_update(
     users = ["alice", "carol", "alice", "carol", "alice", "carol"]
     protocols = [TRANSPORT_WS, LEGACY_WS] * 3
     async with contextlib.AsyncExitStack() as stack:
-        sockets = [await stack.enter_async_context(open_socket(server.ws_url, token=server.token(user),
-                                                               protocol=protocol))
-                   for user, protocol in zip(users, protocols, strict=True)]
+        sockets = [
+            await stack.enter_async_context(open_socket(server.ws_url, token=server.token(user), protocol=protocol))
+            for user, protocol in zip(users, protocols, strict=True)
+        ]
         for index, socket in enumerate(sockets):
             await socket.subscribe(f"op-{index}", WATCH, {"ws": "w-alice", "from": head + 1})
         await wait_until(lambda: members(server) == [len(sockets)], "every subscriber joined one group")
@@ -104,9 +106,11 @@ async def test_different_variables_or_workspaces_do_not_share(server: Running, w
         bobs = Client(http, server.token("bob"))
         await create(writer, "w-alice", "a1")
         await create(bobs, "w-bob", "b1")
-        async with open_socket(server.ws_url, token=server.token("alice")) as alice, \
-                open_socket(server.ws_url, token=server.token("bob")) as bob, \
-                open_socket(server.ws_url, token=server.token("carol")) as carol:
+        async with (
+            open_socket(server.ws_url, token=server.token("alice")) as alice,
+            open_socket(server.ws_url, token=server.token("bob")) as bob,
+            open_socket(server.ws_url, token=server.token("carol")) as carol,
+        ):
             await alice.subscribe("a", WATCH, {"ws": "w-alice", "from": 2})
             await carol.subscribe("c", WATCH, {"ws": "w-alice", "from": 1})
             await bob.subscribe("b", WATCH, {"ws": "w-bob", "from": 2})
@@ -131,8 +135,10 @@ async def test_a_subscriber_losing_access_stops_while_the_others_go_on(
     server: Running, writer: Client, roles: RoleTable, protocol: str
 ) -> None:
     head = await create(writer, "w-alice", "before")
-    async with open_socket(server.ws_url, token=server.token("alice"), protocol=protocol) as alice, \
-            open_socket(server.ws_url, token=server.token("carol"), protocol=protocol) as carol:
+    async with (
+        open_socket(server.ws_url, token=server.token("alice"), protocol=protocol) as alice,
+        open_socket(server.ws_url, token=server.token("carol"), protocol=protocol) as carol,
+    ):
         await alice.subscribe("1", WATCH, {"ws": "w-alice", "from": head + 1})
         await carol.subscribe("1", WATCH, {"ws": "w-alice", "from": head + 1})
         await wait_until(lambda: members(server) == [2], "both joined one group")
@@ -150,13 +156,13 @@ async def test_a_subscriber_losing_access_stops_while_the_others_go_on(
         await wait_until(lambda: members(server) == [1], "the refused subscriber left the group")
 
 
-async def test_a_late_subscriber_to_a_timeline_gets_every_entry_from_its_start(
-    server: Running, writer: Client
-) -> None:
+async def test_a_late_subscriber_to_a_timeline_gets_every_entry_from_its_start(server: Running, writer: Client) -> None:
     for k in range(3):
         await create(writer, "w-alice", f"todo {k}")
-    async with open_socket(server.ws_url, token=server.token("alice")) as early, \
-            open_socket(server.ws_url, token=server.token("carol")) as late:
+    async with (
+        open_socket(server.ws_url, token=server.token("alice")) as early,
+        open_socket(server.ws_url, token=server.token("carol")) as late,
+    ):
         await early.subscribe("1", WATCH, {"ws": "w-alice", "from": 1})
         assert await sequences(early, "1", 3) == [1, 2, 3]
         await late.subscribe("1", WATCH, {"ws": "w-alice", "from": 1})  # the early group is under way
@@ -168,8 +174,10 @@ async def test_a_late_subscriber_to_a_timeline_gets_every_entry_from_its_start(
 
 async def test_a_late_subscriber_to_a_live_query_gets_the_latest_result(server: Running, writer: Client) -> None:
     await create(writer, "w-alice", "b")
-    async with open_socket(server.ws_url, token=server.token("alice")) as early, \
-            open_socket(server.ws_url, token=server.token("carol")) as late:
+    async with (
+        open_socket(server.ws_url, token=server.token("alice")) as early,
+        open_socket(server.ws_url, token=server.token("carol")) as late,
+    ):
         await early.subscribe("1", LIVE)
         assert [t["title"] for t in (await early.next_data("1"))["watchTodos"]] == ["b"]
         await create(writer, "w-alice", "a")
@@ -182,9 +190,7 @@ async def test_a_late_subscriber_to_a_live_query_gets_the_latest_result(server: 
         assert [t["title"] for t in (await late.next_data("1"))["watchTodos"]] == ["a", "b", "c"]
 
 
-async def test_disconnects_release_the_group_and_the_last_one_the_engine_watch(
-    server: Running, writer: Client
-) -> None:
+async def test_disconnects_release_the_group_and_the_last_one_the_engine_watch(server: Running, writer: Client) -> None:
     notifier = server.app.notifier
     before = notifier.listener_count()
     head = await create(writer, "w-alice", "before")

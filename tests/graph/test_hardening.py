@@ -23,8 +23,10 @@ def codes(body: dict) -> list[str]:
 @pytest.fixture
 async def strict() -> AsyncIterator[Client]:
     settings = Settings(max_depth=3, max_aliases=5)
-    async with running_server([TODO_MODULE], authorizer=AllowAll(), settings=settings) as srv, \
-            httpx.AsyncClient(base_url=srv.url) as http:
+    async with (
+        running_server([TODO_MODULE], authorizer=AllowAll(), settings=settings) as srv,
+        httpx.AsyncClient(base_url=srv.url) as http,
+    ):
         yield Client(http, srv.token("alice"))
 
 
@@ -55,8 +57,10 @@ async def test_alias_limit_holds_through_fragments(strict: Client) -> None:
 async def test_a_fragment_bomb_is_measured_quickly(alice: Client) -> None:
     levels = 60  # 2**60 spreads if walked naively
     fragments = " ".join(f"fragment F{i} on LedgerEntry {{ ...F{i + 1} ...F{i + 1} }}" for i in range(levels))
-    query = f'{fragments} fragment F{levels} on LedgerEntry {{ x: sequence }} ' \
-            '{ timeline(workspaceId: "w-alice") { ...F0 } }'
+    query = (
+        f"{fragments} fragment F{levels} on LedgerEntry {{ x: sequence }} "
+        '{ timeline(workspaceId: "w-alice") { ...F0 } }'
+    )
     body = await alice.gql(query)
     assert codes(body) == ["GRAPHQL_VALIDATION_FAILED"]
 
@@ -68,8 +72,10 @@ async def test_token_limit(alice: Client) -> None:
 
 async def test_request_body_limit() -> None:
     settings = Settings(max_body_bytes=2000)
-    async with running_server([TODO_MODULE], authorizer=AllowAll(), settings=settings) as srv, \
-            httpx.AsyncClient(base_url=srv.url) as http:
+    async with (
+        running_server([TODO_MODULE], authorizer=AllowAll(), settings=settings) as srv,
+        httpx.AsyncClient(base_url=srv.url) as http,
+    ):
         big = json.dumps({"query": "{ me { id } }", "variables": {"pad": "x" * 5000}})
         response = await http.post("/graphql", content=big, headers={"content-type": "application/json"})
         assert response.status_code == 413
@@ -89,8 +95,9 @@ async def test_get_queries_need_a_preflight_header_and_mutations_are_refused(
     auth = {"authorization": f"Bearer {alice.token}"}
     plain = await http.get("/graphql", params={"query": "{ me { id } }"}, headers=auth)
     assert plain.status_code == 400 and "forged" in plain.text
-    guarded = await http.get("/graphql", params={"query": "{ me { id } }"},
-                             headers={**auth, "graphql-require-preflight": "1"})
+    guarded = await http.get(
+        "/graphql", params={"query": "{ me { id } }"}, headers={**auth, "graphql-require-preflight": "1"}
+    )
     assert guarded.json()["data"]["me"]["id"] == "alice"
     mutation = await http.get(
         "/graphql",
@@ -110,8 +117,10 @@ async def test_graphiql_is_served_in_development(http: httpx.AsyncClient) -> Non
 
 async def test_production_switches_off_introspection_and_graphiql() -> None:
     settings = Settings(production=True)
-    async with running_server([TODO_MODULE], authorizer=AllowAll(), settings=settings) as srv, \
-            httpx.AsyncClient(base_url=srv.url) as http:
+    async with (
+        running_server([TODO_MODULE], authorizer=AllowAll(), settings=settings) as srv,
+        httpx.AsyncClient(base_url=srv.url) as http,
+    ):
         page = await http.get("/graphql", headers={"accept": "text/html"})
         assert page.status_code == 404
         client = Client(http, srv.token("alice"))
@@ -127,20 +136,21 @@ async def test_websocket_origins(server: Running, alice: Client) -> None:
             pass
     assert refused.value.response.status_code == 403
     async with open_socket(server.ws_url, token=alice.token, origin=server.url) as socket:
-        await socket.subscribe("1", '{ me { id } }')
+        await socket.subscribe("1", "{ me { id } }")
         assert (await socket.next_data("1"))["me"]["id"] == "alice"
 
 
 async def test_allowed_origins_are_configurable() -> None:
     settings = Settings(allowed_origins=("https://app.example",))
-    async with running_server([TODO_MODULE], authorizer=AllowAll(), settings=settings) as srv, \
-            open_socket(srv.ws_url, token=srv.token("alice"), origin="https://app.example") as socket:
+    async with (
+        running_server([TODO_MODULE], authorizer=AllowAll(), settings=settings) as srv,
+        open_socket(srv.ws_url, token=srv.token("alice"), origin="https://app.example") as socket,
+    ):
         await socket.subscribe("1", "{ me { id } }")
         assert (await socket.next_data("1"))["me"]["id"] == "alice"
 
 
-async def test_health_and_readiness(http: httpx.AsyncClient, server: Running,
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_health_and_readiness(http: httpx.AsyncClient, server: Running, monkeypatch: pytest.MonkeyPatch) -> None:
     assert (await http.get("/healthz")).json() == {"status": "ok"}
     assert (await http.get("/readyz")).json() == {"status": "ready"}
 
@@ -155,8 +165,10 @@ async def test_health_and_readiness(http: httpx.AsyncClient, server: Running,
 
 
 async def test_correlation_ids_reach_the_ledger_and_the_response(alice: Client) -> None:
-    response = await alice.post('mutation { createTodo(workspaceId: "w-alice", input: {title: "x"}) '
-                                "{ entry { correlationId } } }", headers={"x-correlation-id": "checkout-7"})
+    response = await alice.post(
+        'mutation { createTodo(workspaceId: "w-alice", input: {title: "x"}) { entry { correlationId } } }',
+        headers={"x-correlation-id": "checkout-7"},
+    )
     assert response.headers["x-correlation-id"] == "checkout-7"
     assert response.json()["data"]["createTodo"]["entry"]["correlationId"] == "checkout-7"
     made_up = await alice.post("{ me { id } }", headers={"x-correlation-id": "has spaces and ; stuff"})
@@ -166,14 +178,20 @@ async def test_correlation_ids_reach_the_ledger_and_the_response(alice: Client) 
 async def test_the_full_introspection_query_passes_the_default_limits(anonymous: Client) -> None:
     from graphql import get_introspection_query
 
-    query = get_introspection_query(descriptions=True, input_value_deprecation=True, directive_is_repeatable=True,
-                                    schema_description=True, specified_by_url=True)
+    query = get_introspection_query(
+        descriptions=True,
+        input_value_deprecation=True,
+        directive_is_repeatable=True,
+        schema_description=True,
+        specified_by_url=True,
+    )
     body = await anonymous.gql(query)
     assert "errors" not in body and body["data"]["__schema"]["queryType"]["name"] == "Query"
 
 
-async def test_a_database_outage_is_a_clear_retryable_error(alice: Client, server: Running,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_database_outage_is_a_clear_retryable_error(
+    alice: Client, server: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from nomos_mongo import PersistenceError
 
     async def unreachable(*args: object, **kwargs: object) -> None:

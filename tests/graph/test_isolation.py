@@ -30,8 +30,9 @@ WRITES = [
 
 @pytest.fixture
 async def seeded(alice: Client) -> None:
-    await alice.data('mutation { createTodo(workspaceId: "w-alice", input: {title: "secret", todoId: "t1"}) '
-                     "{ sequence } }")
+    await alice.data(
+        'mutation { createTodo(workspaceId: "w-alice", input: {title: "secret", todoId: "t1"}) { sequence } }'
+    )
 
 
 def assert_forbidden(body: dict) -> None:
@@ -64,16 +65,22 @@ async def test_a_forbidden_intent_id_reveals_nothing_of_where_it_is_stored(
 ) -> None:
     entry = await alice.data('{ timeline(workspaceId: "w-alice") { intentId } }')
     stolen = entry["timeline"][0]["intentId"]
-    body = await bob.gql('mutation($id: ID!) { createTodo(workspaceId: "w-bob", intentId: $id, '
-                         'input: {title: "mine"}) { sequence description } }', {"id": stolen})
+    body = await bob.gql(
+        'mutation($id: ID!) { createTodo(workspaceId: "w-bob", intentId: $id, '
+        'input: {title: "mine"}) { sequence description } }',
+        {"id": stolen},
+    )
     assert body["errors"][0]["extensions"]["code"] == "CONFLICT"
     assert "w-alice" not in str(body) and "secret" not in str(body)
 
 
-@pytest.mark.parametrize("subscription", [
-    'subscription { watchTimeline(workspaceId: "w-alice") { sequence } }',
-    'subscription { watchTodos(workspaceId: "w-alice") { title } }',
-])
+@pytest.mark.parametrize(
+    "subscription",
+    [
+        'subscription { watchTimeline(workspaceId: "w-alice") { sequence } }',
+        'subscription { watchTodos(workspaceId: "w-alice") { title } }',
+    ],
+)
 async def test_subscriptions_to_another_workspace_are_forbidden(
     seeded: None, server: Running, bob: Client, subscription: str
 ) -> None:
@@ -84,8 +91,7 @@ async def test_subscriptions_to_another_workspace_are_forbidden(
         assert "secret" not in str(message)
 
 
-async def test_each_user_sees_only_their_own_stream(seeded: None, server: Running, alice: Client,
-                                                    bob: Client) -> None:
+async def test_each_user_sees_only_their_own_stream(seeded: None, server: Running, alice: Client, bob: Client) -> None:
     async with open_socket(server.ws_url, token=alice.token) as a, open_socket(server.ws_url, token=bob.token) as b:
         await a.subscribe("a", 'subscription { watchTimeline(workspaceId: "w-alice") { description } }')
         await b.subscribe("b", 'subscription { watchTimeline(workspaceId: "w-bob") { description } }')

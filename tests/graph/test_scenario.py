@@ -30,12 +30,20 @@ async def test_create_returns_typed_events_and_changed_aggregates(alice: Client)
     assert result["success"] and result["sequence"] == 1
     assert result["description"] == 'alice created todo "Buy milk"'
     assert result["events"][0] == {
-        "__typename": "TodoCreatedEvent", "aggregateType": "TodoAggregate", "aggregateId": "t1",
-        "aggregateVersion": 1, "title": "Buy milk",
+        "__typename": "TodoCreatedEvent",
+        "aggregateType": "TodoAggregate",
+        "aggregateId": "t1",
+        "aggregateVersion": 1,
+        "title": "Buy milk",
     }
     changed = {a["__typename"]: a for a in result["changedAggregates"]}
-    assert changed["Todo"] == {"__typename": "Todo", "id": "t1", "deleted": False, "title": "Buy milk",
-                               "isCompleted": False}
+    assert changed["Todo"] == {
+        "__typename": "Todo",
+        "id": "t1",
+        "deleted": False,
+        "title": "Buy milk",
+        "isCompleted": False,
+    }
     assert changed["Project"]["todoCount"] == 1
 
 
@@ -73,22 +81,28 @@ async def test_read_by_id_and_list_with_filter_order_and_pages(alice: Client) ->
 
 async def test_undo_and_redo_with_the_ledger_telling_what_happened(alice: Client) -> None:
     await create(alice, "Buy milk", "t1")
-    await alice.data('mutation { renameTodo(workspaceId: "w-alice", input: {todoId: "t1", title: "Buy oat milk"}) '
-                     "{ success } }")
+    await alice.data(
+        'mutation { renameTodo(workspaceId: "w-alice", input: {todoId: "t1", title: "Buy oat milk"}) { success } }'
+    )
     assert (await alice.data('{ canUndoLatest(workspaceId: "w-alice") }'))["canUndoLatest"] is True
 
-    undo = await alice.data('mutation { undoLatest(workspaceId: "w-alice", onlyMine: true) '
-                            "{ description changedAggregates { ... on Todo { title } } } }")
+    undo = await alice.data(
+        'mutation { undoLatest(workspaceId: "w-alice", onlyMine: true) '
+        "{ description changedAggregates { ... on Todo { title } } } }"
+    )
     assert undo["undoLatest"]["changedAggregates"] == [{"title": "Buy milk"}]
     assert undo["undoLatest"]["description"].startswith("alice undid")
     assert (await alice.data('{ todo(workspaceId: "w-alice", id: "t1") { title } }'))["todo"]["title"] == "Buy milk"
 
-    redo = await alice.data('mutation { redoLatest(workspaceId: "w-alice") { changedAggregates { ... on Todo '
-                            "{ title } } } }")
+    redo = await alice.data(
+        'mutation { redoLatest(workspaceId: "w-alice") { changedAggregates { ... on Todo { title } } } }'
+    )
     assert redo["redoLatest"]["changedAggregates"] == [{"title": "Buy oat milk"}]
 
-    timeline = await alice.data('{ timeline(workspaceId: "w-alice") { sequence intentType kind actorId success '
-                                "struckOut description intent { __typename id } events { aggregateId } } }")
+    timeline = await alice.data(
+        '{ timeline(workspaceId: "w-alice") { sequence intentType kind actorId success '
+        "struckOut description intent { __typename id } events { aggregateId } } }"
+    )
     entries = timeline["timeline"]
     assert [e["sequence"] for e in entries] == [1, 2, 3, 4]
     assert [e["kind"] for e in entries] == ["INTENT", "INTENT", "UNDO", "REDO"]
@@ -97,8 +111,9 @@ async def test_undo_and_redo_with_the_ledger_telling_what_happened(alice: Client
 
     history = await alice.data('{ aggregateHistory(workspaceId: "w-alice", id: "t1") { sequence } }')
     assert [e["sequence"] for e in history["aggregateHistory"]] == [1, 2, 3, 4]
-    before = await alice.data('{ stateAtSequence(workspaceId: "w-alice", sequence: 1) '
-                              "{ __typename id ... on Todo { title } } }")
+    before = await alice.data(
+        '{ stateAtSequence(workspaceId: "w-alice", sequence: 1) { __typename id ... on Todo { title } } }'
+    )
     assert before["stateAtSequence"] == [{"__typename": "Todo", "id": "t1", "title": "Buy milk"}]
     assert (await alice.data('{ head(workspaceId: "w-alice") }'))["head"] == 4
 
@@ -109,29 +124,43 @@ async def test_nothing_to_undo_is_null(alice: Client) -> None:
 
 async def test_branch_merge_and_discard(alice: Client) -> None:
     await create(alice, "main todo", "t1")
-    created = await alice.data('mutation { createTimeline(workspaceId: "w-alice", timelineId: "draft") '
-                               "{ timelineId parentTimelineId forkSequence status createdBy } }")
-    assert created["createTimeline"] == {"timelineId": "draft", "parentTimelineId": "main", "forkSequence": 1,
-                                         "status": "ACTIVE", "createdBy": "alice"}
-    await alice.data('mutation { createTodo(workspaceId: "w-alice", timelineId: "draft", '
-                     'input: {title: "draft todo", todoId: "t2"}) { sequence } }')
+    created = await alice.data(
+        'mutation { createTimeline(workspaceId: "w-alice", timelineId: "draft") '
+        "{ timelineId parentTimelineId forkSequence status createdBy } }"
+    )
+    assert created["createTimeline"] == {
+        "timelineId": "draft",
+        "parentTimelineId": "main",
+        "forkSequence": 1,
+        "status": "ACTIVE",
+        "createdBy": "alice",
+    }
+    await alice.data(
+        'mutation { createTodo(workspaceId: "w-alice", timelineId: "draft", '
+        'input: {title: "draft todo", todoId: "t2"}) { sequence } }'
+    )
     on_main = await alice.data('{ todos(workspaceId: "w-alice") { nodes { id } } }')
     on_draft = await alice.data('{ todos(workspaceId: "w-alice", timelineId: "draft") { nodes { id } } }')
     assert on_main["todos"]["nodes"] == [{"id": "t1"}]
     assert on_draft["todos"]["nodes"] == [{"id": "t1"}, {"id": "t2"}]
 
-    merged = await alice.data('mutation { mergeTimeline(workspaceId: "w-alice", source: "draft") '
-                              "{ outcomes { intentType applied result { sequence } } } }")
+    merged = await alice.data(
+        'mutation { mergeTimeline(workspaceId: "w-alice", source: "draft") '
+        "{ outcomes { intentType applied result { sequence } } } }"
+    )
     assert merged["mergeTimeline"]["outcomes"] == [
         {"intentType": "CreateTodoIntent", "applied": True, "result": {"sequence": 2}}
     ]
     timelines = await alice.data('{ timelines(workspaceId: "w-alice") { timelineId status } }')
-    assert timelines["timelines"] == [{"timelineId": "main", "status": "ACTIVE"},
-                                      {"timelineId": "draft", "status": "MERGED"}]
+    assert timelines["timelines"] == [
+        {"timelineId": "main", "status": "ACTIVE"},
+        {"timelineId": "draft", "status": "MERGED"},
+    ]
 
     await alice.data('mutation { createTimeline(workspaceId: "w-alice", timelineId: "scratch") { status } }')
-    discarded = await alice.data('mutation { discardTimeline(workspaceId: "w-alice", timelineId: "scratch") '
-                                 "{ status } }")
+    discarded = await alice.data(
+        'mutation { discardTimeline(workspaceId: "w-alice", timelineId: "scratch") { status } }'
+    )
     assert discarded["discardTimeline"]["status"] == "DISCARDED"
 
 
@@ -143,12 +172,16 @@ async def test_a_retry_with_the_same_intent_id_acts_once(alice: Client) -> None:
     assert (await alice.data('{ head(workspaceId: "w-alice") }'))["head"] == 1
 
 
-async def test_blob_upload_then_attach_by_sha256_or_inline(server: Running, http: httpx.AsyncClient,
-                                                           alice: Client) -> None:
+async def test_blob_upload_then_attach_by_sha256_or_inline(
+    server: Running, http: httpx.AsyncClient, alice: Client
+) -> None:
     await create(alice, "with files", "t1")
     payload = b"%PDF-1.7 a small document"
-    operations = {"query": 'mutation($file: Upload!) { uploadBlob(workspaceId: "w-alice", file: $file) '
-                           "{ sha256 size contentType } }", "variables": {"file": None}}
+    operations = {
+        "query": 'mutation($file: Upload!) { uploadBlob(workspaceId: "w-alice", file: $file) '
+        "{ sha256 size contentType } }",
+        "variables": {"file": None},
+    }
     response = await http.post(
         "/graphql",
         data={"operations": json.dumps(operations), "map": '{"0": ["variables.file"]}'},
@@ -157,8 +190,11 @@ async def test_blob_upload_then_attach_by_sha256_or_inline(server: Running, http
     )
     assert response.status_code == 200, response.text
     uploaded = response.json()["data"]["uploadBlob"]
-    assert uploaded == {"sha256": hashlib.sha256(payload).hexdigest(), "size": len(payload),
-                        "contentType": "application/pdf"}
+    assert uploaded == {
+        "sha256": hashlib.sha256(payload).hexdigest(),
+        "size": len(payload),
+        "contentType": "application/pdf",
+    }
 
     attach = """mutation($blob: BlobInput!) {
       attachToTodo(workspaceId: "w-alice", input: {todoId: "t1", attachment: $blob}) {
@@ -180,5 +216,8 @@ async def test_me_lists_the_readable_workspaces(alice: Client, carol: Client, bo
     await create(alice, "x", "t1")
     await create(bob, "y", "t1", ws="w-bob")
     assert (await alice.data("{ me { id name workspaces } }"))["me"] == {
-        "id": "alice", "name": "Alice", "workspaces": ["w-alice"]}
+        "id": "alice",
+        "name": "Alice",
+        "workspaces": ["w-alice"],
+    }
     assert (await carol.data("{ me { workspaces } }"))["me"]["workspaces"] == ["w-alice"]

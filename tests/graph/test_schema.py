@@ -47,21 +47,33 @@ def mutation_names(schema: Any) -> set[str]:
     return field_names(schema, "Mutation")
 
 
-@pytest.mark.parametrize(("type_name", "expected"), [
-    ("CreateTrackableAssetIntent", "createTrackableAsset"),
-    ("CreateAttachmentIntentV2", "createAttachmentV2"),
-    ("UndoIntent", "undo"),
-    ("Rename", "rename"),
-])
+@pytest.mark.parametrize(
+    ("type_name", "expected"),
+    [
+        ("CreateTrackableAssetIntent", "createTrackableAsset"),
+        ("CreateAttachmentIntentV2", "createAttachmentV2"),
+        ("UndoIntent", "undo"),
+        ("Rename", "rename"),
+    ],
+)
 def test_mutation_names(type_name: str, expected: str) -> None:
     assert mutation_name(type_name) == expected
 
 
 def test_plurals_and_enum_values() -> None:
     assert [plural(w) for w in ("TrackableAsset", "Property", "Day", "Address", "Box")] == [
-        "TrackableAssets", "Properties", "Days", "Addresses", "Boxes"]
+        "TrackableAssets",
+        "Properties",
+        "Days",
+        "Addresses",
+        "Boxes",
+    ]
     assert [enum_member_name(v) for v in ("multi_select", "multiSelect", "userAdded", "2d")] == [
-        "MULTI_SELECT", "MULTI_SELECT", "USER_ADDED", "_2D"]
+        "MULTI_SELECT",
+        "MULTI_SELECT",
+        "USER_ADDED",
+        "_2D",
+    ]
 
 
 def test_one_mutation_per_registered_intent_for_the_todo_domain() -> None:
@@ -156,18 +168,30 @@ def make_thing(intent: MakeThingIntent, ctx: Any) -> list[Any]:
     return [MakeThingDirective(payload=ThingPayload(event=event))]
 
 
-THINGS = NomosModule(name="things", intents=(MakeThingIntent,), events=(ThingMadeEvent,),
-                     aggregates=(ThingAggregate,), payloads=(ThingPayload,), directives=(MakeThingDirective,),
-                     routes={MakeThingIntent: make_thing})
+THINGS = NomosModule(
+    name="things",
+    intents=(MakeThingIntent,),
+    events=(ThingMadeEvent,),
+    aggregates=(ThingAggregate,),
+    payloads=(ThingPayload,),
+    directives=(MakeThingDirective,),
+    routes={MakeThingIntent: make_thing},
+)
 
 
 @pytest.fixture
 async def things() -> Any:
     app = NomosApp(MemoryPersistence(), modules=[THINGS])
     schema = build_schema(app.registry)
-    context = RequestContext(app=app, settings=Settings(), authorizer=AllowAll(),
-                             tokens=TokenVerifier(secret="x" * 32), subscriptions=Subscriptions(),
-                             correlation_id="c-1", user=User("alice"))
+    context = RequestContext(
+        app=app,
+        settings=Settings(),
+        authorizer=AllowAll(),
+        tokens=TokenVerifier(secret="x" * 32),
+        subscriptions=Subscriptions(),
+        correlation_id="c-1",
+        user=User("alice"),
+    )
     yield app, schema, context
     await app.close()
 
@@ -186,17 +210,21 @@ MAKE = """mutation($input: MakeThingInput!) {
 
 async def test_every_kind_of_input_converts_and_comes_back_typed(things: Any) -> None:
     app, schema, context = things
-    variables = {"input": {
-        "thingId": "thing",
-        "price": {"amountInMinorUnits": 1999, "currency": "eur"},
-        "fields": [{"text": {"key": "note", "value": "hello"}},
-                   {"money": {"key": "budget", "value": {"amountInMinorUnits": 5, "currency": "USD"}}}],
-        "role": {"type": "ESTATE", "value": "ADMIN"},
-        "mood": "OVER_THE_MOON",
-        "tags": ["a", "b"],
-        "due": "2026-12-24",
-        "scores": [{"key": "x", "value": 1}],
-    }}
+    variables = {
+        "input": {
+            "thingId": "thing",
+            "price": {"amountInMinorUnits": 1999, "currency": "eur"},
+            "fields": [
+                {"text": {"key": "note", "value": "hello"}},
+                {"money": {"key": "budget", "value": {"amountInMinorUnits": 5, "currency": "USD"}}},
+            ],
+            "role": {"type": "ESTATE", "value": "ADMIN"},
+            "mood": "OVER_THE_MOON",
+            "tags": ["a", "b"],
+            "due": "2026-12-24",
+            "scores": [{"key": "x", "value": 1}],
+        }
+    }
     result = await schema.execute(MAKE, variable_values=variables, context_value=context)
     assert result.errors is None, result.errors
     thing = result.data["makeThing"]["changedAggregates"][0]
@@ -212,16 +240,18 @@ async def test_every_kind_of_input_converts_and_comes_back_typed(things: Any) ->
     assert stored.made_by == "alice" and stored.mood is Mood.over_the_moon
 
 
-@pytest.mark.parametrize(("bad", "field"), [
-    ({"price": {"amountInMinorUnits": 1, "currency": "EURO"}}, "input.price.currency"),
-    ({"role": {"type": "SITE", "value": "OWNER"}}, "input.role"),
-    ({"fields": [{"text": {"key": "no spaces", "value": "x"}}]}, "input.fields"),
-    ({"fields": [{"text": {"key": "k", "value": "x"}}, {"text": {"key": "k", "value": "y"}}]}, "input.fields.1"),
-])
+@pytest.mark.parametrize(
+    ("bad", "field"),
+    [
+        ({"price": {"amountInMinorUnits": 1, "currency": "EURO"}}, "input.price.currency"),
+        ({"role": {"type": "SITE", "value": "OWNER"}}, "input.role"),
+        ({"fields": [{"text": {"key": "no spaces", "value": "x"}}]}, "input.fields"),
+        ({"fields": [{"text": {"key": "k", "value": "x"}}, {"text": {"key": "k", "value": "y"}}]}, "input.fields.1"),
+    ],
+)
 async def test_domain_validation_is_bad_user_input_naming_the_field(things: Any, bad: dict, field: str) -> None:
     _, schema, context = things
-    result = await schema.execute(MAKE, variable_values={"input": {"thingId": "thing", **bad}},
-                                  context_value=context)
+    result = await schema.execute(MAKE, variable_values={"input": {"thingId": "thing", **bad}}, context_value=context)
     assert result.errors is not None
     error = result.errors[0]
     assert error.extensions["code"] == "BAD_USER_INPUT", error
@@ -252,5 +282,6 @@ def test_an_unknown_field_type_fails_when_the_schema_is_built() -> None:
 
 async def test_intent_context_carries_the_user_and_correlation_id(things: Any) -> None:
     _, _, context = things
-    assert context.intent_context("w", "main") == IntentContext(workspace_id="w", actor_id="alice",
-                                                                correlation_id="c-1")
+    assert context.intent_context("w", "main") == IntentContext(
+        workspace_id="w", actor_id="alice", correlation_id="c-1"
+    )

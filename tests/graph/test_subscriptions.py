@@ -10,14 +10,19 @@ from websockets.exceptions import ConnectionClosed
 from tests.graph.server_harness import Client, Running
 from tests.graph.ws_client import LEGACY_WS, TRANSPORT_WS, open_socket
 
-WATCH = 'subscription($from: Int!) { watchTimeline(workspaceId: "w-alice", fromSequence: $from) ' \
-        "{ sequence intentType actorId description } }"
+WATCH = (
+    'subscription($from: Int!) { watchTimeline(workspaceId: "w-alice", fromSequence: $from) '
+    "{ sequence intentType actorId description } }"
+)
 LIVE = 'subscription { watchTodos(workspaceId: "w-alice", orderBy: TITLE, limit: 2) { id title } }'
 
 
 async def create(client: Client, title: str, todo_id: str) -> None:
-    await client.data('mutation($t: String!, $id: ID!) { createTodo(workspaceId: "w-alice", '
-                      "input: {title: $t, todoId: $id}) { sequence } }", {"t": title, "id": todo_id})
+    await client.data(
+        'mutation($t: String!, $id: ID!) { createTodo(workspaceId: "w-alice", '
+        "input: {title: $t, todoId: $id}) { sequence } }",
+        {"t": title, "id": todo_id},
+    )
 
 
 async def wait_until(condition, what: str) -> None:  # type: ignore[no-untyped-def]
@@ -56,16 +61,20 @@ async def test_a_live_query_is_seeded_then_follows_changes(server: Running, alic
         await socket.subscribe("live", LIVE)
         assert (await socket.next_data("live"))["watchTodos"] == [{"id": "t2", "title": "b"}]
         await create(alice, "a", "t1")
-        assert (await socket.next_data("live"))["watchTodos"] == [{"id": "t1", "title": "a"},
-                                                                  {"id": "t2", "title": "b"}]
+        assert (await socket.next_data("live"))["watchTodos"] == [
+            {"id": "t1", "title": "a"},
+            {"id": "t2", "title": "b"},
+        ]
         await alice.data('mutation { undoLatest(workspaceId: "w-alice") { sequence } }')
         assert (await socket.next_data("live"))["watchTodos"] == [{"id": "t2", "title": "b"}]
 
 
 async def test_identical_live_queries_share_one_evaluator(server: Running, alice: Client, carol: Client) -> None:
     await create(alice, "a", "t1")
-    async with open_socket(server.ws_url, token=alice.token) as one, \
-            open_socket(server.ws_url, token=carol.token) as two:
+    async with (
+        open_socket(server.ws_url, token=alice.token) as one,
+        open_socket(server.ws_url, token=carol.token) as two,
+    ):
         await one.subscribe("x", LIVE)
         await two.subscribe("y", LIVE)
         await one.next_data("x")
@@ -132,7 +141,8 @@ async def test_an_invalid_token_in_connection_init_closes_with_4403(server: Runn
 
 async def test_a_missing_timeline_is_not_found(server: Running, alice: Client) -> None:
     async with open_socket(server.ws_url, token=alice.token) as socket:
-        await socket.subscribe("1", 'subscription { watchTimeline(workspaceId: "w-alice", timelineId: "nope") '
-                                    "{ sequence } }")
+        await socket.subscribe(
+            "1", 'subscription { watchTimeline(workspaceId: "w-alice", timelineId: "nope") { sequence } }'
+        )
         message = await socket.receive()
         assert message["payload"]["errors"][0]["extensions"]["code"] == "NOT_FOUND"

@@ -19,9 +19,10 @@ CREATE_TAXONOMY = """mutation { createTaxonomy(input: {taxonomyId: "tax-1", name
 @pytest.fixture
 async def clients() -> AsyncIterator[dict[str, Client]]:
     settings = Settings(system_admins=("root",))
-    async with running_server(list(schema.CO2_MODULES), settings=settings) as running, httpx.AsyncClient(
-        base_url=running.url, timeout=10
-    ) as http:
+    async with (
+        running_server(list(schema.CO2_MODULES), settings=settings) as running,
+        httpx.AsyncClient(base_url=running.url, timeout=10) as http,
+    ):
         yield {user: Client(http, running.token(user, user.title())) for user in ("root", "eve")}
 
 

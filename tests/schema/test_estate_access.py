@@ -51,9 +51,7 @@ async def app() -> NomosApp:
         MemoryPersistence(),
         modules=[ACCESS_MODULE, NomosModule(name="t", intents=(SetRoleIntent,), routes={SetRoleIntent: _route})],
     )
-    await app.dispatch(
-        SetRoleIntent(user_id="alice", role=Role.estate_owner, bootstrap=True), _as("alice")
-    )
+    await app.dispatch(SetRoleIntent(user_id="alice", role=Role.estate_owner, bootstrap=True), _as("alice"))
     return app
 
 

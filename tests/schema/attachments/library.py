@@ -42,7 +42,10 @@ async def build_estate(app: NomosApp) -> None:
 
 
 async def upload_v2(
-    app: NomosApp, data: bytes = PDF, content_type: str = "application/pdf", name: str = "compliance_report.pdf",
+    app: NomosApp,
+    data: bytes = PDF,
+    content_type: str = "application/pdf",
+    name: str = "compliance_report.pdf",
     **more: object,
 ) -> str:
     blob_ref = await app.blob.upload_blob(data, content_type)
@@ -53,7 +56,10 @@ async def upload_v2(
 
 async def upload_v1(app: NomosApp, data: bytes, content_type: str, name: str, **more: object) -> str:
     intent = CreateAttachmentIntent(
-        file_bytes={"inline": data, "content_type": content_type}, file_name=name, created_by="alice", **more  # type: ignore[arg-type]
+        file_bytes={"inline": data, "content_type": content_type},
+        file_name=name,
+        created_by="alice",
+        **more,  # type: ignore[arg-type]
     )
     entry = await app.dispatch(intent, estate_ctx(ESTATE, "alice"))
     return entry.events[0].aggregate_id

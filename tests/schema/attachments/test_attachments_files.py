@@ -141,16 +141,21 @@ def test_v2_fields_are_validated_early(changes: dict[str, object], field: str) -
 
 async def test_with_blob_storage_wired_in_a_v2_reference_must_name_stored_bytes() -> None:
     blobs = MemoryBlobStorage()
-    app = NomosApp(MemoryPersistence(), blob_storage=blobs,
-                   modules=[ACCESS_MODULE, attachments_module(transcriber=None, blob_storage=blobs)])
+    app = NomosApp(
+        MemoryPersistence(),
+        blob_storage=blobs,
+        modules=[ACCESS_MODULE, attachments_module(transcriber=None, blob_storage=blobs)],
+    )
     stored = await blobs.upload_blob(PDF, "application/pdf")
     missing = BlobRef(sha256="0" * 64, size=3, content_type="application/pdf")
     async with app:
-        await app.dispatch(CreateAttachmentIntentV2(blob_ref=stored, file_name="a.pdf", created_by="alice"),
-                           estate_ctx(ESTATE))
+        await app.dispatch(
+            CreateAttachmentIntentV2(blob_ref=stored, file_name="a.pdf", created_by="alice"), estate_ctx(ESTATE)
+        )
         with pytest.raises(IntentRejected) as refused:
-            await app.dispatch(CreateAttachmentIntentV2(blob_ref=missing, file_name="b.pdf", created_by="alice"),
-                               estate_ctx(ESTATE))
+            await app.dispatch(
+                CreateAttachmentIntentV2(blob_ref=missing, file_name="b.pdf", created_by="alice"), estate_ctx(ESTATE)
+            )
         assert (refused.value.rule, refused.value.field) == ("attachments.blob_not_found", "blobRef")
         assert await app.head(ESTATE, "main") == 1
 
@@ -186,8 +191,9 @@ async def test_a_small_v1_file_stays_inline(app: NomosApp) -> None:
 # delete ---------------------------------------------------------------------------------
 async def test_delete_an_attachment(app: NomosApp) -> None:
     attachment_id = await upload_v2(app)
-    entry = await app.dispatch(DeleteAttachmentIntent(attachment_id=attachment_id, deleted_by="alice"),
-                               estate_ctx(ESTATE))
+    entry = await app.dispatch(
+        DeleteAttachmentIntent(attachment_id=attachment_id, deleted_by="alice"), estate_ctx(ESTATE)
+    )
 
     assert isinstance(entry.events[0].event, AttachmentDeletedEvent)
     assert await app.read_latest(AttachmentAggregate, ESTATE, "main", attachment_id) is None
@@ -210,8 +216,9 @@ async def test_move_an_attachment_between_folders(app: NomosApp) -> None:
     assert (await attachment(app, attachment_id)).folder_id.value == "folder-archive"  # type: ignore[union-attr]
     assert entry.description == "Alice moved compliance_report.pdf from Inbox to Archive"
 
-    to_top = MoveAttachmentBetweenFoldersIntent(attachment_id=attachment_id, from_folder_id="folder-archive",
-                                                moved_by="alice")
+    to_top = MoveAttachmentBetweenFoldersIntent(
+        attachment_id=attachment_id, from_folder_id="folder-archive", moved_by="alice"
+    )
     entry = await app.dispatch(to_top, estate_ctx(ESTATE))
     assert (await attachment(app, attachment_id)).folder_id is None
     assert entry.description == "Alice moved compliance_report.pdf from Archive to the top level"

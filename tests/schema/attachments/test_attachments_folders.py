@@ -44,11 +44,17 @@ async def test_create_a_folder_and_a_subfolder(app: NomosApp) -> None:
 @pytest.mark.parametrize(
     ("intent", "rule", "field"),
     [
-        (CreateFolderIntent(folder_id="folder-a", name="Other", created_by="alice"), "attachments.folder_exists",
-         "folderId"),
+        (
+            CreateFolderIntent(folder_id="folder-a", name="Other", created_by="alice"),
+            "attachments.folder_exists",
+            "folderId",
+        ),
         (CreateFolderIntent(name="reports", created_by="alice"), "attachments.folder_name_taken", "name"),
-        (CreateFolderIntent(name="X", parent_folder_id="folder-404", created_by="alice"),
-         "attachments.folder_not_found", "parentFolderId"),
+        (
+            CreateFolderIntent(name="X", parent_folder_id="folder-404", created_by="alice"),
+            "attachments.folder_not_found",
+            "parentFolderId",
+        ),
     ],
 )
 async def test_creating_a_folder_is_refused(app: NomosApp, intent: CreateFolderIntent, rule: str, field: str) -> None:

@@ -33,8 +33,12 @@ PDF_REF = BlobRef(sha256="ab" * 32, size=len(PDF), content_type="application/pdf
 EXAMPLES: dict[type[Co2Intent], Co2Intent] = {
     CreateFolderIntent: CreateFolderIntent(folder_id="folder-a", name="Reports", created_by="alice"),
     CreateAttachmentIntent: CreateAttachmentIntent(
-        attachment_id="att-v1", file_bytes={"inline": wav(0.1), "content_type": "audio/wav"}, file_name="memo.wav",
-        created_by="alice", folder_id="folder-a", target=TARGET,
+        attachment_id="att-v1",
+        file_bytes={"inline": wav(0.1), "content_type": "audio/wav"},
+        file_name="memo.wav",
+        created_by="alice",
+        folder_id="folder-a",
+        target=TARGET,
     ),
     CreateAttachmentIntentV2: CreateAttachmentIntentV2(
         attachment_id="att-v2", blob_ref=PDF_REF, file_name="report.pdf", created_by="alice", target=TARGET
@@ -80,7 +84,10 @@ async def test_events_and_aggregates_round_trip(co2_app: NomosApp) -> None:
         for record in entry.events:
             assert registry.event_from_json(record.event.to_json()) == record.event
             state = await co2_app.read_latest(
-                registry.aggregate_type(record.aggregate_type), ESTATE, "main", record.aggregate_id,
+                registry.aggregate_type(record.aggregate_type),
+                ESTATE,
+                "main",
+                record.aggregate_id,
                 include_deleted=True,
             )
             assert state is not None
@@ -92,7 +99,10 @@ async def test_events_and_aggregates_round_trip(co2_app: NomosApp) -> None:
 
 def test_services_are_wiring_not_data() -> None:
     payload = CreateAttachmentPayload(
-        attachment_id="a", file_name="a.pdf", content={"ref": PDF_REF.model_dump()}, created_by="alice",
+        attachment_id="a",
+        file_name="a.pdf",
+        content={"ref": PDF_REF.model_dump()},
+        created_by="alice",
         created_at="2026-01-01T00:00:00Z",
     )
     bound = CreateAttachmentDirective(payload=payload).bound(AttachmentServices(transcriber=None))

@@ -30,9 +30,7 @@ from schema.identity import CreateUserIntent
 from tests.schema.attachments.library import ESTATE, build_estate, head, upload_v1, upload_v2, wav
 from tests.schema.helpers import estate_ctx, system_ctx
 
-needs_pocketsphinx = pytest.mark.skipif(
-    not PocketSphinxTranscriber.available(), reason="pocketsphinx is not installed"
-)
+needs_pocketsphinx = pytest.mark.skipif(not PocketSphinxTranscriber.available(), reason="pocketsphinx is not installed")
 
 
 class FakeTranscriber:
@@ -54,8 +52,9 @@ async def app_with(transcriber: Transcriber | None, blobs: MemoryBlobStorage) ->
     """An app whose attachments module has this transcriber and the app's own blob storage."""
     attachments = attachments_module(transcriber=transcriber, blob_storage=blobs)
     app = NomosApp(MemoryPersistence(), blob_storage=blobs, modules=[ACCESS_MODULE, IDENTITY_MODULE, attachments])
-    await app.dispatch(CreateUserIntent(user_id="alice", display_name="Alice", email="a@example.com"),
-                       system_ctx("alice"))
+    await app.dispatch(
+        CreateUserIntent(user_id="alice", display_name="Alice", email="a@example.com"), system_ctx("alice")
+    )
     return app
 
 
@@ -94,8 +93,11 @@ def test_transcription_is_server_only() -> None:
 
 
 async def test_a_client_runtime_without_transport_refuses_to_transcribe() -> None:
-    app = NomosApp(MemoryPersistence(), modules=[ACCESS_MODULE, attachments_module(transcriber=FakeTranscriber())],
-                   options=NomosOptions(is_server_runtime=False))
+    app = NomosApp(
+        MemoryPersistence(),
+        modules=[ACCESS_MODULE, attachments_module(transcriber=FakeTranscriber())],
+        options=NomosOptions(is_server_runtime=False),
+    )
     with pytest.raises(ServerExecutionRequired):
         await app.dispatch(transcribe("att-1"), estate_ctx(ESTATE))
 
@@ -204,7 +206,8 @@ def test_pcm_from_wav_names_the_expected_format() -> None:
 async def test_a_person_corrects_the_transcription(app: NomosApp) -> None:
     attachment_id = await upload_v1(app, wav(seconds=0.1), "audio/wav", "memo.wav")
     correction = UpdateVoiceNoteTranscriptionIntent(
-        attachment_id=attachment_id, transcription="Replace the filter in HVAC Unit A.\nThen log it.",
+        attachment_id=attachment_id,
+        transcription="Replace the filter in HVAC Unit A.\nThen log it.",
         updated_by="alice",
     )
     entry = await app.dispatch(correction, estate_ctx(ESTATE))

@@ -28,17 +28,37 @@ async def estate_with_assets(app: NomosApp, estate_id: str, name: str) -> None:
     """An estate owned by alice with an hvac asset `hvac-1` and a furniture asset `desk-1`."""
     await app.dispatch(CreateEstateIntent(estate_id=estate_id, name=name), estate_ctx(estate_id))
     for asset_id, asset_type in (("hvac-1", "hvac"), ("desk-1", "furniture")):
-        await app.dispatch(CreateTrackableAssetIntent(asset_id=asset_id, name=asset_id, asset_type=asset_type,
-                                                      created_by_user_id="alice"), estate_ctx(estate_id))
+        await app.dispatch(
+            CreateTrackableAssetIntent(
+                asset_id=asset_id, name=asset_id, asset_type=asset_type, created_by_user_id="alice"
+            ),
+            estate_ctx(estate_id),
+        )
 
 
 async def funded_world(app: NomosApp) -> None:
     """estate-1 (Corporate Campus) and program `green`: EUR 100,000, at most 60,000 per application,
     hvac assets only, 25% co-funding."""
     await estate_with_assets(app, "estate-1", "Corporate Campus")
-    await dispatch(app, CreateFundingProgramIntent(
-        program_id="green", name="Green Retrofit", budget=Money.eur(100_000), eligibility="Public buildings",
-        created_by=FUNDER), FUNDER)
-    await dispatch(app, DefineFundingProgramIntent(
-        program_id="green", max_award_per_application=Money.eur(60_000), eligible_asset_types=("hvac",),
-        co_funding_percentage=25, defined_by=FUNDER), FUNDER)
+    await dispatch(
+        app,
+        CreateFundingProgramIntent(
+            program_id="green",
+            name="Green Retrofit",
+            budget=Money.eur(100_000),
+            eligibility="Public buildings",
+            created_by=FUNDER,
+        ),
+        FUNDER,
+    )
+    await dispatch(
+        app,
+        DefineFundingProgramIntent(
+            program_id="green",
+            max_award_per_application=Money.eur(60_000),
+            eligible_asset_types=("hvac",),
+            co_funding_percentage=25,
+            defined_by=FUNDER,
+        ),
+        FUNDER,
+    )

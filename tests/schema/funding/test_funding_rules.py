@@ -34,15 +34,22 @@ async def rejected(app: NomosApp, intent: object, actor: str = "alice") -> Inten
 
 
 def apply(application_id: str = "app-1", estate_id: str = "estate-1", **changes: object) -> ApplyForFundingIntent:
-    fields: dict[str, object] = dict(program_id="green", estate_id=estate_id, application_id=application_id,
-                                     requested=Money.eur(45_000), project_cost=Money.eur(60_000),
-                                     asset_ids=("hvac-1",), applied_by="alice")
+    fields: dict[str, object] = dict(
+        program_id="green",
+        estate_id=estate_id,
+        application_id=application_id,
+        requested=Money.eur(45_000),
+        project_cost=Money.eur(60_000),
+        asset_ids=("hvac-1",),
+        applied_by="alice",
+    )
     return ApplyForFundingIntent(**{**fields, **changes})  # type: ignore[arg-type]
 
 
 def approve(application_id: str, amount: float) -> ProcessFundingApplicationIntent:
-    return ProcessFundingApplicationIntent(application_id=application_id, decision=FundingDecision.approve,
-                                           awarded=Money.eur(amount), processed_by=FUNDER)
+    return ProcessFundingApplicationIntent(
+        application_id=application_id, decision=FundingDecision.approve, awarded=Money.eur(amount), processed_by=FUNDER
+    )
 
 
 @pytest.fixture
@@ -56,21 +63,34 @@ async def approved(app: NomosApp) -> NomosApp:
     """app-1 approved for EUR 40,000; EUR 20,000 spent; claim c1 of EUR 15,000 submitted."""
     await dispatch(app, apply())
     await dispatch(app, approve("app-1", 40_000), FUNDER)
-    await dispatch(app, TrackFundingUtilizationIntent(application_id="app-1", amount=Money.eur(20_000),
-                                                      recorded_by="alice"))
-    await dispatch(app, SubmitFundingProgramClaimIntent(application_id="app-1", claim_id="c1",
-                                                        amount=Money.eur(15_000), submitted_by="alice"))
+    await dispatch(
+        app, TrackFundingUtilizationIntent(application_id="app-1", amount=Money.eur(20_000), recorded_by="alice")
+    )
+    await dispatch(
+        app,
+        SubmitFundingProgramClaimIntent(
+            application_id="app-1", claim_id="c1", amount=Money.eur(15_000), submitted_by="alice"
+        ),
+    )
     return app
 
 
 PROGRAM_REJECTIONS = [
-    ("funding.program_exists", CreateFundingProgramIntent(program_id="green", name="Again", budget=Money.eur(1),
-                                                          created_by=FUNDER)),
+    (
+        "funding.program_exists",
+        CreateFundingProgramIntent(program_id="green", name="Again", budget=Money.eur(1), created_by=FUNDER),
+    ),
     ("funding.program_not_found", DefineFundingProgramIntent(program_id="nope", defined_by=FUNDER)),
-    ("funding.max_award_exceeds_budget", DefineFundingProgramIntent(
-        program_id="green", max_award_per_application=Money.eur(100_000.01), defined_by=FUNDER)),
-    ("funding.currency_mismatch", DefineFundingProgramIntent(
-        program_id="green", max_award_per_application=Money.usd(10), defined_by=FUNDER)),
+    (
+        "funding.max_award_exceeds_budget",
+        DefineFundingProgramIntent(
+            program_id="green", max_award_per_application=Money.eur(100_000.01), defined_by=FUNDER
+        ),
+    ),
+    (
+        "funding.currency_mismatch",
+        DefineFundingProgramIntent(program_id="green", max_award_per_application=Money.usd(10), defined_by=FUNDER),
+    ),
 ]
 
 
@@ -116,8 +136,9 @@ async def test_one_pending_application_per_estate_and_program(app: NomosApp) -> 
 
 
 async def test_a_closed_program_takes_no_applications(app: NomosApp) -> None:
-    await dispatch(app, DefineFundingProgramIntent(program_id="green", closes_on=date(2020, 1, 31), defined_by=FUNDER),
-                   FUNDER)
+    await dispatch(
+        app, DefineFundingProgramIntent(program_id="green", closes_on=date(2020, 1, 31), defined_by=FUNDER), FUNDER
+    )
     error = await rejected(app, apply())
     assert error.rule == "funding.program_closed" and "2020-01-31" in error.reason
 
@@ -142,11 +163,15 @@ async def test_decision_rules(app: NomosApp) -> None:
     await dispatch(app, apply())
     assert (await rejected(app, approve("nope", 1), FUNDER)).rule == "funding.application_not_found"
     assert (await rejected(app, approve("app-1", 45_000.01), FUNDER)).rule == "funding.award_exceeds_request"
-    usd = ProcessFundingApplicationIntent(application_id="app-1", decision=FundingDecision.approve,
-                                          awarded=Money.usd(10), processed_by=FUNDER)
+    usd = ProcessFundingApplicationIntent(
+        application_id="app-1", decision=FundingDecision.approve, awarded=Money.usd(10), processed_by=FUNDER
+    )
     assert (await rejected(app, usd, FUNDER)).rule == "funding.currency_mismatch"
-    await dispatch(app, DefineFundingProgramIntent(program_id="green", max_award_per_application=Money.eur(30_000),
-                                                   defined_by=FUNDER), FUNDER)
+    await dispatch(
+        app,
+        DefineFundingProgramIntent(program_id="green", max_award_per_application=Money.eur(30_000), defined_by=FUNDER),
+        FUNDER,
+    )
     assert (await rejected(app, approve("app-1", 35_000), FUNDER)).rule == "funding.exceeds_max_award"
     await dispatch(app, approve("app-1", 30_000), FUNDER)
     assert (await rejected(app, approve("app-1", 1), FUNDER)).rule == "funding.application_not_pending"
@@ -154,15 +179,18 @@ async def test_decision_rules(app: NomosApp) -> None:
 
 async def test_spending_and_claims_stay_within_their_bounds(approved: NomosApp) -> None:
     app = approved
-    error = await rejected(app, TrackFundingUtilizationIntent(application_id="app-1", amount=Money.eur(20_000.01),
-                                                              recorded_by="alice"))
+    error = await rejected(
+        app, TrackFundingUtilizationIntent(application_id="app-1", amount=Money.eur(20_000.01), recorded_by="alice")
+    )
     assert error.rule == "funding.utilization_exceeds_award"
     assert "€20,000.00 of the award is left" in error.reason
-    error = await rejected(app, SubmitFundingProgramClaimIntent(application_id="app-1", amount=Money.eur(5_000.01),
-                                                                submitted_by="alice"))
+    error = await rejected(
+        app, SubmitFundingProgramClaimIntent(application_id="app-1", amount=Money.eur(5_000.01), submitted_by="alice")
+    )
     assert error.rule == "funding.claim_exceeds_utilization" and "record the spending first" in error.reason
-    claim_again = SubmitFundingProgramClaimIntent(application_id="app-1", claim_id="c1", amount=Money.eur(1),
-                                                  submitted_by="alice")
+    claim_again = SubmitFundingProgramClaimIntent(
+        application_id="app-1", claim_id="c1", amount=Money.eur(1), submitted_by="alice"
+    )
     assert (await rejected(app, claim_again)).rule == "funding.claim_exists"
 
 
@@ -192,9 +220,14 @@ async def test_verification_and_benefit_rules(approved: NomosApp) -> None:
     assert (await rejected(app, verify(), FUNDER)).rule == "funding.claim_not_submitted"
     await dispatch(app, award, FUNDER)
     assert (await rejected(app, award.model_copy(update={"benefit_id": None}), FUNDER)).rule == (
-        "funding.benefit_already_awarded")
-    await dispatch(app, SubmitFundingProgramClaimIntent(application_id="app-1", claim_id="c2",
-                                                        amount=Money.eur(5_000), submitted_by="alice"))
+        "funding.benefit_already_awarded"
+    )
+    await dispatch(
+        app,
+        SubmitFundingProgramClaimIntent(
+            application_id="app-1", claim_id="c2", amount=Money.eur(5_000), submitted_by="alice"
+        ),
+    )
     await dispatch(app, verify("c2"), FUNDER)
     reused = AwardBenefitIntent(claim_id="c2", benefit_id="b1", awarded_by=FUNDER)
     assert (await rejected(app, reused, FUNDER)).rule == "funding.benefit_exists"
@@ -210,22 +243,42 @@ async def test_the_actor_field_must_name_the_dispatcher(app: NomosApp) -> None:
     [
         (lambda: CreateFundingProgramIntent(name="P", budget=Money.eur(0), created_by="f"), "budget"),
         (lambda: CreateFundingProgramIntent(name=" ", budget=Money.eur(1), created_by="f"), "name"),
-        (lambda: DefineFundingProgramIntent(program_id="p", co_funding_percentage=101, defined_by="f"),
-         "co_funding_percentage"),
-        (lambda: DefineFundingProgramIntent(program_id="p", eligible_asset_types=("Not A Code",), defined_by="f"),
-         "eligible_asset_types"),
+        (
+            lambda: DefineFundingProgramIntent(program_id="p", co_funding_percentage=101, defined_by="f"),
+            "co_funding_percentage",
+        ),
+        (
+            lambda: DefineFundingProgramIntent(program_id="p", eligible_asset_types=("Not A Code",), defined_by="f"),
+            "eligible_asset_types",
+        ),
         (lambda: apply(requested=Money.eur(-1)), "requested"),
         (lambda: apply(requested=Money.eur(70_000)), None),  # more than the project cost
         (lambda: apply(asset_ids=("a", "a")), None),
-        (lambda: ProcessFundingApplicationIntent(application_id="a", decision=FundingDecision.approve,
-                                                 processed_by="f"), None),
-        (lambda: ProcessFundingApplicationIntent(application_id="a", decision=FundingDecision.reject,
-                                                 awarded=Money.eur(1), processed_by="f"), None),
+        (
+            lambda: ProcessFundingApplicationIntent(
+                application_id="a", decision=FundingDecision.approve, processed_by="f"
+            ),
+            None,
+        ),
+        (
+            lambda: ProcessFundingApplicationIntent(
+                application_id="a", decision=FundingDecision.reject, awarded=Money.eur(1), processed_by="f"
+            ),
+            None,
+        ),
         (lambda: TrackFundingUtilizationIntent(application_id="a", amount=Money.eur(0), recorded_by="a"), "amount"),
-        (lambda: CompleteClaimVerificationIntent(claim_id="c", outcome=VerificationOutcome.conditional,
-                                                 verified_by="f"), None),
-        (lambda: CompleteClaimVerificationIntent(claim_id="c", outcome=VerificationOutcome.failed,
-                                                 approved_amount=Money.eur(1), verified_by="f"), None),
+        (
+            lambda: CompleteClaimVerificationIntent(
+                claim_id="c", outcome=VerificationOutcome.conditional, verified_by="f"
+            ),
+            None,
+        ),
+        (
+            lambda: CompleteClaimVerificationIntent(
+                claim_id="c", outcome=VerificationOutcome.failed, approved_amount=Money.eur(1), verified_by="f"
+            ),
+            None,
+        ),
     ],
 )
 def test_early_validation(build: object, field: str | None) -> None:

@@ -193,8 +193,9 @@ async def test_estate_access_rejections(app: NomosApp) -> None:
     not_member = RevokeEstateAccessIntent(estate_id=ESTATE, target_user_id="carol", revoked_by="alice")
     last_owner = RevokeEstateAccessIntent(estate_id=ESTATE, target_user_id="alice", revoked_by="alice")
     owner_by_admin = RevokeEstateAccessIntent(estate_id=ESTATE, target_user_id="alice", revoked_by=BOB)
-    elsewhere = GrantEstateAccessIntent(estate_id="estate-002", target_user_id="carol", role=Role.estate_read,
-                                        granted_by="alice")
+    elsewhere = GrantEstateAccessIntent(
+        estate_id="estate-002", target_user_id="carol", role=Role.estate_read, granted_by="alice"
+    )
 
     assert (await rejected(app, not_member, estate_ctx(ESTATE))).rule == "permissions.not_a_member"
     assert (await rejected(app, last_owner, estate_ctx(ESTATE))).rule == "permissions.estate_needs_owner"
@@ -207,8 +208,11 @@ async def test_estate_access_rejections(app: NomosApp) -> None:
 async def test_revoke_permission_on_an_estate(app: NomosApp) -> None:
     await grant_estate_role(app, BOB, Role.estate_write)
     revoke = RevokePermissionFromUserIntent(
-        target_user_id=UserId(BOB), resource_type=ResourceType.estate, resource_id=ResourceId(ESTATE),
-        revoked_by=UserId("alice"), reason=PermissionReasonDescription("Left the team"),
+        target_user_id=UserId(BOB),
+        resource_type=ResourceType.estate,
+        resource_id=ResourceId(ESTATE),
+        revoked_by=UserId("alice"),
+        reason=PermissionReasonDescription("Left the team"),
     )
     entry = await app.dispatch(revoke, estate_ctx(ESTATE))
     assert (await estate_access(app)).role_of(BOB) is None
@@ -308,7 +312,10 @@ def update(
     user: str, kind: ResourceType, resource: str, role: Role, by: str = "alice"
 ) -> UpdateUserPermissionRoleIntent:
     return UpdateUserPermissionRoleIntent(
-        target_user_id=UserId(user), resource_type=kind, resource_id=ResourceId(resource), role=role,
+        target_user_id=UserId(user),
+        resource_type=kind,
+        resource_id=ResourceId(resource),
+        role=role,
         updated_by=UserId(by),
     )
 

@@ -32,22 +32,31 @@ EXAMPLES: dict[type[Co2Intent], Co2Intent] = {
     CreateOrganizationIntent: CreateOrganizationIntent(name="Acme", created_by="alice", organization_id="org-1"),
     AddUserToOrganizationIntent: AddUserToOrganizationIntent(organization_id="org-1", user_id=BOB, added_by="alice"),
     GrantPermissionToUserIntent: GrantPermissionToUserIntent(
-        target_user_id=BOB, resource_type=ResourceType.site, resource_id=SITE, role=Role.site_write,
-        granted_by="alice", reason="Caretaker", expires_at=datetime(2999, 1, 1, tzinfo=UTC),
+        target_user_id=BOB,
+        resource_type=ResourceType.site,
+        resource_id=SITE,
+        role=Role.site_write,
+        granted_by="alice",
+        reason="Caretaker",
+        expires_at=datetime(2999, 1, 1, tzinfo=UTC),
     ),
     RevokePermissionFromUserIntent: RevokePermissionFromUserIntent(
         target_user_id=BOB, resource_type=ResourceType.site, resource_id=SITE, revoked_by="alice"
     ),
     UpdateUserPermissionRoleIntent: UpdateUserPermissionRoleIntent(
-        target_user_id=BOB, resource_type=ResourceType.site, resource_id=SITE, role=Role.site_admin,
+        target_user_id=BOB,
+        resource_type=ResourceType.site,
+        resource_id=SITE,
+        role=Role.site_admin,
         updated_by="alice",
     ),
     GrantEstateAccessIntent: GrantEstateAccessIntent(
         estate_id=ESTATE, target_user_id=BOB, role=Role.estate_read, granted_by="alice"
     ),
     RevokeEstateAccessIntent: RevokeEstateAccessIntent(estate_id=ESTATE, target_user_id=BOB, revoked_by="alice"),
-    GrantSiteAccessIntent: GrantSiteAccessIntent(site_id=SITE, target_user_id=BOB, role=Role.site_read,
-                                                 granted_by="alice"),
+    GrantSiteAccessIntent: GrantSiteAccessIntent(
+        site_id=SITE, target_user_id=BOB, role=Role.site_read, granted_by="alice"
+    ),
     RevokeSiteAccessIntent: RevokeSiteAccessIntent(site_id=SITE, target_user_id=BOB, revoked_by="alice"),
 }
 
@@ -74,9 +83,16 @@ async def test_events_and_aggregates_round_trip(co2_app: NomosApp) -> None:
     await sign_up_everyone(co2_app)
     await create_estate(co2_app)
     await create_site(co2_app)
-    ordered: list[type[Co2Intent]] = [CreateOrganizationIntent, AddUserToOrganizationIntent, GrantEstateAccessIntent,
-               GrantPermissionToUserIntent, UpdateUserPermissionRoleIntent, GrantSiteAccessIntent,
-               RevokeSiteAccessIntent, RevokeEstateAccessIntent]
+    ordered: list[type[Co2Intent]] = [
+        CreateOrganizationIntent,
+        AddUserToOrganizationIntent,
+        GrantEstateAccessIntent,
+        GrantPermissionToUserIntent,
+        UpdateUserPermissionRoleIntent,
+        GrantSiteAccessIntent,
+        RevokeSiteAccessIntent,
+        RevokeEstateAccessIntent,
+    ]
     entries = []
     for intent_type in ordered:
         ctx = system_ctx("alice") if intent_type in SYSTEM_INTENTS else estate_ctx(ESTATE, "alice")

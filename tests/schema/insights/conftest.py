@@ -20,10 +20,13 @@ async def blobs() -> MemoryBlobStorage:
 @pytest.fixture
 async def reporting_app(blobs: MemoryBlobStorage) -> AsyncIterator[NomosApp]:
     """Every CO2 module, with attachments and insights wired to the app's blob storage."""
-    wired = {"co2.insights": insights_module(blob_storage=blobs),
-             "co2.attachments": attachments_module(blob_storage=blobs, transcriber=None)}
-    app = NomosApp(MemoryPersistence(), blob_storage=blobs,
-                   modules=[wired.get(module.name, module) for module in co2_modules()])
+    wired = {
+        "co2.insights": insights_module(blob_storage=blobs),
+        "co2.attachments": attachments_module(blob_storage=blobs, transcriber=None),
+    }
+    app = NomosApp(
+        MemoryPersistence(), blob_storage=blobs, modules=[wired.get(module.name, module) for module in co2_modules()]
+    )
     await app.start()
     yield app
     await app.close()

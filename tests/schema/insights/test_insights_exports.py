@@ -41,7 +41,8 @@ async def test_drawing_of_building_footprints(reporting_app: NomosApp) -> None:
     assert state.kind is ExportKind.drawing
     assert [i.building_id.root for i in state.items] == ["b-north"]  # type: ignore[union-attr]
     assert [(s.building_id.root, s.reason) for s in state.skipped] == [  # type: ignore[union-attr]
-        ("b-south", "the building has no footprint")]
+        ("b-south", "the building has no footprint")
+    ]
     assert state.file is not None and state.file.blob.content_type == "image/svg+xml"
     svg = (await app.blob.load(state.file.blob)).decode()
     assert svg.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg"')
@@ -52,8 +53,9 @@ async def test_drawing_of_building_footprints(reporting_app: NomosApp) -> None:
 
 async def test_drawing_of_one_site_and_chosen_buildings(reporting_app: NomosApp) -> None:
     await estate_world(reporting_app)
-    entry = await dispatch(reporting_app, CreateDrawingExportIntent(site_id="site-1", building_ids=("b-north",),
-                                                                    requested_by="alice"))
+    entry = await dispatch(
+        reporting_app, CreateDrawingExportIntent(site_id="site-1", building_ids=("b-north",), requested_by="alice")
+    )
     assert entry.description == "alice exported a drawing of HQ"
     state = await export(reporting_app, entry.events[0].aggregate_id)
     assert state.skipped == ()
@@ -67,7 +69,8 @@ async def test_voice_note_archive(reporting_app: NomosApp) -> None:
     assert entry.description == "alice archived the voice notes of Corporate Campus"
     state = await export(app, "vn-1")
     assert [(i.path, i.attachment_id.root, i.size_bytes) for i in state.items] == [  # type: ignore[union-attr]
-        ("voice-notes/note.wav", "a-note", len(b"RIFF-voice-1"))]
+        ("voice-notes/note.wav", "a-note", len(b"RIFF-voice-1"))
+    ]
     with await archive(app, state) as zipped:
         assert zipped.namelist() == ["manifest.json", "voice-notes/note.wav", "voice-notes/note.wav.txt"]
         assert zipped.read("voice-notes/note.wav") == b"RIFF-voice-1"
@@ -90,13 +93,23 @@ async def test_estate_media_archive(reporting_app: NomosApp) -> None:
     state = await export(app, "media-1")
     with await archive(app, state) as zipped:
         assert sorted(zipped.namelist()) == [
-            "Plans/photo (a-photo-2).jpg", "Plans/photo.jpg", "manifest.json", "note.wav", "report.pdf"]
+            "Plans/photo (a-photo-2).jpg",
+            "Plans/photo.jpg",
+            "manifest.json",
+            "note.wav",
+            "report.pdf",
+        ]
         assert zipped.read("Plans/photo.jpg") == b"\xff\xd8jpeg"
         assert zipped.read("Plans/photo (a-photo-2).jpg") == b"\xff\xd8jpeg-2"
         assert {f["attachmentId"] for f in json.loads(zipped.read("manifest.json"))["files"]} == {
-            "a-note", "a-photo", "a-photo-2", "a-report"}
-    await dispatch(app, CreateEstateMediaArchiveIntent(export_id="media-2", include_voice_notes=False,
-                                                       requested_by="alice"))
+            "a-note",
+            "a-photo",
+            "a-photo-2",
+            "a-report",
+        }
+    await dispatch(
+        app, CreateEstateMediaArchiveIntent(export_id="media-2", include_voice_notes=False, requested_by="alice")
+    )
     assert "a-note" not in {i.attachment_id.root for i in (await export(app, "media-2")).items}  # type: ignore[union-attr]
 
 
@@ -110,4 +123,5 @@ async def test_an_archive_skips_files_whose_bytes_are_gone(reporting_app: NomosA
     await dispatch(app, CreateEstateMediaArchiveIntent(export_id="media-1", requested_by="alice"))
     state = await export(app, "media-1")
     assert [(s.attachment_id.root, s.reason) for s in state.skipped] == [  # type: ignore[union-attr]
-        ("a-report", "the file's bytes are not in blob storage")]
+        ("a-report", "the file's bytes are not in blob storage")
+    ]

@@ -32,9 +32,15 @@ from schema.insights.intents import INSIGHTS_INTENTS
 from schema.insights.policy import dashboard_name
 from tests.schema.insights.insights_setup import ESTATE, dispatch, estate_world, media_world
 
-ALL_INTENTS = [TriggerAssetInsightsIntent, CalculateAssetKPIsIntent, CreateAssetInsightsDashboardIntent,
-               GenerateEstateSummaryIntent, CreateDrawingExportIntent, CreateVoiceNoteArchiveIntent,
-               CreateEstateMediaArchiveIntent]
+ALL_INTENTS = [
+    TriggerAssetInsightsIntent,
+    CalculateAssetKPIsIntent,
+    CreateAssetInsightsDashboardIntent,
+    GenerateEstateSummaryIntent,
+    CreateDrawingExportIntent,
+    CreateVoiceNoteArchiveIntent,
+    CreateEstateMediaArchiveIntent,
+]
 
 
 @pytest.mark.parametrize("intent_type", ALL_INTENTS, ids=lambda t: t.__name__)
@@ -72,32 +78,50 @@ async def test_asset_kpis(reporting_app: NomosApp) -> None:
     assert state.kind is ReportKind.kpis and state.estate_id.root == ESTATE  # type: ignore[union-attr]
     assert values(state, KpiCode.asset_count) == {"": (4, None, None)}
     assert values(state, KpiCode.assets_by_type) == {
-        "chiller": (1, None, 25.0), "generic": (1, None, 25.0), "hvac": (2, None, 50.0)}
+        "chiller": (1, None, 25.0),
+        "generic": (1, None, 25.0),
+        "hvac": (2, None, 50.0),
+    }
     assert values(state, KpiCode.assets_by_building) == {"b-north": (3, None, 75.0)}
     assert values(state, KpiCode.assets_by_room) == {"r-office": (1, None, 25.0), "r-plant": (2, None, 50.0)}
     assert values(state, KpiCode.assets_by_site) == {"site-1": (3, None, 75.0)}
     assert values(state, KpiCode.unassigned_assets) == {"": (1, None, 25.0)}
     assert values(state, KpiCode.custom_field_coverage) == {"": (3, None, 75.0)}
-    assert values(state, KpiCode.custom_field_usage) == {"refrigerant": (1, None, 25.0),
-                                                         "replacement_cost": (3, None, 75.0)}
-    assert values(state, KpiCode.replacement_cost_total) == {"EUR": (2, Money.eur(20_000), None),
-                                                             "GBP": (1, Money.gbp(50_000), None)}
+    assert values(state, KpiCode.custom_field_usage) == {
+        "refrigerant": (1, None, 25.0),
+        "replacement_cost": (3, None, 75.0),
+    }
+    assert values(state, KpiCode.replacement_cost_total) == {
+        "EUR": (2, Money.eur(20_000), None),
+        "GBP": (1, Money.gbp(50_000), None),
+    }
     assert values(state, KpiCode.replacement_cost_coverage) == {"replacement_cost": (3, None, 75.0)}
     assert [k.label for k in state.kpis if k.code is KpiCode.assets_by_room] == ["Office", "Plant Room"]
 
     assert state.file is not None and state.file.blob.content_type == "text/csv"
     assert state.file.file_name.root == f"asset-kpis-{entry.client_timestamp.date().isoformat()}.csv"
     rows = list(csv.DictReader(io.StringIO((await app.blob.load(state.file.blob)).decode())))
-    assert {"code": "replacementCostTotal", "key": "EUR", "label": "EUR", "count": "2", "amount": "20000.00",
-            "currency": "EUR", "percentage": ""} in rows
+    assert {
+        "code": "replacementCostTotal",
+        "key": "EUR",
+        "label": "EUR",
+        "count": "2",
+        "amount": "20000.00",
+        "currency": "EUR",
+        "percentage": "",
+    } in rows
     assert len(rows) == len(state.kpis)
     assert (await app.verify_timeline(ESTATE, "main")).ok
 
 
 async def test_chosen_kpis_only(reporting_app: NomosApp) -> None:
     await estate_world(reporting_app)
-    await dispatch(reporting_app, CalculateAssetKPIsIntent(
-        report_id="kpis-2", kpis=(KpiCode.asset_count, KpiCode.unassigned_assets), requested_by="alice"))
+    await dispatch(
+        reporting_app,
+        CalculateAssetKPIsIntent(
+            report_id="kpis-2", kpis=(KpiCode.asset_count, KpiCode.unassigned_assets), requested_by="alice"
+        ),
+    )
     state = await report(reporting_app, "kpis-2")
     assert [k.code for k in state.kpis] == [KpiCode.asset_count, KpiCode.unassigned_assets]
 
@@ -109,16 +133,21 @@ async def test_asset_insights(reporting_app: NomosApp) -> None:
     assert entry.description == "alice triggered asset insights for Corporate Campus"
     state = await report(app, "ins-1")
     found = {i.code: i for i in state.insights}
-    assert set(found) == {InsightCode.unassigned_assets, InsightCode.missing_replacement_cost,
-                          InsightCode.rooms_without_assets, InsightCode.dominant_asset_type,
-                          InsightCode.replacement_cost_concentration}
+    assert set(found) == {
+        InsightCode.unassigned_assets,
+        InsightCode.missing_replacement_cost,
+        InsightCode.rooms_without_assets,
+        InsightCode.dominant_asset_type,
+        InsightCode.replacement_cost_concentration,
+    }
     assert found[InsightCode.unassigned_assets].insight_type is InsightType.alert
     assert [a.root for a in found[InsightCode.unassigned_assets].asset_ids] == ["desk-1"]
     assert [r.root for r in found[InsightCode.rooms_without_assets].room_ids] == ["r-store"]
     assert found[InsightCode.dominant_asset_type].message == "hvac is the most common asset type: 2 of 4 assets (50%)"
     assert found[InsightCode.missing_replacement_cost].insight_type is InsightType.recommendation
     assert found[InsightCode.replacement_cost_concentration].message == (
-        "HVAC-1 carries 60% of the EUR replacement cost (€12,000.00)")
+        "HVAC-1 carries 60% of the EUR replacement cost (€12,000.00)"
+    )
     assert state.kpis  # the figures behind the insights
     document = json.loads(await app.blob.load(state.file.blob))  # type: ignore[union-attr]
     assert document["report"] == "insights" and document["estate"]["name"] == "Corporate Campus"
@@ -154,9 +183,15 @@ async def test_estate_summary(reporting_app: NomosApp) -> None:
 
 async def test_dashboard_needs_no_blob_storage(co2_app: NomosApp) -> None:
     await estate_world(co2_app)
-    entry = await dispatch(co2_app, CreateAssetInsightsDashboardIntent(
-        dashboard_id="dash-1", name="Plant overview", kpis=(KpiCode.assets_by_type, KpiCode.replacement_cost_total),
-        created_by="alice"))
+    entry = await dispatch(
+        co2_app,
+        CreateAssetInsightsDashboardIntent(
+            dashboard_id="dash-1",
+            name="Plant overview",
+            kpis=(KpiCode.assets_by_type, KpiCode.replacement_cost_total),
+            created_by="alice",
+        ),
+    )
     assert entry.description == "alice created dashboard Plant overview for Corporate Campus"
     dashboard = await co2_app.read_latest(DashboardAggregate, ESTATE, "main", "dash-1")
     assert dashboard is not None and co2_app.registry.aggregate_from_json(dashboard.to_json()) == dashboard

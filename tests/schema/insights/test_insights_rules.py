@@ -57,8 +57,10 @@ async def test_a_report_id_is_used_once(app: NomosApp) -> None:
     [
         ("insights.site_not_found", CreateDrawingExportIntent(site_id="nope", requested_by="alice")),
         ("insights.building_not_found", CreateDrawingExportIntent(building_ids=("nope",), requested_by="alice")),
-        ("insights.building_not_found",
-         CreateDrawingExportIntent(site_id="site-1", building_ids=("b-north", "ghost"), requested_by="alice")),
+        (
+            "insights.building_not_found",
+            CreateDrawingExportIntent(site_id="site-1", building_ids=("b-north", "ghost"), requested_by="alice"),
+        ),
         ("insights.nothing_to_draw", CreateDrawingExportIntent(building_ids=("b-south",), requested_by="alice")),
         ("insights.no_voice_notes", CreateVoiceNoteArchiveIntent(requested_by="alice")),
         ("insights.no_media", CreateEstateMediaArchiveIntent(requested_by="alice")),
@@ -107,11 +109,17 @@ async def test_the_actor_field_must_name_the_dispatcher(app: NomosApp) -> None:
     ("build", "field"),
     [
         (lambda: CreateAssetInsightsDashboardIntent(name=" ", created_by="alice"), "name"),
-        (lambda: CreateAssetInsightsDashboardIntent(name="D", kpis=(KpiCode.asset_count, KpiCode.asset_count),
-                                                    created_by="alice"), "kpis"),
+        (
+            lambda: CreateAssetInsightsDashboardIntent(
+                name="D", kpis=(KpiCode.asset_count, KpiCode.asset_count), created_by="alice"
+            ),
+            "kpis",
+        ),
         (lambda: CalculateAssetKPIsIntent(kpis=("nope",), requested_by="alice"), "kpis"),
-        (lambda: CalculateAssetKPIsIntent(replacement_cost_key="not a key", requested_by="alice"),
-         "replacement_cost_key"),
+        (
+            lambda: CalculateAssetKPIsIntent(replacement_cost_key="not a key", requested_by="alice"),
+            "replacement_cost_key",
+        ),
         (lambda: CreateDrawingExportIntent(building_ids=("b", "b"), requested_by="alice"), "building_ids"),
     ],
 )

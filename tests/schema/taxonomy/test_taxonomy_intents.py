@@ -73,26 +73,47 @@ async def taxonomy(app: NomosApp, taxonomy_id: str = "tax-1") -> TaxonomyAggrega
 
 async def test_taxonomy_lifecycle(co2_app: NomosApp) -> None:
     app = co2_app
-    entry = await run(app, CreateTaxonomyIntent(taxonomy_id="tax-1", name="Building services",
-                                                description="CIBSE-style asset groups", created_by="alice"))
+    entry = await run(
+        app,
+        CreateTaxonomyIntent(
+            taxonomy_id="tax-1", name="Building services", description="CIBSE-style asset groups", created_by="alice"
+        ),
+    )
     assert entry.description == "alice created taxonomy Building services"
     assert [r.event.type_name for r in entry.events] == ["TaxonomyCreatedEvent"]
     state = await taxonomy(app)
     assert (state.name.root, state.created_by) == ("Building services", UserId("alice"))
     assert state.created_at == entry.client_timestamp
 
-    entry = await run(app, AddTaxonomyCategoryIntent(taxonomy_id="tax-1", category_id="hvac", name="HVAC",
-                                                     added_by="alice"))
+    entry = await run(
+        app, AddTaxonomyCategoryIntent(taxonomy_id="tax-1", category_id="hvac", name="HVAC", added_by="alice")
+    )
     assert entry.description == "alice added category HVAC to taxonomy Building services"
-    entry = await run(app, AddTaxonomySubCategoryIntent(taxonomy_id="tax-1", category_id="hvac",
-                                                        subcategory_id="chillers", name="Chillers", added_by="alice"))
+    entry = await run(
+        app,
+        AddTaxonomySubCategoryIntent(
+            taxonomy_id="tax-1", category_id="hvac", subcategory_id="chillers", name="Chillers", added_by="alice"
+        ),
+    )
     assert entry.description == "alice added subcategory Chillers to category HVAC of taxonomy Building services"
-    entry = await run(app, AddTaxonomyCustomFieldIntent(
-        taxonomy_id="tax-1", category_id="chillers", field_id="f-refrigerant", key="refrigerant",
-        label="Refrigerant", field_type=CustomFieldType.select, options=("R134a", "R410A"),
-        default_value=CustomField.select("refrigerant", "R410A"), required=True, added_by="alice"))
+    entry = await run(
+        app,
+        AddTaxonomyCustomFieldIntent(
+            taxonomy_id="tax-1",
+            category_id="chillers",
+            field_id="f-refrigerant",
+            key="refrigerant",
+            label="Refrigerant",
+            field_type=CustomFieldType.select,
+            options=("R134a", "R410A"),
+            default_value=CustomField.select("refrigerant", "R410A"),
+            required=True,
+            added_by="alice",
+        ),
+    )
     assert entry.description == (
-        "alice added custom field Refrigerant (select) to Chillers of taxonomy Building services")
+        "alice added custom field Refrigerant (select) to Chillers of taxonomy Building services"
+    )
     state = await taxonomy(app)
     assert [c.name.root for c in state.categories] == ["HVAC"]
     assert [(s.name.root, s.category_id.root) for s in state.subcategories] == [("Chillers", "hvac")]
@@ -103,15 +124,33 @@ async def test_taxonomy_lifecycle(co2_app: NomosApp) -> None:
 
     entry = await run(app, UpdateTaxonomyIntent(taxonomy_id="tax-1", name="MEP services", updated_by="alice"))
     assert entry.description == "alice updated taxonomy Building services"
-    entry = await run(app, UpdateTaxonomyCategoryIntent(taxonomy_id="tax-1", category_id="hvac",
-                                                        description="Heating, ventilation and air conditioning",
-                                                        updated_by="alice"))
+    entry = await run(
+        app,
+        UpdateTaxonomyCategoryIntent(
+            taxonomy_id="tax-1",
+            category_id="hvac",
+            description="Heating, ventilation and air conditioning",
+            updated_by="alice",
+        ),
+    )
     assert entry.description == "alice updated category HVAC of taxonomy MEP services"
-    await run(app, UpdateTaxonomySubCategoryIntent(taxonomy_id="tax-1", subcategory_id="chillers",
-                                                   name="Chiller plant", updated_by="alice"))
-    entry = await run(app, UpdateTaxonomyCustomFieldIntent(
-        taxonomy_id="tax-1", field_id="f-refrigerant", options=("R134a", "R410A", "R32"), required=False,
-        default_value=CustomField.select("refrigerant", "R32"), updated_by="alice"))
+    await run(
+        app,
+        UpdateTaxonomySubCategoryIntent(
+            taxonomy_id="tax-1", subcategory_id="chillers", name="Chiller plant", updated_by="alice"
+        ),
+    )
+    entry = await run(
+        app,
+        UpdateTaxonomyCustomFieldIntent(
+            taxonomy_id="tax-1",
+            field_id="f-refrigerant",
+            options=("R134a", "R410A", "R32"),
+            required=False,
+            default_value=CustomField.select("refrigerant", "R32"),
+            updated_by="alice",
+        ),
+    )
     assert entry.description == "alice updated custom field Refrigerant of taxonomy MEP services"
     state = await taxonomy(app)
     assert state.name.root == "MEP services"
@@ -120,18 +159,27 @@ async def test_taxonomy_lifecycle(co2_app: NomosApp) -> None:
     assert state.subcategories[0].name.root == "Chiller plant"
     (field,) = state.custom_fields
     assert (field.options, field.required, field.default_value.select_value) == (  # type: ignore[union-attr]
-        ("R134a", "R410A", "R32"), False, "R32")
+        ("R134a", "R410A", "R32"),
+        False,
+        "R32",
+    )
     assert field.key.root == "refrigerant" and field.field_type is CustomFieldType.select
 
-    entry = await run(app, UpdateTaxonomyCustomFieldIntent(taxonomy_id="tax-1", field_id="f-refrigerant",
-                                                           clear_default_value=True, updated_by="alice"))
+    entry = await run(
+        app,
+        UpdateTaxonomyCustomFieldIntent(
+            taxonomy_id="tax-1", field_id="f-refrigerant", clear_default_value=True, updated_by="alice"
+        ),
+    )
     assert (await taxonomy(app)).custom_fields[0].default_value is None
 
-    entry = await run(app, RemoveTaxonomyCustomFieldIntent(taxonomy_id="tax-1", field_id="f-refrigerant",
-                                                           removed_by="alice"))
+    entry = await run(
+        app, RemoveTaxonomyCustomFieldIntent(taxonomy_id="tax-1", field_id="f-refrigerant", removed_by="alice")
+    )
     assert entry.description == "alice removed custom field Refrigerant from taxonomy MEP services"
-    entry = await run(app, RemoveTaxonomySubCategoryIntent(taxonomy_id="tax-1", subcategory_id="chillers",
-                                                           removed_by="alice"))
+    entry = await run(
+        app, RemoveTaxonomySubCategoryIntent(taxonomy_id="tax-1", subcategory_id="chillers", removed_by="alice")
+    )
     assert entry.description == "alice removed subcategory Chiller plant from taxonomy MEP services"
     entry = await run(app, RemoveTaxonomyCategoryIntent(taxonomy_id="tax-1", category_id="hvac", removed_by="alice"))
     assert entry.description == "alice removed category HVAC from taxonomy MEP services"
@@ -150,11 +198,23 @@ async def test_ids_are_derived_when_absent_and_replay(co2_app: NomosApp) -> None
     entry = await run(co2_app, AddTaxonomyCategoryIntent(taxonomy_id=taxonomy_id, name="Lighting", added_by="alice"))
     state = await taxonomy(co2_app, taxonomy_id)
     category_id = state.categories[0].category_id
-    await run(co2_app, AddTaxonomySubCategoryIntent(taxonomy_id=taxonomy_id, category_id=category_id,
-                                                    name="Emergency", added_by="alice"))
-    await run(co2_app, AddTaxonomyCustomFieldIntent(taxonomy_id=taxonomy_id, category_id=category_id,
-                                                    key="lumens", label="Lumens", field_type=CustomFieldType.number,
-                                                    added_by="alice"))
+    await run(
+        co2_app,
+        AddTaxonomySubCategoryIntent(
+            taxonomy_id=taxonomy_id, category_id=category_id, name="Emergency", added_by="alice"
+        ),
+    )
+    await run(
+        co2_app,
+        AddTaxonomyCustomFieldIntent(
+            taxonomy_id=taxonomy_id,
+            category_id=category_id,
+            key="lumens",
+            label="Lumens",
+            field_type=CustomFieldType.number,
+            added_by="alice",
+        ),
+    )
     state = await taxonomy(co2_app, taxonomy_id)
     assert state.subcategories[0].subcategory_id != category_id
     assert state.custom_fields[0].field_id.root
@@ -164,8 +224,12 @@ async def test_ids_are_derived_when_absent_and_replay(co2_app: NomosApp) -> None
 async def test_removing_a_category_takes_its_custom_fields_along(co2_app: NomosApp) -> None:
     await run(co2_app, CreateTaxonomyIntent(taxonomy_id="tax-1", name="T", created_by="alice"))
     await run(co2_app, AddTaxonomyCategoryIntent(taxonomy_id="tax-1", category_id="c", name="C", added_by="alice"))
-    await run(co2_app, AddTaxonomyCustomFieldIntent(taxonomy_id="tax-1", category_id="c", key="k", label="K",
-                                                    field_type=CustomFieldType.text, added_by="alice"))
+    await run(
+        co2_app,
+        AddTaxonomyCustomFieldIntent(
+            taxonomy_id="tax-1", category_id="c", key="k", label="K", field_type=CustomFieldType.text, added_by="alice"
+        ),
+    )
     entry = await run(co2_app, RemoveTaxonomyCategoryIntent(taxonomy_id="tax-1", category_id="c", removed_by="alice"))
     assert [r.event.type_name for r in entry.events] == ["TaxonomyCategoryRemovedEvent"]
     assert (await taxonomy(co2_app)).custom_fields == ()

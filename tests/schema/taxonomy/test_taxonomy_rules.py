@@ -31,11 +31,18 @@ async def app(co2_app: NomosApp) -> NomosApp:
         CreateTaxonomyIntent(taxonomy_id="tax-1", name="Building services", created_by="alice"),
         AddTaxonomyCategoryIntent(taxonomy_id="tax-1", category_id="hvac", name="HVAC", added_by="alice"),
         AddTaxonomyCategoryIntent(taxonomy_id="tax-1", category_id="lighting", name="Lighting", added_by="alice"),
-        AddTaxonomySubCategoryIntent(taxonomy_id="tax-1", category_id="hvac", subcategory_id="chillers",
-                                     name="Chillers", added_by="alice"),
-        AddTaxonomyCustomFieldIntent(taxonomy_id="tax-1", category_id="hvac", field_id="f-capacity",
-                                     key="capacity_kw", label="Capacity (kW)", field_type=CustomFieldType.number,
-                                     added_by="alice"),
+        AddTaxonomySubCategoryIntent(
+            taxonomy_id="tax-1", category_id="hvac", subcategory_id="chillers", name="Chillers", added_by="alice"
+        ),
+        AddTaxonomyCustomFieldIntent(
+            taxonomy_id="tax-1",
+            category_id="hvac",
+            field_id="f-capacity",
+            key="capacity_kw",
+            label="Capacity (kW)",
+            field_type=CustomFieldType.number,
+            added_by="alice",
+        ),
     ):
         await co2_app.dispatch(intent, system_ctx())
     return co2_app
@@ -54,47 +61,102 @@ REJECTIONS = [
     ("taxonomy.not_found", UpdateTaxonomyIntent(taxonomy_id="nope", name="X", updated_by="alice")),
     ("taxonomy.not_found", RemoveTaxonomyIntent(taxonomy_id="nope", removed_by="alice")),
     ("taxonomy.not_found", AddTaxonomyCategoryIntent(taxonomy_id="nope", name="X", added_by="alice")),
-    ("taxonomy.duplicate_category_name",
-     AddTaxonomyCategoryIntent(taxonomy_id="tax-1", name="hvac", added_by="alice")),
-    ("taxonomy.duplicate_category_name",
-     UpdateTaxonomyCategoryIntent(taxonomy_id="tax-1", category_id="lighting", name="HVAC", updated_by="alice")),
-    ("taxonomy.duplicate_category_id",
-     AddTaxonomyCategoryIntent(taxonomy_id="tax-1", category_id="chillers", name="Pumps", added_by="alice")),
-    ("taxonomy.category_not_found",
-     UpdateTaxonomyCategoryIntent(taxonomy_id="tax-1", category_id="nope", name="X", updated_by="alice")),
-    ("taxonomy.category_not_found",
-     RemoveTaxonomyCategoryIntent(taxonomy_id="tax-1", category_id="chillers", removed_by="alice")),
-    ("taxonomy.category_has_subcategories",
-     RemoveTaxonomyCategoryIntent(taxonomy_id="tax-1", category_id="hvac", removed_by="alice")),
-    ("taxonomy.category_not_found",
-     AddTaxonomySubCategoryIntent(taxonomy_id="tax-1", category_id="nope", name="Boilers", added_by="alice")),
-    ("taxonomy.category_not_found",  # subcategories have one level: a subcategory is no parent
-     AddTaxonomySubCategoryIntent(taxonomy_id="tax-1", category_id="chillers", name="Screw", added_by="alice")),
-    ("taxonomy.duplicate_subcategory_name",
-     AddTaxonomySubCategoryIntent(taxonomy_id="tax-1", category_id="hvac", name="CHILLERS", added_by="alice")),
-    ("taxonomy.subcategory_not_found",
-     UpdateTaxonomySubCategoryIntent(taxonomy_id="tax-1", subcategory_id="hvac", name="X", updated_by="alice")),
-    ("taxonomy.subcategory_not_found",
-     RemoveTaxonomySubCategoryIntent(taxonomy_id="tax-1", subcategory_id="nope", removed_by="alice")),
-    ("taxonomy.category_not_found",
-     AddTaxonomyCustomFieldIntent(taxonomy_id="tax-1", category_id="nope", key="k", label="K",
-                                  field_type=CustomFieldType.text, added_by="alice")),
-    ("taxonomy.duplicate_custom_field_key",  # a subcategory inherits its category's fields
-     AddTaxonomyCustomFieldIntent(taxonomy_id="tax-1", category_id="chillers", key="capacity_kw", label="Cap",
-                                  field_type=CustomFieldType.number, added_by="alice")),
-    ("taxonomy.duplicate_custom_field_id",
-     AddTaxonomyCustomFieldIntent(taxonomy_id="tax-1", category_id="lighting", field_id="f-capacity", key="lux",
-                                  label="Lux", field_type=CustomFieldType.number, added_by="alice")),
-    ("taxonomy.custom_field_not_found",
-     UpdateTaxonomyCustomFieldIntent(taxonomy_id="tax-1", field_id="nope", label="X", updated_by="alice")),
-    ("taxonomy.custom_field_not_found",
-     RemoveTaxonomyCustomFieldIntent(taxonomy_id="tax-1", field_id="nope", removed_by="alice")),
-    ("taxonomy.invalid_custom_field",
-     UpdateTaxonomyCustomFieldIntent(taxonomy_id="tax-1", field_id="f-capacity", options=("a",),
-                                     updated_by="alice")),
-    ("taxonomy.invalid_custom_field",
-     UpdateTaxonomyCustomFieldIntent(taxonomy_id="tax-1", field_id="f-capacity",
-                                     default_value=CustomField.text("capacity_kw", "big"), updated_by="alice")),
+    ("taxonomy.duplicate_category_name", AddTaxonomyCategoryIntent(taxonomy_id="tax-1", name="hvac", added_by="alice")),
+    (
+        "taxonomy.duplicate_category_name",
+        UpdateTaxonomyCategoryIntent(taxonomy_id="tax-1", category_id="lighting", name="HVAC", updated_by="alice"),
+    ),
+    (
+        "taxonomy.duplicate_category_id",
+        AddTaxonomyCategoryIntent(taxonomy_id="tax-1", category_id="chillers", name="Pumps", added_by="alice"),
+    ),
+    (
+        "taxonomy.category_not_found",
+        UpdateTaxonomyCategoryIntent(taxonomy_id="tax-1", category_id="nope", name="X", updated_by="alice"),
+    ),
+    (
+        "taxonomy.category_not_found",
+        RemoveTaxonomyCategoryIntent(taxonomy_id="tax-1", category_id="chillers", removed_by="alice"),
+    ),
+    (
+        "taxonomy.category_has_subcategories",
+        RemoveTaxonomyCategoryIntent(taxonomy_id="tax-1", category_id="hvac", removed_by="alice"),
+    ),
+    (
+        "taxonomy.category_not_found",
+        AddTaxonomySubCategoryIntent(taxonomy_id="tax-1", category_id="nope", name="Boilers", added_by="alice"),
+    ),
+    (
+        "taxonomy.category_not_found",  # subcategories have one level: a subcategory is no parent
+        AddTaxonomySubCategoryIntent(taxonomy_id="tax-1", category_id="chillers", name="Screw", added_by="alice"),
+    ),
+    (
+        "taxonomy.duplicate_subcategory_name",
+        AddTaxonomySubCategoryIntent(taxonomy_id="tax-1", category_id="hvac", name="CHILLERS", added_by="alice"),
+    ),
+    (
+        "taxonomy.subcategory_not_found",
+        UpdateTaxonomySubCategoryIntent(taxonomy_id="tax-1", subcategory_id="hvac", name="X", updated_by="alice"),
+    ),
+    (
+        "taxonomy.subcategory_not_found",
+        RemoveTaxonomySubCategoryIntent(taxonomy_id="tax-1", subcategory_id="nope", removed_by="alice"),
+    ),
+    (
+        "taxonomy.category_not_found",
+        AddTaxonomyCustomFieldIntent(
+            taxonomy_id="tax-1",
+            category_id="nope",
+            key="k",
+            label="K",
+            field_type=CustomFieldType.text,
+            added_by="alice",
+        ),
+    ),
+    (
+        "taxonomy.duplicate_custom_field_key",  # a subcategory inherits its category's fields
+        AddTaxonomyCustomFieldIntent(
+            taxonomy_id="tax-1",
+            category_id="chillers",
+            key="capacity_kw",
+            label="Cap",
+            field_type=CustomFieldType.number,
+            added_by="alice",
+        ),
+    ),
+    (
+        "taxonomy.duplicate_custom_field_id",
+        AddTaxonomyCustomFieldIntent(
+            taxonomy_id="tax-1",
+            category_id="lighting",
+            field_id="f-capacity",
+            key="lux",
+            label="Lux",
+            field_type=CustomFieldType.number,
+            added_by="alice",
+        ),
+    ),
+    (
+        "taxonomy.custom_field_not_found",
+        UpdateTaxonomyCustomFieldIntent(taxonomy_id="tax-1", field_id="nope", label="X", updated_by="alice"),
+    ),
+    (
+        "taxonomy.custom_field_not_found",
+        RemoveTaxonomyCustomFieldIntent(taxonomy_id="tax-1", field_id="nope", removed_by="alice"),
+    ),
+    (
+        "taxonomy.invalid_custom_field",
+        UpdateTaxonomyCustomFieldIntent(taxonomy_id="tax-1", field_id="f-capacity", options=("a",), updated_by="alice"),
+    ),
+    (
+        "taxonomy.invalid_custom_field",
+        UpdateTaxonomyCustomFieldIntent(
+            taxonomy_id="tax-1",
+            field_id="f-capacity",
+            default_value=CustomField.text("capacity_kw", "big"),
+            updated_by="alice",
+        ),
+    ),
 ]
 
 
@@ -106,8 +168,9 @@ async def test_rejections_name_the_rule_and_write_nothing(app: NomosApp, rule: s
 
 
 async def test_the_subcategory_refusal_says_what_to_do(app: NomosApp) -> None:
-    error = await rejected(app, RemoveTaxonomyCategoryIntent(taxonomy_id="tax-1", category_id="hvac",
-                                                             removed_by="alice"))
+    error = await rejected(
+        app, RemoveTaxonomyCategoryIntent(taxonomy_id="tax-1", category_id="hvac", removed_by="alice")
+    )
     assert "Chillers" in error.reason and "remove them first" in error.reason
 
 
@@ -134,22 +197,76 @@ async def test_the_actor_field_must_name_the_dispatcher(app: NomosApp) -> None:
         (lambda: AddTaxonomyCategoryIntent(taxonomy_id="t", name="", added_by="alice"), "name"),
         (lambda: UpdateTaxonomyIntent(taxonomy_id="t", updated_by="alice"), None),
         (lambda: UpdateTaxonomyCategoryIntent(taxonomy_id="t", category_id="c", updated_by="alice"), None),
-        (lambda: AddTaxonomyCustomFieldIntent(taxonomy_id="t", category_id="c", key="has space", label="L",
-                                              field_type=CustomFieldType.text, added_by="alice"), "key"),
-        (lambda: AddTaxonomyCustomFieldIntent(taxonomy_id="t", category_id="c", key="k", label="L",
-                                              field_type=CustomFieldType.select, added_by="alice"), None),
-        (lambda: AddTaxonomyCustomFieldIntent(taxonomy_id="t", category_id="c", key="k", label="L",
-                                              field_type=CustomFieldType.text, options=("a",), added_by="alice"),
-         None),
-        (lambda: AddTaxonomyCustomFieldIntent(taxonomy_id="t", category_id="c", key="k", label="L",
-                                              field_type=CustomFieldType.number,
-                                              default_value=CustomField.text("k", "x"), added_by="alice"), None),
-        (lambda: AddTaxonomyCustomFieldIntent(taxonomy_id="t", category_id="c", key="k", label="L",
-                                              field_type=CustomFieldType.select, options=("a",),
-                                              default_value=CustomField.select("k", "b"), added_by="alice"), None),
+        (
+            lambda: AddTaxonomyCustomFieldIntent(
+                taxonomy_id="t",
+                category_id="c",
+                key="has space",
+                label="L",
+                field_type=CustomFieldType.text,
+                added_by="alice",
+            ),
+            "key",
+        ),
+        (
+            lambda: AddTaxonomyCustomFieldIntent(
+                taxonomy_id="t",
+                category_id="c",
+                key="k",
+                label="L",
+                field_type=CustomFieldType.select,
+                added_by="alice",
+            ),
+            None,
+        ),
+        (
+            lambda: AddTaxonomyCustomFieldIntent(
+                taxonomy_id="t",
+                category_id="c",
+                key="k",
+                label="L",
+                field_type=CustomFieldType.text,
+                options=("a",),
+                added_by="alice",
+            ),
+            None,
+        ),
+        (
+            lambda: AddTaxonomyCustomFieldIntent(
+                taxonomy_id="t",
+                category_id="c",
+                key="k",
+                label="L",
+                field_type=CustomFieldType.number,
+                default_value=CustomField.text("k", "x"),
+                added_by="alice",
+            ),
+            None,
+        ),
+        (
+            lambda: AddTaxonomyCustomFieldIntent(
+                taxonomy_id="t",
+                category_id="c",
+                key="k",
+                label="L",
+                field_type=CustomFieldType.select,
+                options=("a",),
+                default_value=CustomField.select("k", "b"),
+                added_by="alice",
+            ),
+            None,
+        ),
         (lambda: UpdateTaxonomyCustomFieldIntent(taxonomy_id="t", field_id="f", updated_by="alice"), None),
-        (lambda: UpdateTaxonomyCustomFieldIntent(taxonomy_id="t", field_id="f", clear_default_value=True,
-                                                 default_value=CustomField.text("k", "x"), updated_by="alice"), None),
+        (
+            lambda: UpdateTaxonomyCustomFieldIntent(
+                taxonomy_id="t",
+                field_id="f",
+                clear_default_value=True,
+                default_value=CustomField.text("k", "x"),
+                updated_by="alice",
+            ),
+            None,
+        ),
     ],
 )
 def test_early_validation(build: object, field: str | None) -> None:
