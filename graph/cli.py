@@ -52,7 +52,7 @@ async def open_store(settings: Settings) -> tuple[Persistence, BlobStorage | Non
     if not settings.mongo_uri:
         return MemoryPersistence(), None
     try:
-        from nomos_mongo.mongo import connect
+        from nomos_mongo.stores.mongo import connect
     except ImportError as exc:
         fail(f"the MongoDB adapter is not available: {exc}")
     try:
@@ -166,7 +166,7 @@ def init_db(mongo_uri: MongoUri = None, mongo_db: MongoDb = None) -> None:
     settings = _mongo_settings(mongo_uri, mongo_db)
 
     async def main() -> int:
-        from nomos_mongo.mongo import init_db as create_indexes
+        from nomos_mongo.stores.mongo import init_db as create_indexes
 
         persistence, _ = await open_store(settings)
         NomosApp(persistence, modules=load_modules())  # binds the registry: snapshot indexes per type
@@ -186,7 +186,7 @@ def rebuild_snapshots(mongo_uri: MongoUri = None, mongo_db: MongoDb = None) -> N
     settings = _mongo_settings(mongo_uri, mongo_db)
 
     async def main() -> int:
-        from nomos_mongo.mongo import rebuild_snapshots as rebuild
+        from nomos_mongo.stores.mongo import rebuild_snapshots as rebuild
 
         persistence, blobs = await open_store(settings)
         app = NomosApp(persistence, modules=load_modules(), blob_storage=blobs)

@@ -25,7 +25,6 @@ from .errors import (
 from .ids import derived_id, new_id
 from .ledger import AggregateRef, EntryKind, EventRecord, IntentLedgerEntry
 from .live import LiveQuerySubscription
-from .memory import MemoryPersistence
 from .model import (
     ACTOR,
     TYPE_FIELD,
@@ -52,6 +51,7 @@ from .policy import PolicyRouter
 from .query import BasicQuery, Cursor, FieldFilter
 from .readers import SnapshotReader, Staged, latest_state
 from .registry import NomosModule, TypeRegistry
+from .stores.memory import MemoryPersistence
 from .system import RedoIntent, UndoIntent
 from .transport import ServerIntentTransport
 from .verify import Divergence, VerificationReport

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..app import NomosApp
 from ..examples.todo import TODO_MODULE
-from ..memory import MemoryPersistence
+from ..stores.memory import MemoryPersistence
 
 SECRET_VARIABLE = "NOMOS_BENCH_JWT_SECRET"
 

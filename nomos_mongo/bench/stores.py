@@ -9,8 +9,8 @@ from typing import Any
 from ..app import NomosApp
 from ..context import IntentContext
 from ..examples.todo import TODO_MODULE
-from ..memory import MemoryPersistence
 from ..persistence import Persistence
+from ..stores.memory import MemoryPersistence
 
 WORKSPACE = "bench"
 ACTOR = "bench-user"
@@ -31,7 +31,7 @@ class Stores:
     async def new(self) -> Persistence:
         if self.mongo_uri is None:
             return MemoryPersistence()
-        from ..mongo import connect
+        from ..stores.mongo import connect
 
         name = f"nomos_bench_{os.getpid()}_{len(self._mongo)}"
         persistence = await connect(self.mongo_uri, name)

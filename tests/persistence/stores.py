@@ -11,7 +11,7 @@ import pytest
 from mongomock_motor import AsyncMongoMockClient
 
 from nomos_mongo import MemoryPersistence, Persistence
-from nomos_mongo.mongo import MongoPersistence, connect
+from nomos_mongo.stores.mongo import MongoPersistence, connect
 
 MONGO_URI = os.environ.get("NOMOS_MONGO_URI")
 needs_mongodb = pytest.mark.skipif(not MONGO_URI, reason="NOMOS_MONGO_URI not set")

@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from nomos_mongo import BlobNotFound, BlobRef, BlobStorage, InvalidArgument, MemoryBlobStorage
-from nomos_mongo.mongo import GridFSBlobStorage
-from tests.nomos_mongo.mongo.fakes import FakeGridFSBucket
+from nomos_mongo.stores.mongo import GridFSBlobStorage
+from tests.nomos_mongo.stores.mongo.fakes import FakeGridFSBucket
 from tests.persistence.stores import needs_mongodb, open_store
 
 PDF = b"%PDF-1.7 " + bytes(range(256)) * 1200  # several GridFS chunks

@@ -11,8 +11,8 @@ from mongomock_motor import AsyncMongoMockClient
 
 from nomos_mongo import IntentContext, NomosApp, SequenceConflict
 from nomos_mongo.examples.todo import TODO_MODULE, CreateTodoIntent, RenameTodoIntent, TodoAggregate
-from nomos_mongo.mongo import MongoPersistence, init_db, rebuild_snapshots
-from nomos_mongo.mongo.indexes import snapshot_collection
+from nomos_mongo.stores.mongo import MongoPersistence, init_db, rebuild_snapshots
+from nomos_mongo.stores.mongo.indexes import snapshot_collection
 from tests.persistence.stores import fresh_db_name
 
 WS = "estate-1"

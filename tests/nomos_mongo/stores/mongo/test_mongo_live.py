@@ -9,7 +9,7 @@ import pytest
 
 from nomos_mongo import IntentContext, NomosApp
 from nomos_mongo.examples.todo import TODO_MODULE, CreateTodoIntent
-from nomos_mongo.mongo import MongoPersistence, connect
+from nomos_mongo.stores.mongo import MongoPersistence, connect
 from tests.persistence.stores import MONGO_URI, fresh_db_name, needs_mongodb
 
 pytestmark = needs_mongodb

@@ -11,8 +11,8 @@ from typing import Any
 
 from gridfs.errors import NoFile
 
-from ..blobs import BlobRef, BlobStorage, blob_ref_for
-from ..errors import BlobNotFound
+from ...blobs import BlobRef, BlobStorage, blob_ref_for
+from ...errors import BlobNotFound
 from .translate import translated
 
 

@@ -17,25 +17,25 @@ from typing import Any, TypeVar
 from gridfs import AsyncGridFSBucket
 from pymongo.read_concern import ReadConcern
 
-from ..codec import (
+from ...codec import (
     entry_from_document,
     snapshot_from_document,
     snapshot_to_document,
     timeline_from_document,
     timeline_to_document,
 )
-from ..errors import PersistenceError
-from ..ledger import EntryKind, IntentLedgerEntry
-from ..model import Aggregate
-from ..persistence import (
+from ...errors import PersistenceError
+from ...ledger import EntryKind, IntentLedgerEntry
+from ...model import Aggregate
+from ...persistence import (
     Commit,
     CommitNotice,
     Persistence,
     SnapshotRecord,
     TimelineRecord,
 )
-from ..query import BasicQuery
-from ..registry import TypeRegistry
+from ...query import BasicQuery
+from ...registry import TypeRegistry
 from .blobs import GridFSBlobStorage
 from .change_stream import ChangeStreamFeed
 from .client import Capabilities, detect_capabilities, resolved
@@ -58,7 +58,7 @@ from .translate import translated, translating
 from .writes import by_type, snapshot_document, write_commit, write_in_order
 
 A = TypeVar("A", bound=Aggregate)
-logger = logging.getLogger("nomos_mongo.mongo")
+logger = logging.getLogger("nomos_mongo.stores.mongo")
 
 _NOT_Q = {"q": 0}
 

@@ -9,7 +9,7 @@ import pytest
 from pymongo.errors import AutoReconnect
 
 from nomos_mongo import CommitNotice
-from nomos_mongo.mongo.polling import PollingFeed
+from nomos_mongo.stores.mongo.polling import PollingFeed
 
 
 class Cursor:

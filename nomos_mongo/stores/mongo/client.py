@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from pymongo import AsyncMongoClient
 from pymongo.errors import ConfigurationError, ConnectionFailure, PyMongoError
 
-from ..errors import PersistenceError
+from ...errors import PersistenceError
 from .translate import one_line, redact
 
 if TYPE_CHECKING:

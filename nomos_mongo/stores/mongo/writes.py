@@ -11,9 +11,9 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
-from ..codec import entry_to_document, snapshot_to_document
-from ..errors import DuplicateIntent, PersistenceError, SequenceConflict
-from ..persistence import Commit, SnapshotRecord
+from ...codec import entry_to_document, snapshot_to_document
+from ...errors import DuplicateIntent, PersistenceError, SequenceConflict
+from ...persistence import Commit, SnapshotRecord
 from .indexes import HEADS, LEDGER, SNAPSHOT_HISTORY, snapshot_collection
 from .queries import queryable
 from .transactions import conflict_of, duplicated_index

@@ -6,8 +6,8 @@ import pytest
 from pymongo.errors import BulkWriteError, OperationFailure
 
 from nomos_mongo import DuplicateIntent, PersistenceError, SequenceConflict
-from nomos_mongo.mongo.transactions import conflict_of, run_in_transaction
-from tests.nomos_mongo.mongo.fakes import (
+from nomos_mongo.stores.mongo.transactions import conflict_of, run_in_transaction
+from tests.nomos_mongo.stores.mongo.fakes import (
     SEQUENCE_KEY,
     Body,
     FakeSession,

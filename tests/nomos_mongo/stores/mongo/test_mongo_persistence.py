@@ -14,8 +14,8 @@ from mongomock_motor import AsyncMongoMockClient
 from pymongo import AsyncMongoClient
 
 from nomos_mongo import Commit, CommitNotice, PersistenceError
-from nomos_mongo.mongo import MongoPersistence, connect
-from nomos_mongo.mongo.indexes import LEDGER, LEDGER_SEQUENCE_INDEX, indexed_fields, snapshot_collection
+from nomos_mongo.stores.mongo import MongoPersistence, connect
+from nomos_mongo.stores.mongo.indexes import LEDGER, LEDGER_SEQUENCE_INDEX, indexed_fields, snapshot_collection
 from tests.persistence.domain import BoardAggregate, TaskAggregate, entry, registry
 from tests.persistence.stores import fresh_db_name
 
@@ -52,7 +52,7 @@ async def index_names(store: MongoPersistence, collection: str) -> set[str]:
 async def test_start_says_when_it_polls_and_has_no_transactions(
     client: AsyncMongoMockClient, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="nomos_mongo.mongo"):
+    with caplog.at_level(logging.WARNING, logger="nomos_mongo.stores.mongo"):
         store = await started(client, fresh_db_name())
         await store.start()
     assert store.capabilities is not None and not store.capabilities.transactions

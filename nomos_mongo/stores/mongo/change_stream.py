@@ -16,10 +16,10 @@ from typing import Any
 
 from pymongo.errors import OperationFailure, PyMongoError
 
-from ..persistence import CommitNotice
+from ...persistence import CommitNotice
 from .translate import one_line
 
-logger = logging.getLogger("nomos_mongo.mongo")
+logger = logging.getLogger("nomos_mongo.stores.mongo")
 
 CHANGE_STREAM_FATAL = 280  # what servers before 4.4 answer for an expired resume token
 CHANGE_STREAM_HISTORY_LOST = 286

@@ -14,10 +14,10 @@ from typing import Any
 
 from pymongo.errors import PyMongoError
 
-from ..persistence import CommitNotice
+from ...persistence import CommitNotice
 from .translate import one_line
 
-logger = logging.getLogger("nomos_mongo.mongo")
+logger = logging.getLogger("nomos_mongo.stores.mongo")
 
 Key = tuple[str, str]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from ..context import MAIN_TIMELINE
-from ..persistence import Persistence
+from ...context import MAIN_TIMELINE
+from ...persistence import Persistence
 from .persistence import MongoPersistence
 
 Progress = Callable[[int, int], None]

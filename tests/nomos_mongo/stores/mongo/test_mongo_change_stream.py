@@ -9,8 +9,8 @@ from typing import Any
 from pymongo.errors import AutoReconnect, OperationFailure
 
 from nomos_mongo import CommitNotice
-from nomos_mongo.mongo.change_stream import ChangeStreamFeed
-from tests.nomos_mongo.mongo.fakes import END, FakeLedger, change, history_lost
+from nomos_mongo.stores.mongo.change_stream import ChangeStreamFeed
+from tests.nomos_mongo.stores.mongo.fakes import END, FakeLedger, change, history_lost
 
 
 class Harness:

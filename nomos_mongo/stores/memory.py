@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from .errors import DuplicateIntent, PersistenceError, SequenceConflict
-from .ledger import EntryKind, IntentLedgerEntry
-from .model import Aggregate
-from .persistence import Commit, Persistence, SnapshotRecord, TimelineRecord
-from .query import BasicQuery, apply_query
+from ..errors import DuplicateIntent, PersistenceError, SequenceConflict
+from ..ledger import EntryKind, IntentLedgerEntry
+from ..model import Aggregate
+from ..persistence import Commit, Persistence, SnapshotRecord, TimelineRecord
+from ..query import BasicQuery, apply_query
 
 A = TypeVar("A", bound=Aggregate)
 

@@ -10,7 +10,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
 
-from ..errors import PersistenceError
+from ...errors import PersistenceError
 
 P = ParamSpec("P")
 R = TypeVar("R")

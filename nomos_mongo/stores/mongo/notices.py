@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 
-from ..persistence import CommitNotice
+from ...persistence import CommitNotice
 
 
 def merged(earlier: CommitNotice, later: CommitNotice) -> CommitNotice:

@@ -21,8 +21,8 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from bson.decimal128 import Decimal128
 from pydantic import BaseModel, RootModel
 
-from ..model import Aggregate
-from ..query import BasicQuery, FieldFilter
+from ...model import Aggregate
+from ...query import BasicQuery, FieldFilter
 
 SortSpec = list[tuple[str, int]]
 

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, RootModel
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from ..model import Aggregate
+from ...model import Aggregate
 
 LEDGER = "ledger"
 SNAPSHOT_HISTORY = "snapshot_history"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from nomos_mongo.mongo import GridFSBlobStorage
-from tests.nomos_mongo.mongo.fakes import FakeGridFSBucket
+from nomos_mongo.stores.mongo import GridFSBlobStorage
+from tests.nomos_mongo.stores.mongo.fakes import FakeGridFSBucket
 
 
 async def test_each_content_is_stored_once_named_by_its_hash_with_type_and_size() -> None:

@@ -20,8 +20,8 @@ from pymongo.errors import BulkWriteError, OperationFailure, PyMongoError
 from pymongo.read_concern import ReadConcern
 from pymongo.write_concern import WriteConcern
 
-from ..errors import DuplicateIntent, PersistenceError, SequenceConflict
-from ..ledger import IntentLedgerEntry
+from ...errors import DuplicateIntent, PersistenceError, SequenceConflict
+from ...ledger import IntentLedgerEntry
 from .translate import describe, one_line
 
 T = TypeVar("T")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from nomos_mongo import CommitNotice
-from nomos_mongo.mongo.notices import NoticeHub
+from nomos_mongo.stores.mongo.notices import NoticeHub
 
 
 async def test_every_subscriber_gets_every_timeline() -> None:

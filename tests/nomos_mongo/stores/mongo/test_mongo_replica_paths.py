@@ -16,8 +16,8 @@ import pytest
 from mongomock_motor import AsyncMongoMockClient
 
 from nomos_mongo import Commit, CommitNotice, SequenceConflict
-from nomos_mongo.mongo import MongoPersistence
-from tests.nomos_mongo.mongo.fakes import FakeLedger, FakeSession, change, history_lost
+from nomos_mongo.stores.mongo import MongoPersistence
+from tests.nomos_mongo.stores.mongo.fakes import FakeLedger, FakeSession, change, history_lost
 from tests.persistence.domain import entry, registry, snapshot, task
 from tests.persistence.stores import fresh_db_name
 

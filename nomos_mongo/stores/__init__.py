@@ -1,0 +1,1 @@
+"""The stores: adapters of the persistence ports (memory, MongoDB, and SQLite)."""
