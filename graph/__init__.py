@@ -1,6 +1,6 @@
 """The GraphQL API: a Strawberry schema built from the engine's registries, served by Starlette."""
 
-from .authorization import AllowAll, Authorizer, EstateAuthorizer, Need, RoleTable
+from .authorization import AllowAll, Authorizer, Need, RoleTable
 from .schema import build_schema, sdl
 from .server import create_app
 from .settings import Settings
@@ -8,7 +8,6 @@ from .settings import Settings
 __all__ = [
     "AllowAll",
     "Authorizer",
-    "EstateAuthorizer",
     "Need",
     "RoleTable",
     "Settings",

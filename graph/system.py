@@ -1,8 +1,8 @@
 """The engine's own mutations: undo, redo, and branch timelines.
 
 Undoing or redoing an intent changes what that intent changed, so it needs the role the
-intent itself needed: write access, and more when the target intent asks for more, or the
-authorizer does (reverting a grant is granting). A merge needs what each intent it
+intent itself needed: write access, and more when the target intent asks for more, or an
+aggregate it touched declares more (`undo_access`: reverting a grant is granting). A merge needs what each intent it
 re-executes needs.
 """
 
@@ -45,7 +45,7 @@ async def _authorize_redo_undo(
     user = await ctx.require(ws, Need.WRITE)
     actor = user.id if only_mine else None
     target = await (_redo_target if redo else _undo_target)(ctx.app, ws, tl, actor)
-    await ctx.require(ws, undo_need(ctx.authorizer, target))
+    await ctx.require(ws, undo_need(ctx.app.registry, target))
     return user.id, actor
 
 

@@ -40,16 +40,19 @@ from .model import (
 )
 from .options import NomosOptions
 from .persistence import (
-    Commit,
-    CommitNotice,
+    HistoryStore,
+    LedgerRecorder,
+    LedgerSearch,
     Persistence,
-    SnapshotRecord,
-    TimelineRecord,
-    TimelineStatus,
+    SnapshotRepair,
+    SnapshotStore,
+    TimelineStore,
+    WorkspaceIndex,
 )
 from .policy import PolicyRouter
 from .query import BasicQuery, Cursor, FieldFilter
 from .readers import SnapshotReader, Staged, latest_state
+from .records import Commit, CommitNotice, SnapshotRecord, TimelineRecord, TimelineStatus
 from .registry import NomosModule, TypeRegistry
 from .stores.memory import MemoryPersistence
 from .system import RedoIntent, UndoIntent
@@ -81,6 +84,7 @@ __all__ = [
     "EventRecord",
     "ExecutionTarget",
     "FieldFilter",
+    "HistoryStore",
     "Intent",
     "IntentContext",
     "IntentDescription",
@@ -89,6 +93,8 @@ __all__ = [
     "IntentRejected",
     "InvalidArgument",
     "LazyBlob",
+    "LedgerRecorder",
+    "LedgerSearch",
     "LedgerWriteConflict",
     "LiveQuerySubscription",
     "MemoryBlobStorage",
@@ -114,17 +120,21 @@ __all__ = [
     "SingleAggregateDirective",
     "SnapshotReader",
     "SnapshotRecord",
+    "SnapshotRepair",
+    "SnapshotStore",
     "Staged",
     "TimelineError",
     "TimelineNotFound",
     "TimelineRecord",
     "TimelineStatus",
+    "TimelineStore",
     "TimelineWatch",
     "TypeRegistry",
     "UndoConflict",
     "UndoIntent",
     "UnknownType",
     "VerificationReport",
+    "WorkspaceIndex",
     "actor_fields",
     "derived_id",
     "latest_state",

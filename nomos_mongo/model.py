@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
+from .access import Access, Scope
 from .descriptions import DescribeContext, IntentDescription
 from .frozen import quick_init
 
@@ -172,6 +173,9 @@ class Aggregate(NomosModel):
     id: str
     deleted: bool = False
 
+    #: what undoing or redoing a change to this aggregate needs, at least (see nomos_mongo.authorization)
+    undo_access: ClassVar[Access] = Access.WRITE
+
     @classmethod
     def empty(cls, aggregate_id: str) -> Self:
         return cls(id=aggregate_id)
@@ -201,6 +205,10 @@ class Intent(NomosModel):
     id: str | None = None
 
     requires_server_execution: ClassVar[bool] = False
+    #: the level the actor needs in the intent's workspace, checked by the API before dispatch
+    access: ClassVar[Access] = Access.WRITE
+    #: where the intent is dispatched: the workspace the caller names, or the system workspace
+    scope: ClassVar[Scope] = Scope.WORKSPACE
 
     def with_id(self, intent_id: str) -> Self:
         return _copy_with(self, {"id": intent_id})

@@ -1,7 +1,20 @@
-"""The persistence port: what the engine asks of a store, and the records that cross it.
+"""The persistence ports: what the engine asks of a store, one small port per role.
 
-An adapter implements `Persistence` and imports nothing but this module and the engine's
-value types. The contract suite in tests/persistence/test_contract.py is the specification.
+| port              | methods                                                        | who needs it          |
+|-------------------|----------------------------------------------------------------|-----------------------|
+| `LedgerRecorder`  | commit, head, load_entry, load_entries                         | every write, replay   |
+| `LedgerSearch`    | load_entries_touching, find_latest_entry                       | undo, redo, history   |
+| `SnapshotStore`   | load_snapshot, query_snapshots                                 | reads, live queries   |
+| `HistoryStore`    | load_history_snapshot, load_history_snapshots_at               | state_at_sequence     |
+| `SnapshotRepair`  | replace_snapshots                                              | rebuild, verification |
+| `TimelineStore`   | save_timeline, load_timeline, list_timelines                   | branching             |
+| `WorkspaceIndex`  | list_workspaces                                                | admin listings        |
+
+`Persistence` composes them with the store's lifecycle (bind, start, close, ping and the
+optional commit feed); an adapter implements `Persistence`, and engine code asks for the
+narrowest port it needs. The values crossing the ports are the frozen dataclasses of
+`records.py` and the ledger entry of `ledger.py`. The contract suite every adapter passes is
+`nomos_mongo.testing` (see its docstring for running it against an adapter of your own).
 
 Rules every adapter keeps:
 - `commit` is atomic: the ledger entry, its snapshots, history snapshots, strike-outs and
@@ -15,92 +28,37 @@ Rules every adapter keeps:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
-from enum import StrEnum
+from collections.abc import AsyncIterator, Sequence
 from typing import TypeVar
 
-from .frozen import quick_init
 from .ledger import EntryKind, IntentLedgerEntry
 from .model import Aggregate
 from .query import BasicQuery
+from .records import Commit, CommitNotice, SnapshotRecord, TimelineRecord, TimelineStatus
 from .registry import TypeRegistry
+
+__all__ = [
+    "Commit",
+    "CommitNotice",
+    "HistoryStore",
+    "LedgerRecorder",
+    "LedgerSearch",
+    "Persistence",
+    "SnapshotRecord",
+    "SnapshotRepair",
+    "SnapshotStore",
+    "TimelineRecord",
+    "TimelineStatus",
+    "TimelineStore",
+    "WorkspaceIndex",
+]
 
 A = TypeVar("A", bound=Aggregate)
 
 
-class TimelineStatus(StrEnum):
-    ACTIVE = "active"
-    MERGED = "merged"
-    DISCARDED = "discarded"
+class LedgerRecorder(ABC):
+    """Appends commits and reads the ledger back by sequence or intent id."""
 
-
-@dataclass(frozen=True, slots=True)
-class TimelineRecord:
-    workspace_id: str
-    timeline_id: str
-    parent_timeline_id: str | None
-    fork_sequence: int
-    created_at: datetime
-    status: TimelineStatus = TimelineStatus.ACTIVE
-    created_by: str | None = None
-
-
-@quick_init
-@dataclass(frozen=True, slots=True)
-class SnapshotRecord:
-    """The state of one aggregate on one timeline as of `sequence` (its `version`-th change)."""
-
-    workspace_id: str
-    timeline_id: str
-    aggregate_type: str
-    aggregate_id: str
-    sequence: int
-    version: int
-    state: Aggregate
-
-
-@quick_init
-@dataclass(frozen=True, slots=True)
-class Commit:
-    """Everything one dispatch writes, atomically."""
-
-    entry: IntentLedgerEntry
-    snapshots: tuple[SnapshotRecord, ...] = ()
-    history: tuple[SnapshotRecord, ...] = ()
-    strike_outs: Mapping[str, bool] = field(default_factory=dict)  # intent id -> struck out
-
-
-@quick_init
-@dataclass(frozen=True, slots=True)
-class CommitNotice:
-    """A wake-up: something was appended. The ledger, read by sequence, is the truth."""
-
-    workspace_id: str
-    timeline_id: str
-    sequence: int
-    aggregate_types: frozenset[str] = frozenset()
-
-
-class Persistence(ABC):
-    """The store behind one NomosApp."""
-
-    #: True when `watch_commits` reports writes made by other processes (MongoDB change
-    #: streams or polling). The in-memory store has only its own process's writes.
-    reports_foreign_commits: bool = False
-
-    def bind(self, registry: TypeRegistry) -> None:
-        """Receive the registry used to encode and decode stored types."""
-        self.registry = registry
-
-    async def start(self) -> None:
-        """Connect and prepare (indexes). Idempotent."""
-
-    async def close(self) -> None:
-        """Release connections and background tasks."""
-
-    # ledger -----------------------------------------------------------------------------
     @abstractmethod
     async def commit(self, commit: Commit) -> None: ...
 
@@ -122,6 +80,10 @@ class Persistence(ABC):
         limit: int | None = None,
     ) -> list[IntentLedgerEntry]:
         """Entries with after < sequence <= up_to, ascending, at most `limit`."""
+
+
+class LedgerSearch(ABC):
+    """Finds entries by what they touched or by kind, without reading the whole timeline."""
 
     @abstractmethod
     async def load_entries_touching(
@@ -148,7 +110,10 @@ class Persistence(ABC):
     ) -> IntentLedgerEntry | None:
         """The entry of `kind` with the highest sequence > `after` (optionally by one actor)."""
 
-    # snapshots --------------------------------------------------------------------------
+
+class SnapshotStore(ABC):
+    """The current state of each aggregate per timeline: what queries read."""
+
     @abstractmethod
     async def load_snapshot(
         self, workspace_id: str, timeline_id: str, aggregate_type: type[A], aggregate_id: str
@@ -159,6 +124,10 @@ class Persistence(ABC):
         self, workspace_id: str, timeline_id: str, aggregate_type: type[A], query: BasicQuery
     ) -> list[SnapshotRecord]:
         """Current snapshots of one type on this timeline itself, evaluated as query.apply_query."""
+
+
+class HistoryStore(ABC):
+    """Snapshots kept along the way, so a past state needs no replay from the start."""
 
     @abstractmethod
     async def load_history_snapshot(
@@ -176,6 +145,10 @@ class Persistence(ABC):
     ) -> list[SnapshotRecord]:
         """For every aggregate of this timeline, its latest history snapshot with sequence <= N."""
 
+
+class SnapshotRepair(ABC):
+    """Snapshots are derived from the ledger; repair replaces a timeline's derived state."""
+
     @abstractmethod
     async def replace_snapshots(
         self,
@@ -184,9 +157,12 @@ class Persistence(ABC):
         snapshots: Sequence[SnapshotRecord],
         history: Sequence[SnapshotRecord],
     ) -> None:
-        """Repair: drop this timeline's snapshots and history and store these instead."""
+        """Drop this timeline's snapshots and history and store these instead."""
 
-    # timelines --------------------------------------------------------------------------
+
+class TimelineStore(ABC):
+    """Branch metadata: parent, fork point, status."""
+
     @abstractmethod
     async def save_timeline(self, record: TimelineRecord) -> None: ...
 
@@ -196,10 +172,32 @@ class Persistence(ABC):
     @abstractmethod
     async def list_timelines(self, workspace_id: str) -> list[TimelineRecord]: ...
 
-    @abstractmethod
-    async def list_workspaces(self) -> list[str]: ...
 
-    # notifications ----------------------------------------------------------------------
+class WorkspaceIndex(ABC):
+    @abstractmethod
+    async def list_workspaces(self) -> list[str]:
+        """Every workspace with a ledger entry or a timeline, sorted."""
+
+
+class Persistence(
+    LedgerRecorder, LedgerSearch, SnapshotStore, HistoryStore, SnapshotRepair, TimelineStore, WorkspaceIndex
+):
+    """The store behind one NomosApp: every port, and the store's lifecycle."""
+
+    #: True when `watch_commits` reports writes made by other processes (MongoDB change
+    #: streams or polling). The in-memory store has only its own process's writes.
+    reports_foreign_commits: bool = False
+
+    def bind(self, registry: TypeRegistry) -> None:
+        """Receive the registry used to encode and decode stored types."""
+        self.registry = registry
+
+    async def start(self) -> None:
+        """Connect and prepare (indexes). Idempotent."""
+
+    async def close(self) -> None:
+        """Release connections and background tasks."""
+
     def watch_commits(self) -> AsyncIterator[CommitNotice] | None:
         """Commits made by any process, for stores where other processes write too."""
         return None

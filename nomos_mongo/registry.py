@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import ValidationError
 
 from .errors import SerializationError, UnknownType
 from .model import TYPE_FIELD, Aggregate, Directive, Event, Intent, NomosModel, Payload
+
+if TYPE_CHECKING:
+    from .authorization import AuthorizerFactory
 
 T = TypeVar("T", bound=NomosModel)
 
@@ -30,6 +33,8 @@ class NomosModule:
     payloads: tuple[type[Payload], ...] = ()
     routes: Mapping[type[Intent], Any] = field(default_factory=dict)
     name_resolvers: Mapping[str, Any] = field(default_factory=dict)
+    #: the module that holds a domain's permissions builds the API's authorizer
+    authorizer: AuthorizerFactory | None = None
 
 
 class _Kind:

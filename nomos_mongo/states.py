@@ -17,7 +17,7 @@ from .errors import TimelineNotFound
 from .frozen import quick_init
 from .ledger import AggregateRef, EntryKind, IntentLedgerEntry
 from .model import Aggregate, Event
-from .persistence import Persistence, SnapshotRecord, TimelineRecord
+from .persistence import Persistence, SnapshotRecord, TimelineRecord, TimelineStore
 from .query import BasicQuery, apply_query
 from .registry import TypeRegistry
 
@@ -78,19 +78,19 @@ def struck_as_of(entries: Iterable[IntentLedgerEntry]) -> set[str]:
 class TimelineDirectory:
     """Timeline records; `main` of every workspace exists implicitly."""
 
-    def __init__(self, persistence: Persistence) -> None:
-        self._persistence = persistence
+    def __init__(self, timelines: TimelineStore) -> None:
+        self._timelines = timelines
 
     async def get(self, workspace_id: str, timeline_id: str) -> TimelineRecord | None:
         if timeline_id == MAIN_TIMELINE:
             return None
-        return await self._persistence.load_timeline(workspace_id, timeline_id)
+        return await self._timelines.load_timeline(workspace_id, timeline_id)
 
     async def require(self, workspace_id: str, timeline_id: str) -> TimelineRecord | None:
         """The record of a branch (None for main); raises if the branch does not exist."""
         if timeline_id == MAIN_TIMELINE:
             return None
-        record = await self._persistence.load_timeline(workspace_id, timeline_id)
+        record = await self._timelines.load_timeline(workspace_id, timeline_id)
         if record is None:
             raise TimelineNotFound(workspace_id, timeline_id)
         return record

@@ -1,8 +1,8 @@
 """The CO2 asset-management domain: contracts, intents, directives, events, aggregates, policy.
 
-Each bounded context is a package exporting `MODULE`, a NomosModule; `CO2_MODULES` lists
-them all in registration order, and is what the API and the tests load.
-How a group is written (binding for every group): schema/CONVENTIONS.md.
+Each bounded context is a package exporting `MODULE`, a NomosModule; `MODULES` (also
+`CO2_MODULES`) lists them all in registration order, and is what the API and the tests load.
+How a group is written, and how to add an intent: CONTRIBUTING.md.
 """
 
 from __future__ import annotations
@@ -39,6 +39,6 @@ def co2_modules() -> list[NomosModule]:
 
 
 def __getattr__(name: str) -> object:
-    if name == "CO2_MODULES":
+    if name in ("MODULES", "CO2_MODULES"):
         return co2_modules()
     raise AttributeError(name)

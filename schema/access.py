@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from nomos_mongo import (
     Aggregate,
@@ -22,6 +22,7 @@ from nomos_mongo import (
     Payload,
     SingleAggregateDirective,
 )
+from nomos_mongo.access import SYSTEM_WORKSPACE
 from nomos_mongo.context import MAIN_TIMELINE
 from schema.common import Access
 from schema.contracts.base import ValueObject
@@ -54,6 +55,9 @@ class EstateRoleRevokedEvent(Event):
 
 class EstateAccessAggregate(Aggregate):
     members: tuple[EstateMember, ...] = ()
+
+    # reverting a grant or a revoke is granting, and the role rules do not run on an undo
+    undo_access: ClassVar[Access] = Access.OWNER
 
     def role_of(self, user_id: str, now: datetime | None = None) -> Role | None:
         for member in self.members:
@@ -152,8 +156,31 @@ def satisfies(role: Role | None, access: Access) -> bool:
     return role is not None and role.has_minimum_permission(_NEEDED[access])
 
 
+class EstateAuthorizer:
+    """Estate roles decide; the system workspace is readable by every user.
+
+    The system workspace holds what belongs to no estate (users, organizations, licences,
+    catalogues, taxonomies, funding programs): shared reference data that every signed-in
+    user needs to read. Writing there needs the role each intent declares; the system
+    administrators (NOMOS_SYSTEM_ADMINS) hold every role there.
+    """
+
+    def __init__(self, system_admins: frozenset[str] = frozenset()) -> None:
+        # who administers the system workspace: it has no creator to own it
+        self.system_admins = system_admins
+
+    async def allows(self, app: NomosApp, user_id: str, workspace_id: str, need: Access) -> bool:
+        if need is Access.AUTHENTICATED or (workspace_id == SYSTEM_WORKSPACE and need is Access.READ):
+            return True
+        if workspace_id == SYSTEM_WORKSPACE and user_id in self.system_admins:
+            return True
+        role = await estate_role(app, workspace_id, user_id)
+        return satisfies(role, need)
+
+
 ACCESS_MODULE = NomosModule(
     name="co2.access",
+    authorizer=EstateAuthorizer,
     directives=(ChangeEstateRoleDirective,),
     events=(EstateRoleGrantedEvent, EstateRoleRevokedEvent),
     aggregates=(EstateAccessAggregate,),

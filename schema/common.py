@@ -1,36 +1,19 @@
 """What every CO2 intent declares beyond the engine: who may dispatch it, and where.
 
 `access` is the estate role the actor needs in the intent's workspace (an estate is a
-workspace). `scope` says whether the intent lives in an estate's workspace or in the one
-system workspace that holds what belongs to no estate (users, organizations, licences,
-catalogues, taxonomies, funding programs).
+workspace). `scope` says whether the intent lives in an estate's workspace
+(`Scope.WORKSPACE`) or in the one system workspace that holds what belongs to no estate
+(users, organizations, licences, catalogues, taxonomies, funding programs). Both are the
+engine's declarations (`nomos_mongo.access`); the estate roles decide them (schema.access).
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import ClassVar
-
 from nomos_mongo import Intent
+from nomos_mongo.access import SYSTEM_WORKSPACE, Access, Scope
 
-SYSTEM_WORKSPACE = "system"
-
-
-class Access(StrEnum):
-    AUTHENTICATED = "authenticated"  # any signed-in user; the domain checks the rest
-    READ = "read"
-    WRITE = "write"
-    ADMIN = "admin"
-    OWNER = "owner"
-
-
-class Scope(StrEnum):
-    ESTATE = "estate"
-    SYSTEM = "system"
+__all__ = ["SYSTEM_WORKSPACE", "Access", "Co2Intent", "Scope"]
 
 
 class Co2Intent(Intent):
-    """Base of every CO2 intent."""
-
-    access: ClassVar[Access] = Access.WRITE
-    scope: ClassVar[Scope] = Scope.ESTATE
+    """Base of every CO2 intent: estate-scoped, needing `write` unless it declares otherwise."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
@@ -28,7 +29,19 @@ bench_app = typer.Typer(
 )
 
 
+#: what the `bench` extra installs; `nomos serve` needs none of them
+BENCH_PACKAGES = ("eventsourcing", "psutil", "httpx", "websockets")
+
+
+def _require_bench_extra() -> None:
+    missing = [name for name in BENCH_PACKAGES if importlib.util.find_spec(name) is None]
+    if missing:
+        typer.echo(f"nomos bench needs {', '.join(missing)}: pip install 'nomos-mongo[bench]'", err=True)
+        raise typer.Exit(1)
+
+
 def _run(suites: Sequence[str], mongo_uri: str | None, json: bool, quick: bool, markdown: Path | None) -> None:
+    _require_bench_extra()
     with asyncio.Runner(loop_factory=loop_factory()) as runner:
         runner.run(
             run_bench(suites, mongo_uri=mongo_uri, quick=quick, json=json, markdown=str(markdown) if markdown else None)

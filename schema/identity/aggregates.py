@@ -8,8 +8,10 @@ its id is `permission_key(resource type, resource id)`.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from nomos_mongo import Aggregate, Event
+from nomos_mongo.access import Access
 from schema.contracts import (
     EmailAddress,
     OrganizationId,
@@ -91,6 +93,9 @@ class ResourcePermissionsAggregate(Aggregate):
     resource_id: ResourceId | None = None
     grants: tuple[ResourceGrant, ...] = ()
     user_ids: tuple[UserId, ...] = ()  # for queries: FieldFilter("user_ids", user, "contains")
+
+    # reverting a grant or a revoke is granting, and the role rules do not run on an undo
+    undo_access: ClassVar[Access] = Access.OWNER
 
     def grant_of(self, user_id: UserId) -> ResourceGrant | None:
         return next((g for g in self.grants if g.user_id == user_id), None)

@@ -30,7 +30,7 @@ from .values import RESOURCE_LABELS, AwareTime, check_grantable, check_role_fits
 
 class _PermissionIntent(Co2Intent):
     access: ClassVar[Access] = Access.READ
-    scope: ClassVar[Scope] = Scope.ESTATE
+    scope: ClassVar[Scope] = Scope.WORKSPACE
 
     target_user_id: UserId
 

@@ -63,3 +63,10 @@ def test_the_cli_prints_json_for_one_suite() -> None:
 async def test_an_unknown_suite_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown suite 'nope'"):
         await run_bench(["nope"], quick=True, json=True)
+
+
+def test_bench_without_its_extra_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("nomos_mongo.bench.cli.BENCH_PACKAGES", ("psutil", "nomos_missing_bench_package"))
+    result = CliRunner().invoke(bench_app, ["engine", "--quick"])
+    assert result.exit_code == 1
+    assert result.output.strip() == "nomos bench needs nomos_missing_bench_package: pip install 'nomos-mongo[bench]'"

@@ -1,4 +1,10 @@
-"""Every adapter of the persistence port, opened on a fresh database for one test."""
+"""Every adapter of the persistence port, opened on a fresh database for one test.
+
+This is the one list of adapters: the engine suite (tests/nomos_mongo/conftest.py) and the
+API's store tests run on each entry of `ADAPTERS`, and each adapter's contract module
+(tests/persistence/test_*_contract.py) opens its store with `open_store`. Adding an adapter
+is one branch in `open_store`, one entry in `ADAPTERS` and a contract module of a few lines.
+"""
 
 from __future__ import annotations
 

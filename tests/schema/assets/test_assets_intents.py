@@ -90,7 +90,7 @@ def test_every_asset_intent_is_registered_routed_and_estate_scoped(
 ) -> None:
     assert co2_app.registry.intent_type(intent_type.__name__) is intent_type
     assert co2_app.policy.routes_for(intent_type)
-    assert (intent_type.scope, intent_type.access) == (Scope.ESTATE, Access.WRITE)
+    assert (intent_type.scope, intent_type.access) == (Scope.WORKSPACE, Access.WRITE)
 
 
 async def test_every_intent_event_and_aggregate_round_trips_through_json(co2_app: NomosApp, campus: Campus) -> None:

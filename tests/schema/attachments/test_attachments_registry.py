@@ -64,7 +64,7 @@ def test_the_examples_cover_every_intent() -> None:
 def test_each_intent_is_registered_and_routed(co2_app: NomosApp, intent_type: type[Co2Intent]) -> None:
     assert co2_app.registry.intent_type(intent_type.__name__) is intent_type
     assert co2_app.policy.routes_for(intent_type)
-    assert (intent_type.scope, intent_type.access) == (Scope.ESTATE, Access.WRITE)
+    assert (intent_type.scope, intent_type.access) == (Scope.WORKSPACE, Access.WRITE)
     example = EXAMPLES[intent_type]
     assert co2_app.registry.intent_from_json(example.to_json()) == example
 

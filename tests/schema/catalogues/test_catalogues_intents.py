@@ -99,7 +99,7 @@ async def test_every_catalogue_intent_is_registered_and_routed(co2_app: NomosApp
     assert co2_app.registry.intents[intent_type.__name__] is intent_type
     assert co2_app.policy.routes_for(intent_type)
     from_listing = intent_type.__name__.startswith(("CreateAssetFromListing", "BulkCreateAssets"))
-    assert intent_type.scope is (Scope.ESTATE if from_listing else Scope.SYSTEM)
+    assert intent_type.scope is (Scope.WORKSPACE if from_listing else Scope.SYSTEM)
     assert intent_type.access is (Access.WRITE if from_listing else Access.AUTHENTICATED)
 
 

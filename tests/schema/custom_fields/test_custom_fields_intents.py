@@ -139,7 +139,7 @@ async def test_every_custom_field_intent_is_registered_and_routed(
 ) -> None:
     assert co2_app.registry.intents[intent_type.__name__] is intent_type
     assert co2_app.policy.routes_for(intent_type)
-    assert intent_type.scope is Scope.ESTATE
+    assert intent_type.scope is Scope.WORKSPACE
     expected = Access.WRITE if intent_type is BulkApplyLayerDefaultsIntent else Access.ADMIN
     assert intent_type.access is expected
 

@@ -79,7 +79,7 @@ def test_every_estate_intent_is_registered_routed_and_estate_scoped(
 ) -> None:
     assert co2_app.registry.intent_type(intent_type.__name__) is intent_type
     assert co2_app.policy.routes_for(intent_type)
-    assert intent_type.scope is Scope.ESTATE
+    assert intent_type.scope is Scope.WORKSPACE
 
 
 def test_who_may_dispatch_what() -> None:

@@ -76,7 +76,7 @@ def test_each_intent_is_registered_and_routed(co2_app: NomosApp, intent_type: ty
     if intent_type in SYSTEM_INTENTS:
         assert (intent_type.scope, intent_type.access) == (Scope.SYSTEM, Access.AUTHENTICATED)
     else:
-        assert (intent_type.scope, intent_type.access) == (Scope.ESTATE, Access.READ)
+        assert (intent_type.scope, intent_type.access) == (Scope.WORKSPACE, Access.READ)
 
 
 async def test_events_and_aggregates_round_trip(co2_app: NomosApp) -> None:

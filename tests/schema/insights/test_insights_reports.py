@@ -50,7 +50,7 @@ def test_every_insights_intent_is_registered_routed_and_server_only(
     assert co2_app.registry.intent_type(intent_type.__name__) is intent_type
     assert co2_app.policy.routes_for(intent_type)
     assert intent_type.requires_server_execution is True
-    assert intent_type.scope is Scope.ESTATE
+    assert intent_type.scope is Scope.WORKSPACE
     assert intent_type.access is (Access.WRITE if intent_type is CreateAssetInsightsDashboardIntent else Access.READ)
 
 

@@ -94,7 +94,7 @@ async def assert_rejected(app: NomosApp, intent: object, rule: str) -> IntentRej
 async def test_every_proposal_intent_is_registered_and_routed(co2_app: NomosApp, intent_type: type[Co2Intent]) -> None:
     assert co2_app.registry.intents[intent_type.__name__] is intent_type
     assert co2_app.policy.routes_for(intent_type)
-    assert intent_type.scope is Scope.ESTATE
+    assert intent_type.scope is Scope.WORKSPACE
 
 
 def test_decisions_need_an_estate_admin() -> None:

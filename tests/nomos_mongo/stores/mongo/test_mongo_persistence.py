@@ -16,7 +16,7 @@ from pymongo import AsyncMongoClient
 from nomos_mongo import Commit, CommitNotice, PersistenceError
 from nomos_mongo.stores.mongo import MongoPersistence, connect
 from nomos_mongo.stores.mongo.indexes import LEDGER, LEDGER_SEQUENCE_INDEX, indexed_fields, snapshot_collection
-from tests.persistence.domain import BoardAggregate, TaskAggregate, entry, registry
+from nomos_mongo.testing.domain import BoardAggregate, TaskAggregate, entry, registry
 from tests.persistence.stores import fresh_db_name
 
 UNREACHABLE = "mongodb://127.0.0.1:9/?directConnection=true"

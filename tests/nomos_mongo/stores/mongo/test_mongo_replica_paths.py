@@ -17,8 +17,8 @@ from mongomock_motor import AsyncMongoMockClient
 
 from nomos_mongo import Commit, CommitNotice, SequenceConflict
 from nomos_mongo.stores.mongo import MongoPersistence
+from nomos_mongo.testing.domain import entry, registry, snapshot, task
 from tests.nomos_mongo.stores.mongo.fakes import FakeLedger, FakeSession, change, history_lost
-from tests.persistence.domain import entry, registry, snapshot, task
 from tests.persistence.stores import fresh_db_name
 
 WRITES = {"insert_one", "insert_many", "replace_one", "update_one", "update_many", "delete_many"}

@@ -7,6 +7,7 @@ from pymongo.errors import BulkWriteError, OperationFailure
 
 from nomos_mongo import DuplicateIntent, PersistenceError, SequenceConflict
 from nomos_mongo.stores.mongo.transactions import conflict_of, run_in_transaction
+from nomos_mongo.testing.domain import entry
 from tests.nomos_mongo.stores.mongo.fakes import (
     SEQUENCE_KEY,
     Body,
@@ -16,7 +17,6 @@ from tests.nomos_mongo.stores.mongo.fakes import (
     unknown_commit_result,
     write_conflict,
 )
-from tests.persistence.domain import entry
 
 ENTRY = entry(7, intent_id="intent-7")
 
