@@ -47,11 +47,11 @@ async def open_store(kind: str, **options: object) -> AsyncIterator[Persistence]
         return
     if kind == "sqlite":
         with tempfile.TemporaryDirectory(prefix="nomos-test-") as directory:
-            store = SqlitePersistence(f"{directory}/nomos.sqlite3", **options)  # type: ignore[arg-type]
+            embedded = SqlitePersistence(f"{directory}/nomos.sqlite3", **options)  # type: ignore[arg-type]
             try:
-                yield store
+                yield embedded
             finally:
-                await store.close()
+                await embedded.close()
         return
     async with mongo_client(kind) as client:
         name = fresh_db_name()
