@@ -17,6 +17,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, ParamSpec, TypeVar
 
@@ -54,19 +55,27 @@ def translated() -> Iterator[None]:
         raise PersistenceError(describe(exc)) from exc
 
 
-def connect(
-    path: Path, *, synchronous: Synchronous, functions: Callable[[sqlite3.Connection], None]
-) -> sqlite3.Connection:
+@dataclass(frozen=True, slots=True)
+class Tuning:
+    synchronous: Synchronous = "full"
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS  # how long to wait for another program's lock
+    max_bytes: int | None = None  # a size cap: writes past it fail as on a full disk
+
+
+def connect(path: Path, tuning: Tuning, functions: Callable[[sqlite3.Connection], None]) -> sqlite3.Connection:
     # isolation_level=None: no implicit transactions; writes say BEGIN IMMEDIATE themselves
     connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, cached_statements=256)
-    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    connection.execute(f"PRAGMA busy_timeout = {int(tuning.busy_timeout_ms)}")
     mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if str(mode).lower() != "wal":
         connection.close()
         raise PersistenceError(f"{path}: SQLite refused WAL mode (journal_mode is {mode}); use a local file system")
-    connection.execute(f"PRAGMA synchronous = {synchronous.upper()}")
+    connection.execute(f"PRAGMA synchronous = {'FULL' if tuning.synchronous == 'full' else 'NORMAL'}")
     connection.execute("PRAGMA foreign_keys = OFF")
     connection.execute("PRAGMA cache_size = -16000")  # 16 MB of pages per connection, off the Python heap
+    if tuning.max_bytes is not None:
+        page_size = int(connection.execute("PRAGMA page_size").fetchone()[0])
+        connection.execute(f"PRAGMA max_page_count = {max(1, int(tuning.max_bytes) // page_size)}")
     functions(connection)
     return connection
 
@@ -77,13 +86,13 @@ class Threads:
     def __init__(
         self,
         path: Path,
+        tuning: Tuning,
         *,
-        synchronous: Synchronous,
         readers: int,
         functions: Callable[[sqlite3.Connection], None],
     ) -> None:
         self._path = path
-        self._synchronous = synchronous
+        self._tuning = tuning
         self._functions = functions
         self._local = threading.local()
         self._opened: list[sqlite3.Connection] = []
@@ -94,7 +103,7 @@ class Threads:
     def _connection(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
         if connection is None:
-            connection = connect(self._path, synchronous=self._synchronous, functions=self._functions)
+            connection = connect(self._path, self._tuning, self._functions)
             self._local.connection = connection
             with self._opened_lock:
                 self._opened.append(connection)

@@ -31,7 +31,7 @@ from ...persistence import Commit, Persistence, SnapshotRecord, TimelineRecord
 from ...query import BasicQuery
 from ...registry import TypeRegistry
 from .blobs import SqliteBlobStorage
-from .connections import Synchronous, Threads
+from .connections import BUSY_TIMEOUT_MS, Synchronous, Threads, Tuning
 from .lock import ProcessLock
 from .queries import dumps, install_functions, select
 from .schema import NewerSchema, NotNomos, SnapshotTables, prepare
@@ -43,9 +43,17 @@ _ENTRY = "SELECT intent_id, workspace_id, timeline_id, seq, kind, actor_id, stru
 
 
 class SqlitePersistence(Persistence):
-    def __init__(self, path: str | Path, *, synchronous: Synchronous = "full", readers: int = 2) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        synchronous: Synchronous = "full",
+        readers: int = 2,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+        max_bytes: int | None = None,
+    ) -> None:
         self.path = Path(path)
-        self.synchronous = synchronous
+        self.tuning = Tuning(synchronous, busy_timeout_ms, max_bytes)
         self._lock = ProcessLock(self.path.with_name(self.path.name + ".lock"))
         self._threads: Threads | None = None
         self._tables = SnapshotTables(self._aggregate_type)
@@ -62,7 +70,7 @@ class SqlitePersistence(Persistence):
         except OSError as exc:
             raise PersistenceError(f"cannot create the data directory {self.path.parent}: {exc.strerror}") from exc
         self._lock.acquire()
-        threads = Threads(self.path, synchronous=self.synchronous, readers=self._readers, functions=install_functions)
+        threads = Threads(self.path, self.tuning, readers=self._readers, functions=install_functions)
         try:
             await threads.write(self._prepare)
         except (NewerSchema, NotNomos) as exc:

@@ -117,11 +117,11 @@ def prepare(connection: sqlite3.Connection) -> None:
     try:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         application = connection.execute("PRAGMA application_id").fetchone()[0]
+        empty = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+        if application != APPLICATION_ID and not empty:
+            raise NotNomos()
         if version > SCHEMA_VERSION:
             raise NewerSchema(version)
-        empty = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
-        if application != APPLICATION_ID and not (application == 0 and (empty or version == 0)):
-            raise NotNomos()
         if version < SCHEMA_VERSION:
             for statement in _statements(_BASE):
                 connection.execute(statement)
