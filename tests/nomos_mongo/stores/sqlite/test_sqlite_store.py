@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -80,7 +81,8 @@ async def test_a_full_disk_fails_the_commit_whole_and_the_store_recovers(path: P
     setup = await reopened(path)
     await setup.commit(Commit(entry(1)))
     await setup.close()
-    capped = await reopened(path, max_bytes=path.stat().st_size + 64 * 1024)
+    size = os.path.getsize(path)
+    capped = await reopened(path, max_bytes=size + 64 * 1024)
     try:
         huge = tuple(snapshot(task(f"t{n}", tags=("x" * 4000,)), 2) for n in range(200))
         with pytest.raises(PersistenceError, match="full"):
@@ -94,7 +96,7 @@ async def test_a_full_disk_fails_the_commit_whole_and_the_store_recovers(path: P
         await capped.close()
 
 
-async def test_a_database_locked_by_another_program_is_unavailable_not_hung(store: SqlitePersistence, path: Path) -> None:
+async def test_a_database_locked_by_another_program_is_an_error_not_a_hang(store: SqlitePersistence, path: Path) -> None:
     await store.close()
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN EXCLUSIVE")
