@@ -81,7 +81,7 @@ async def test_a_full_disk_fails_the_commit_whole_and_the_store_recovers(path: P
     setup = await reopened(path)
     await setup.commit(Commit(entry(1)))
     await setup.close()
-    size = os.path.getsize(path)
+    size = await asyncio.to_thread(os.path.getsize, path)
     capped = await reopened(path, max_bytes=size + 64 * 1024)
     try:
         huge = tuple(snapshot(task(f"t{n}", tags=("x" * 4000,)), 2) for n in range(200))
@@ -96,7 +96,7 @@ async def test_a_full_disk_fails_the_commit_whole_and_the_store_recovers(path: P
         await capped.close()
 
 
-async def test_a_database_locked_by_another_program_is_an_error_not_a_hang(store: SqlitePersistence, path: Path) -> None:
+async def test_a_database_locked_by_another_program_is_an_error(store: SqlitePersistence, path: Path) -> None:
     await store.close()
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN EXCLUSIVE")
