@@ -1,4 +1,4 @@
-"""`nomos`: serve the GraphQL API, export its SDL, and maintain a MongoDB database."""
+"""`nomos`: serve the GraphQL API, export its SDL, and maintain its store (SQLite or MongoDB)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from rich.console import Console
 from nomos_mongo import BlobStorage, MemoryPersistence, NomosApp, Persistence, PersistenceError
 from nomos_mongo.bench.cli import bench_app
 
+from . import datadir
 from .auth import issue_token, new_secret
 from .demo import load_demo
 from .domain import load_modules
@@ -32,12 +33,24 @@ console = Console(stderr=True)
 DEFAULT_SDL = Path("schema/schema.graphql")
 DEV_USER, DEV_NAME = "dev", "Developer"
 
-MongoUri = Annotated[str | None, typer.Option("--mongo-uri", envvar="NOMOS_MONGO_URI", help="MongoDB URI.")]
-MongoDb = Annotated[str | None, typer.Option("--mongo-db", envvar="NOMOS_MONGO_DB", help="Database name.")]
+MongoUri = Annotated[
+    str | None, typer.Option("--mongo-uri", envvar="NOMOS_MONGO_URI", help="Use MongoDB at this URI instead of SQLite.")
+]
+MongoDb = Annotated[str | None, typer.Option("--mongo-db", envvar="NOMOS_MONGO_DB", help="MongoDB database name.")]
+DataDir = Annotated[
+    Path,
+    typer.Option(
+        "--data-dir",
+        envvar="NOMOS_DATA_DIR",
+        help="Where the embedded SQLite store keeps its data (created if missing).",
+        file_okay=False,
+    ),
+]
+DEFAULT_DATA_DIR = Path("nomos-data")
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)  # one line, however long
     raise typer.Exit(code)
 
 
@@ -49,8 +62,19 @@ def run(main: Callable[[], Coroutine[Any, Any, int]]) -> int:
 
 
 async def open_store(settings: Settings) -> tuple[Persistence, BlobStorage | None]:
-    if not settings.mongo_uri:
+    """The store the settings name, opened; a store that cannot open ends the command in one line."""
+    if settings.store == "memory":
         return MemoryPersistence(), None
+    if settings.store == "sqlite":
+        from nomos_mongo.stores.sqlite import SqlitePersistence
+
+        try:
+            directory = datadir.prepare(Path(settings.data_dir))
+        except datadir.DataDirectoryError as exc:
+            fail(str(exc))
+        embedded = SqlitePersistence(datadir.database_path(directory), synchronous=settings.sqlite_synchronous)  # type: ignore[arg-type]
+        return embedded, embedded.blob_storage()
+    assert settings.mongo_uri is not None
     try:
         from nomos_mongo.stores.mongo import connect
     except ImportError as exc:
@@ -62,21 +86,42 @@ async def open_store(settings: Settings) -> tuple[Persistence, BlobStorage | Non
     return persistence, persistence.blob_storage()
 
 
+async def start_store(persistence: Persistence) -> None:
+    try:
+        await persistence.start()
+    except PersistenceError as exc:
+        fail(str(exc))
+
+
 @cli.command()
 def serve(
     host: Annotated[str, typer.Option(envvar="NOMOS_HOST", help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(envvar="NOMOS_PORT", help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(envvar="NOMOS_PORT", help="Port to listen on (1-65535).")] = 8000,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    memory: Annotated[
+        bool, typer.Option("--memory", help="Keep everything in memory: nothing survives a restart.", metavar="")
+    ] = False,
     mongo_uri: MongoUri = None,
     mongo_db: MongoDb = None,
-    demo: Annotated[bool, typer.Option(help="Load a small demo estate at start-up.")] = False,
-    production: Annotated[bool, typer.Option(help="No GraphiQL, no introspection; a JWT key is required.")] = False,
+    demo: Annotated[bool, typer.Option("--demo", help="Load a small demo estate at start-up.", metavar="")] = False,
+    production: Annotated[
+        bool, typer.Option("--production", help="No GraphiQL, no introspection; a JWT key is required.", metavar="")
+    ] = False,
     log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
 ) -> None:
-    """Serve the GraphQL API (GraphiQL at /graphql), on the embedded store unless --mongo-uri is given."""
+    """Serve the GraphQL API (GraphiQL at /graphql); data in SQLite in --data-dir unless --memory or --mongo-uri."""
     try:
         settings = Settings.from_env(
-            host=host, port=port, mongo_uri=mongo_uri, mongo_db=mongo_db, production=production or None, demo=demo
+            host=host,
+            port=port,
+            data_dir=str(data_dir) if data_dir != DEFAULT_DATA_DIR else None,
+            memory=memory or None,
+            mongo_uri=mongo_uri,
+            mongo_db=mongo_db,
+            production=production or None,
+            demo=demo,
         )
+        settings.check()
     except ValueError as exc:
         fail(str(exc))
     configure_logging(log_level)
@@ -87,14 +132,27 @@ def serve(
                 "set NOMOS_JWT_SECRET (HS256) or NOMOS_JWT_PUBLIC_KEY (RS256): every API process must verify "
                 "the same tokens, so none can be generated here"
             )
-        settings = replace(settings, jwt_secret=new_secret(), system_admins=(*settings.system_admins, DEV_USER))
+        settings = replace(
+            settings, jwt_secret=_development_secret(settings), system_admins=(*settings.system_admins, DEV_USER)
+        )
         dev_token = issue_token(settings.jwt_secret or "", DEV_USER, DEV_NAME)
     sys.exit(run(lambda: _serve(settings, dev_token)))
+
+
+def _development_secret(settings: Settings) -> str:
+    """Kept in the data directory, so tokens survive restarts; made anew each run on --memory."""
+    if settings.store != "sqlite":
+        return new_secret()
+    try:
+        return datadir.development_secret(datadir.prepare(Path(settings.data_dir)))
+    except datadir.DataDirectoryError as exc:
+        fail(str(exc))
 
 
 async def _serve(settings: Settings, dev_token: str | None) -> int:
     persistence, blobs = await open_store(settings)
     app = NomosApp(persistence, modules=load_modules(), blob_storage=blobs)
+    await start_store(persistence)  # here, so that a store that cannot open ends in one line
 
     async def demo() -> None:
         for description in await load_demo(app, DEV_USER):
@@ -102,14 +160,22 @@ async def _serve(settings: Settings, dev_token: str | None) -> int:
 
     asgi = create_app(app, settings, on_startup=[demo] if settings.demo else [])
     server = NomosServer(uvicorn_config(asgi, settings, log_level="warning"), lambda: _banner(settings, dev_token))
-    await server.serve()
+    try:
+        await server.serve()
+    finally:
+        await persistence.close()  # the lifespan closed the app; this covers a server that never started
     return 0 if server.started else 3
 
 
 def _banner(settings: Settings, dev_token: str | None) -> None:
     host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
     url = f"http://{host}:{settings.port}/graphql"
-    store = f"MongoDB ({settings.mongo_uri.split('@')[-1]})" if settings.mongo_uri else "the embedded in-memory store"
+    if settings.store == "mongo":
+        store = f"MongoDB ({(settings.mongo_uri or '').split('@')[-1]})"
+    elif settings.store == "memory":
+        store = "in memory"
+    else:
+        store = f"SQLite in {Path(settings.data_dir).resolve()}"
     console.print(f"\n[bold]Nomos GraphQL API[/] on {url}  ({store})", highlight=False, soft_wrap=True)
     if dev_token is not None:
         headers = quote(json.dumps({"Authorization": f"Bearer {dev_token}"}))
@@ -119,15 +185,27 @@ def _banner(settings: Settings, dev_token: str | None) -> None:
             soft_wrap=True,
         )
         console.print(f"\nGraphiQL, signed in: {url}?headers={headers}\n", highlight=False, soft_wrap=True)
+    if settings.store == "memory":
         console.print("The data lives in memory and is gone when the server stops. Ctrl+C to stop.\n", soft_wrap=True)
+    elif settings.store == "sqlite":
+        directory = Path(settings.data_dir).resolve()
+        console.print(
+            f"The data is kept in {directory} (back it up with `nomos backup`). Ctrl+C to stop.\n",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @cli.command("export-schema")
 def export_schema(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the SDL; - for stdout.")] = DEFAULT_SDL,
-    check: Annotated[bool, typer.Option(help="Only check that the file is up to date (exit 1 if not).")] = False,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The file to write; - prints to stdout.")
+    ] = DEFAULT_SDL,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing: exit 1 if the file is not up to date.", metavar="")
+    ] = False,
 ) -> None:
-    """Print the GraphQL SDL of the served schema (the committed schema/schema.graphql)."""
+    """Write the GraphQL SDL of the served schema to --output (schema/schema.graphql); `-o -` prints it."""
     text = current_sdl()
     if check:
         if not output.exists() or output.read_text(encoding="utf-8") != text:
@@ -152,44 +230,74 @@ def token(
     user: Annotated[str, typer.Option(help="The user id (the `sub` claim).")] = DEV_USER,
     name: Annotated[str | None, typer.Option(help="The display name (the `name` claim).")] = None,
     days: Annotated[int, typer.Option(help="Days until it expires.")] = 30,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
 ) -> None:
-    """Issue an HS256 bearer token signed with NOMOS_JWT_SECRET."""
-    secret = Settings.from_env().jwt_secret
+    """Issue an HS256 bearer token signed with NOMOS_JWT_SECRET, else with the secret kept in --data-dir."""
+    try:
+        settings = Settings.from_env()
+        settings.check()
+    except ValueError as exc:
+        fail(str(exc))
+    secret = settings.jwt_secret
     if not secret:
-        fail("set NOMOS_JWT_SECRET to the secret the server verifies tokens with")
+        try:
+            secret = datadir.stored_secret(Path(data_dir))
+        except datadir.DataDirectoryError as exc:
+            fail(str(exc))
+    if not secret:
+        fail(
+            f"set NOMOS_JWT_SECRET to the secret the server verifies tokens with (no development secret in {data_dir})"
+        )
     sys.stdout.write(issue_token(secret, user, name, ttl_seconds=days * 86_400) + "\n")
 
 
+def _store_settings(data_dir: Path, mongo_uri: str | None, mongo_db: str | None) -> Settings:
+    try:
+        settings = Settings.from_env(data_dir=str(data_dir) if data_dir != DEFAULT_DATA_DIR else None)
+        settings = replace(settings, memory=False, mongo_uri=mongo_uri, mongo_db=mongo_db)
+        settings.check()
+    except ValueError as exc:
+        fail(str(exc))
+    return settings
+
+
 @cli.command("init-db")
-def init_db(mongo_uri: MongoUri = None, mongo_db: MongoDb = None) -> None:
-    """Create every MongoDB collection index (idempotent)."""
-    settings = _mongo_settings(mongo_uri, mongo_db)
+def init_db(data_dir: DataDir = DEFAULT_DATA_DIR, mongo_uri: MongoUri = None, mongo_db: MongoDb = None) -> None:
+    """Create or migrate the store's tables and indexes (idempotent): SQLite in --data-dir, or MongoDB."""
+    settings = _store_settings(data_dir, mongo_uri, mongo_db)
 
     async def main() -> int:
-        from nomos_mongo.stores.mongo import init_db as create_indexes
-
         persistence, _ = await open_store(settings)
         NomosApp(persistence, modules=load_modules())  # binds the registry: snapshot indexes per type
         try:
-            await create_indexes(persistence)  # type: ignore[arg-type]
+            if settings.store == "mongo":
+                from nomos_mongo.stores.mongo import init_db as create_indexes
+
+                await create_indexes(persistence)  # type: ignore[arg-type]
+            else:
+                await start_store(persistence)
         finally:
             await persistence.close()
-        console.print("indexes are in place")
+        where = "MongoDB" if settings.store == "mongo" else f"the database in {settings.data_dir}"
+        console.print(f"indexes are in place: {where} is ready", highlight=False)
         return 0
 
     sys.exit(run(main))
 
 
 @cli.command("rebuild-snapshots")
-def rebuild_snapshots(mongo_uri: MongoUri = None, mongo_db: MongoDb = None) -> None:
-    """Recompute every timeline's snapshots from its ledger."""
-    settings = _mongo_settings(mongo_uri, mongo_db)
+def rebuild_snapshots(
+    data_dir: DataDir = DEFAULT_DATA_DIR, mongo_uri: MongoUri = None, mongo_db: MongoDb = None
+) -> None:
+    """Recompute every timeline's snapshots from its ledger (SQLite: only while no server has it open)."""
+    settings = _store_settings(data_dir, mongo_uri, mongo_db)
 
     async def main() -> int:
         from nomos_mongo.stores.mongo import rebuild_snapshots as rebuild
 
         persistence, blobs = await open_store(settings)
         app = NomosApp(persistence, modules=load_modules(), blob_storage=blobs)
+        await start_store(persistence)  # on SQLite this takes the data directory's lock: no server is writing
 
         def progress(done: int, total: int) -> None:
             console.print(f"rebuilt {done}/{total} timelines")
@@ -198,16 +306,31 @@ def rebuild_snapshots(mongo_uri: MongoUri = None, mongo_db: MongoDb = None) -> N
             count = await rebuild(app, persistence, progress)
         finally:
             await app.close()
+            await persistence.close()
         console.print(f"done: {count} timelines")
         return 0
 
     sys.exit(run(main))
 
 
-def _mongo_settings(mongo_uri: str | None, mongo_db: str | None) -> Settings:
-    if not mongo_uri:
-        fail("give --mongo-uri (or set NOMOS_MONGO_URI): the embedded store has nothing to maintain")
-    return Settings(mongo_uri=mongo_uri, mongo_db=mongo_db)
+@cli.command()
+def backup(
+    destination: Annotated[Path, typer.Argument(help="The file to write (it must not exist).", dir_okay=False)],
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+) -> None:
+    """Copy the SQLite database of --data-dir to one file, consistently, even while the server runs."""
+    from nomos_mongo.stores.sqlite import backup_database
+
+    source = datadir.database_path(Path(data_dir))
+    if not source.exists():
+        fail(f"there is no database in {Path(data_dir).resolve()}")
+    if destination.exists():
+        fail(f"{destination} exists already: choose a new file")
+    try:
+        pages = backup_database(source, destination)
+    except PersistenceError as exc:
+        fail(str(exc))
+    console.print(f"wrote {destination} ({pages:,} pages); restore by copying it to {source} while no server runs")
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -1,7 +1,11 @@
 """Settings of the API server: flags win over environment variables, which win over defaults.
 
 NOMOS_HOST, NOMOS_PORT   where `nomos serve` listens (default 127.0.0.1:8000)
-NOMOS_MONGO_URI          MongoDB URI; unset: the embedded in-memory store
+NOMOS_DATA_DIR           where the embedded SQLite store keeps its data (default ./nomos-data)
+NOMOS_MEMORY             1: keep everything in memory instead (nothing survives a restart)
+NOMOS_SQLITE_SYNCHRONOUS full (default: an acknowledged write survives power loss) or normal
+                         (survives a process crash; a power loss may lose the last writes)
+NOMOS_MONGO_URI          MongoDB URI; unset: the embedded SQLite store
 NOMOS_MONGO_DB           database name (default: the URI's, else "nomos")
 NOMOS_JWT_SECRET         HS256 secret for bearer tokens
 NOMOS_JWT_PUBLIC_KEY     RS256 public key (PEM, or a path to a PEM file)
@@ -28,6 +32,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from .auth import MIN_SECRET_BYTES
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -36,6 +42,9 @@ _FALSE = {"0", "false", "no", "off", ""}
 class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
+    data_dir: str = "nomos-data"
+    memory: bool = False
+    sqlite_synchronous: str = "full"
     mongo_uri: str | None = None
     mongo_db: str | None = None
     jwt_secret: str | None = None
@@ -56,6 +65,27 @@ class Settings:
     # how stale an authorization decision held by a running subscription may become
     access_recheck_seconds: float = 1.0
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def store(self) -> str:
+        """Which store serves: "mongo", "memory" or "sqlite" (the default)."""
+        if self.mongo_uri:
+            return "mongo"
+        return "memory" if self.memory else "sqlite"
+
+    def check(self) -> None:
+        """Raise ValueError, in one line, for settings that cannot work together."""
+        if not 1 <= self.port <= 65535:
+            raise ValueError(f"the port must be from 1 to 65535, got {self.port}")
+        if self.memory and self.mongo_uri:
+            raise ValueError("choose one store: --memory or --mongo-uri, not both")
+        if self.sqlite_synchronous not in ("full", "normal"):
+            raise ValueError(f"NOMOS_SQLITE_SYNCHRONOUS must be full or normal, got {self.sqlite_synchronous!r}")
+        if self.jwt_secret and len(self.jwt_secret.encode()) < MIN_SECRET_BYTES:
+            raise ValueError(
+                f"NOMOS_JWT_SECRET is {len(self.jwt_secret.encode())} bytes; it must be at least {MIN_SECRET_BYTES} "
+                "(RFC 7518 3.2), e.g. the output of: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
 
     @property
     def graphiql_enabled(self) -> bool:

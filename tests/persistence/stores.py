@@ -9,6 +9,7 @@ is one branch in `open_store`, one entry in `ADAPTERS` and a contract module of 
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,11 +19,12 @@ from mongomock_motor import AsyncMongoMockClient
 
 from nomos_mongo import MemoryPersistence, Persistence
 from nomos_mongo.stores.mongo import MongoPersistence, connect
+from nomos_mongo.stores.sqlite import SqlitePersistence
 
 MONGO_URI = os.environ.get("NOMOS_MONGO_URI")
 needs_mongodb = pytest.mark.skipif(not MONGO_URI, reason="NOMOS_MONGO_URI not set")
 
-ADAPTERS = ["memory", "mongomock", pytest.param("mongodb", marks=needs_mongodb)]
+ADAPTERS = ["memory", "sqlite", "mongomock", pytest.param("mongodb", marks=needs_mongodb)]
 MONGO_ADAPTERS = ["mongomock", pytest.param("mongodb", marks=needs_mongodb)]
 
 
@@ -48,6 +50,14 @@ async def mongo_client(kind: str) -> AsyncIterator[object]:
 async def open_store(kind: str, **options: object) -> AsyncIterator[Persistence]:
     if kind == "memory":
         yield MemoryPersistence()
+        return
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="nomos-test-") as directory:
+            embedded = SqlitePersistence(f"{directory}/nomos.sqlite3", **options)  # type: ignore[arg-type]
+            try:
+                yield embedded
+            finally:
+                await embedded.close()
         return
     async with mongo_client(kind) as client:
         name = fresh_db_name()

@@ -1,0 +1,130 @@
+"""Connections and the threads they live on, and SQLite errors as PersistenceError.
+
+`sqlite3` calls block, so none runs on the event loop. One writer thread owns the only
+connection that writes (SQLite admits one writer at a time anyway, and a single owner
+needs no busy-waiting between our own writes); a small pool of reader threads each own a
+read connection, which WAL lets run beside the writer without blocking it. A dedicated
+thread per connection, rather than `asyncio.to_thread`, keeps each connection on one
+thread for its life (sqlite3's own rule) and lets the writer gather concurrent commits
+into one transaction (see `writes.py`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, ParamSpec, TypeVar
+
+from ...errors import PersistenceError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+Synchronous = Literal["full", "normal"]
+BUSY_TIMEOUT_MS = 5_000
+
+
+def describe(exc: BaseException) -> str:
+    """One line for the user; what SQLite said, in words that say what to do."""
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    lowered = text.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return f"the database is locked by another program ({text}); close it and retry"
+    if "disk is full" in lowered or "database or disk is full" in lowered:
+        return "the disk holding the database is full: free space, then retry"
+    if "readonly" in lowered or "read-only" in lowered:
+        return "the database cannot be written (read-only file or directory)"
+    if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
+        return f"the database file is damaged ({text}): restore a backup (see the README)"
+    if "unable to open" in lowered:
+        return f"the database cannot be opened ({text})"
+    return f"SQLite failed: {text}"
+
+
+@contextlib.contextmanager
+def translated() -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise PersistenceError(describe(exc)) from exc
+
+
+@dataclass(frozen=True, slots=True)
+class Tuning:
+    synchronous: Synchronous = "full"
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS  # how long to wait for another program's lock
+    max_bytes: int | None = None  # a size cap: writes past it fail as on a full disk
+
+
+def connect(path: Path, tuning: Tuning, functions: Callable[[sqlite3.Connection], None]) -> sqlite3.Connection:
+    # isolation_level=None: no implicit transactions; writes say BEGIN IMMEDIATE themselves
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, cached_statements=256)
+    connection.execute(f"PRAGMA busy_timeout = {int(tuning.busy_timeout_ms)}")
+    mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        connection.close()
+        raise PersistenceError(f"{path}: SQLite refused WAL mode (journal_mode is {mode}); use a local file system")
+    connection.execute(f"PRAGMA synchronous = {'FULL' if tuning.synchronous == 'full' else 'NORMAL'}")
+    connection.execute("PRAGMA foreign_keys = OFF")
+    connection.execute("PRAGMA cache_size = -16000")  # 16 MB of pages per connection, off the Python heap
+    if tuning.max_bytes is not None:
+        page_size = int(connection.execute("PRAGMA page_size").fetchone()[0])
+        connection.execute(f"PRAGMA max_page_count = {max(1, int(tuning.max_bytes) // page_size)}")
+    functions(connection)
+    return connection
+
+
+class Threads:
+    """The writer thread and the reader pool, each thread with its own connection."""
+
+    def __init__(
+        self,
+        path: Path,
+        tuning: Tuning,
+        *,
+        readers: int,
+        functions: Callable[[sqlite3.Connection], None],
+    ) -> None:
+        self._path = path
+        self._tuning = tuning
+        self._functions = functions
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._opened_lock = threading.Lock()
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="nomos-sqlite-writer")
+        self._readers = ThreadPoolExecutor(readers, thread_name_prefix="nomos-sqlite-reader")
+
+    def _connection(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = connect(self._path, self._tuning, self._functions)
+            self._local.connection = connection
+            with self._opened_lock:
+                self._opened.append(connection)
+        return connection
+
+    def _call(self, fn: Callable[..., R], args: tuple[Any, ...]) -> R:
+        with translated():
+            return fn(self._connection(), *args)
+
+    async def write(self, fn: Callable[..., R], *args: Any) -> R:
+        """Run fn(connection, *args) on the writer thread, after every write queued before it."""
+        return await asyncio.get_running_loop().run_in_executor(self._writer, self._call, fn, args)
+
+    async def read(self, fn: Callable[..., R], *args: Any) -> R:
+        return await asyncio.get_running_loop().run_in_executor(self._readers, self._call, fn, args)
+
+    def close(self) -> None:
+        self._writer.shutdown(wait=True)
+        self._readers.shutdown(wait=True)
+        with self._opened_lock:
+            opened, self._opened = self._opened, []
+        for connection in opened:
+            with contextlib.suppress(sqlite3.Error):
+                connection.close()

@@ -1,0 +1,394 @@
+"""SqlitePersistence: the engine's store in one SQLite file, durable and off the Python heap.
+
+- Threads: the standard library's `sqlite3` on a dedicated writer thread and a small pool
+  of reader threads (see `connections.py`): no blocking call runs on the event loop, no
+  extra dependency, and the writer can group concurrent commits (see `writes.py`).
+- WAL mode: readers never block the writer nor it them; a reader sees whole commits only.
+- `synchronous=FULL` by default: when `commit` returns, the transaction is in the WAL and
+  synced, so an acknowledged intent survives a process crash *and* a power loss or OS
+  crash. `synchronous="normal"` skips that sync: still safe against a process crash
+  (SIGKILL, OOM) and never corrupt, but a power loss may lose the last commits that were
+  acknowledged. Group commit shares one sync between the commits of a batch.
+- One process per database (`lock.py`): which is what lets this store keep the heads of
+  timelines in memory, and what makes `watch_commits` unnecessary (nobody else writes).
+- Listing queries run in SQL over expression indexes (`queries.py`); nothing loads every
+  aggregate of a type, and the only state held in Python is the map of timeline heads.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ...codec import entry_from_document, timeline_from_document, timeline_to_document
+from ...errors import PersistenceError
+from ...ledger import EntryKind, IntentLedgerEntry
+from ...model import Aggregate
+from ...persistence import Commit, Persistence, SnapshotRecord, TimelineRecord
+from ...query import BasicQuery
+from ...registry import TypeRegistry
+from .blobs import SqliteBlobStorage
+from .connections import BUSY_TIMEOUT_MS, Synchronous, Threads, Tuning
+from .lock import ProcessLock
+from .queries import dumps, install_functions, select
+from .schema import NewerSchema, NotNomos, SnapshotTables, prepare
+from .writes import INSERT_HISTORY, GroupCommit, history_row, write_batch, write_snapshots
+
+A = TypeVar("A", bound=Aggregate)
+
+_ENTRY = "SELECT intent_id, workspace_id, timeline_id, seq, kind, actor_id, struck_out, document FROM ledger"
+
+
+class SqlitePersistence(Persistence):
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        synchronous: Synchronous = "full",
+        readers: int = 2,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+        max_bytes: int | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.tuning = Tuning(synchronous, busy_timeout_ms, max_bytes)
+        self._lock = ProcessLock(self.path.with_name(self.path.name + ".lock"))
+        self._threads: Threads | None = None
+        self._tables = SnapshotTables(self._aggregate_type)
+        self._heads: dict[tuple[str, str], int] = {}
+        self._readers = readers
+        self._group = GroupCommit(self._write_batch)
+
+    # lifecycle --------------------------------------------------------------------------
+    async def start(self) -> None:
+        if self._threads is not None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise PersistenceError(f"cannot create the data directory {self.path.parent}: {exc.strerror}") from exc
+        self._lock.acquire()
+        threads = Threads(self.path, self.tuning, readers=self._readers, functions=install_functions)
+        try:
+            await threads.write(self._prepare)
+        except (NewerSchema, NotNomos) as exc:
+            threads.close()
+            self._lock.release()
+            raise PersistenceError(f"{self.path}: {exc}") from exc
+        except BaseException as exc:
+            threads.close()
+            self._lock.release()
+            if isinstance(exc, PersistenceError):
+                raise PersistenceError(f"{self.path}: {exc}") from exc
+            raise
+        self._threads = threads
+
+    def _prepare(self, connection: sqlite3.Connection) -> None:
+        prepare(connection)
+        self._tables.load(connection)
+        registry: TypeRegistry | None = getattr(self, "registry", None)
+        if registry is not None:
+            self._tables.ensure(connection, registry.aggregates)
+
+    async def close(self) -> None:
+        threads, self._threads = self._threads, None
+        if threads is not None:
+            threads.close()
+        self._lock.release()
+        self._heads.clear()
+
+    async def ping(self) -> None:
+        await self._read(lambda c: c.execute("SELECT 1").fetchone())
+
+    def blob_storage(self) -> SqliteBlobStorage:
+        return SqliteBlobStorage(self._read, self._write)
+
+    def _ready(self) -> Threads:
+        if self._threads is None:
+            raise PersistenceError(f"the SQLite store {self.path} is not open (call start() first)")
+        return self._threads
+
+    async def _read(self, fn: Any, *args: Any) -> Any:
+        if self._threads is None:
+            await self.start()
+        return await self._ready().read(fn, *args)
+
+    async def _write(self, fn: Any, *args: Any) -> Any:
+        if self._threads is None:
+            await self.start()
+        return await self._ready().write(fn, *args)
+
+    @property
+    def _registry(self) -> TypeRegistry:
+        registry: TypeRegistry | None = getattr(self, "registry", None)
+        if registry is None:
+            raise PersistenceError("SqlitePersistence needs bind(registry) before use (NomosApp does this)")
+        return registry
+
+    def _aggregate_type(self, type_name: str) -> type[Aggregate]:
+        return self._registry.aggregate_type(type_name)
+
+    # ledger -----------------------------------------------------------------------------
+    async def commit(self, commit: Commit) -> None:
+        if self._threads is None:
+            await self.start()
+        await self._group.commit(commit)
+        entry = commit.entry
+        key = (entry.workspace_id, entry.timeline_id)
+        known = self._heads.get(key)
+        if known is not None:  # an unknown head is read from the ledger when asked for
+            self._heads[key] = max(known, entry.workspace_intent_sequence)
+
+    async def _write_batch(self, commits: list[Commit]) -> list[Exception | None]:
+        outcomes: list[Exception | None] = await self._write(write_batch, self._tables, commits)
+        return outcomes
+
+    async def head(self, workspace_id: str, timeline_id: str) -> int:
+        key = (workspace_id, timeline_id)
+        known = self._heads.get(key)
+        if known is not None:
+            return known
+        head = int(await self._read(_head, workspace_id, timeline_id))
+        self._heads[key] = max(self._heads.get(key, 0), head)
+        return self._heads[key]
+
+    async def load_entry(self, intent_id: str) -> IntentLedgerEntry | None:
+        rows = await self._read(_rows, f"{_ENTRY} WHERE intent_id = ?", (intent_id,))
+        return self._entry(rows[0]) if rows else None
+
+    async def load_entries(
+        self,
+        workspace_id: str,
+        timeline_id: str,
+        *,
+        after: int = 0,
+        up_to: int | None = None,
+        limit: int | None = None,
+    ) -> list[IntentLedgerEntry]:
+        if limit is not None and limit <= 0:
+            return []
+        sql = f"{_ENTRY} WHERE workspace_id = ? AND timeline_id = ? AND seq > ?"
+        params: list[Any] = [workspace_id, timeline_id, after]
+        if up_to is not None:
+            sql += " AND seq <= ?"
+            params.append(up_to)
+        sql += " ORDER BY seq"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return await self._read(self._entries, sql, tuple(params))
+
+    async def load_entries_touching(
+        self,
+        workspace_id: str,
+        timeline_id: str,
+        aggregate_id: str,
+        *,
+        after: int = 0,
+        up_to: int | None = None,
+    ) -> list[IntentLedgerEntry]:
+        sql = (
+            "SELECT l.intent_id, l.workspace_id, l.timeline_id, l.seq, l.kind, l.actor_id, l.struck_out, l.document "
+            "FROM touches t JOIN ledger l "
+            "ON l.workspace_id = t.workspace_id AND l.timeline_id = t.timeline_id AND l.seq = t.seq "
+            "WHERE t.workspace_id = ? AND t.timeline_id = ? AND t.aggregate_id = ? AND t.seq > ?"
+        )
+        params: list[Any] = [workspace_id, timeline_id, aggregate_id, after]
+        if up_to is not None:
+            sql += " AND t.seq <= ?"
+            params.append(up_to)
+        return await self._read(self._entries, sql + " ORDER BY t.seq", tuple(params))
+
+    async def find_latest_entry(
+        self,
+        workspace_id: str,
+        timeline_id: str,
+        *,
+        kind: EntryKind,
+        actor_id: str | None = None,
+        include_struck_out: bool = False,
+        after: int = 0,
+    ) -> IntentLedgerEntry | None:
+        sql = f"{_ENTRY} WHERE workspace_id = ? AND timeline_id = ? AND kind = ? AND seq > ?"
+        params: list[Any] = [workspace_id, timeline_id, kind.value, after]
+        if actor_id is not None:
+            sql += " AND actor_id = ?"
+            params.append(actor_id)
+        if not include_struck_out:
+            sql += " AND struck_out = 0"
+        found = await self._read(self._entries, sql + " ORDER BY seq DESC LIMIT 1", tuple(params))
+        return found[0] if found else None
+
+    def _entries(self, connection: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[IntentLedgerEntry]:
+        return [self._entry(row) for row in connection.execute(sql, params)]
+
+    def _entry(self, row: tuple[Any, ...]) -> IntentLedgerEntry:
+        intent_id, workspace_id, timeline_id, seq, kind, actor_id, struck_out, document = row
+        doc = json.loads(document)
+        doc.update(
+            _id=intent_id,
+            workspace_id=workspace_id,
+            timeline_id=timeline_id,
+            seq=seq,
+            kind=kind,
+            actor_id=actor_id,
+            struck_out=bool(struck_out),
+        )
+        return entry_from_document(self._registry, doc)
+
+    # snapshots --------------------------------------------------------------------------
+    async def load_snapshot(
+        self, workspace_id: str, timeline_id: str, aggregate_type: type[A], aggregate_id: str
+    ) -> SnapshotRecord | None:
+        table = self._tables.name(aggregate_type.type_name)
+        if table is None:
+            return None
+        sql = (
+            f'SELECT seq, version, state, aggregate_id FROM "{table}" '
+            "WHERE workspace_id = ? AND timeline_id = ? AND aggregate_id = ?"
+        )
+        params = (workspace_id, timeline_id, aggregate_id)
+        found = await self._read(self._snapshots, sql, params, workspace_id, timeline_id, aggregate_type.type_name)
+        return found[0] if found else None
+
+    async def query_snapshots(
+        self, workspace_id: str, timeline_id: str, aggregate_type: type[A], query: BasicQuery
+    ) -> list[SnapshotRecord]:
+        table = self._tables.name(aggregate_type.type_name)
+        if table is None:
+            return []
+        sql, params = select(table, aggregate_type, workspace_id, timeline_id, query)
+        found: list[SnapshotRecord] = await self._read(
+            self._snapshots, sql, params, workspace_id, timeline_id, aggregate_type.type_name
+        )
+        return found
+
+    def _snapshots(
+        self,
+        connection: sqlite3.Connection,
+        sql: str,
+        params: tuple[Any, ...],
+        workspace_id: str,
+        timeline_id: str,
+        type_name: str,
+    ) -> list[SnapshotRecord]:
+        decode = self._registry.aggregate_from_json
+        return [
+            SnapshotRecord(workspace_id, timeline_id, type_name, aggregate_id, seq, version, decode(json.loads(state)))
+            for seq, version, state, aggregate_id in connection.execute(sql, params)
+        ]
+
+    async def load_history_snapshot(
+        self,
+        workspace_id: str,
+        timeline_id: str,
+        aggregate_type: type[A],
+        aggregate_id: str,
+        at_or_before: int,
+    ) -> SnapshotRecord | None:
+        sql = (
+            "SELECT workspace_id, timeline_id, aggregate_type, aggregate_id, seq, version, state FROM history "
+            "WHERE workspace_id = ? AND timeline_id = ? AND aggregate_type = ? AND aggregate_id = ? AND seq <= ? "
+            "ORDER BY seq DESC LIMIT 1"
+        )
+        params = (workspace_id, timeline_id, aggregate_type.type_name, aggregate_id, at_or_before)
+        found = await self._read(self._history, sql, params)
+        return found[0] if found else None
+
+    async def load_history_snapshots_at(
+        self, workspace_id: str, timeline_id: str, at_or_before: int
+    ) -> list[SnapshotRecord]:
+        # SQLite takes the bare columns of an aggregate query with max() from the row holding the max
+        sql = (
+            "SELECT workspace_id, timeline_id, aggregate_type, aggregate_id, max(seq), version, state FROM history "
+            "WHERE workspace_id = ? AND timeline_id = ? AND seq <= ? GROUP BY aggregate_type, aggregate_id"
+        )
+        found: list[SnapshotRecord] = await self._read(self._history, sql, (workspace_id, timeline_id, at_or_before))
+        return found
+
+    def _history(self, connection: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[SnapshotRecord]:
+        decode = self._registry.aggregate_from_json
+        return [
+            SnapshotRecord(ws, tl, type_name, aggregate_id, seq, version, decode(json.loads(state)))
+            for ws, tl, type_name, aggregate_id, seq, version, state in connection.execute(sql, params)
+        ]
+
+    async def replace_snapshots(
+        self,
+        workspace_id: str,
+        timeline_id: str,
+        snapshots: Sequence[SnapshotRecord],
+        history: Sequence[SnapshotRecord],
+    ) -> None:
+        await self._write(self._replace, workspace_id, timeline_id, list(snapshots), list(history))
+
+    def _replace(
+        self,
+        connection: sqlite3.Connection,
+        workspace_id: str,
+        timeline_id: str,
+        snapshots: list[SnapshotRecord],
+        history: list[SnapshotRecord],
+    ) -> None:
+        self._tables.ensure(connection, (r.aggregate_type for r in snapshots))
+        latest = {(r.aggregate_type, r.aggregate_id): r for r in snapshots}
+        connection.execute("BEGIN IMMEDIATE")  # one transaction: readers see the old set or the new one
+        try:
+            for table in self._tables.all():
+                connection.execute(
+                    f'DELETE FROM "{table}" WHERE workspace_id = ? AND timeline_id = ?', (workspace_id, timeline_id)
+                )
+            connection.execute(
+                "DELETE FROM history WHERE workspace_id = ? AND timeline_id = ?", (workspace_id, timeline_id)
+            )
+            write_snapshots(connection, self._tables, latest.values())
+            connection.executemany(INSERT_HISTORY, [history_row(r) for r in history])
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+
+    # timelines --------------------------------------------------------------------------
+    async def save_timeline(self, record: TimelineRecord) -> None:
+        await self._write(_save_timeline, record.workspace_id, record.timeline_id, dumps(timeline_to_document(record)))
+
+    async def load_timeline(self, workspace_id: str, timeline_id: str) -> TimelineRecord | None:
+        rows = await self._read(
+            _rows,
+            "SELECT document FROM timelines WHERE workspace_id = ? AND timeline_id = ?",
+            (workspace_id, timeline_id),
+        )
+        return timeline_from_document(json.loads(rows[0][0])) if rows else None
+
+    async def list_timelines(self, workspace_id: str) -> list[TimelineRecord]:
+        rows = await self._read(
+            _rows, "SELECT document FROM timelines WHERE workspace_id = ? ORDER BY timeline_id", (workspace_id,)
+        )
+        return [timeline_from_document(json.loads(row[0])) for row in rows]
+
+    async def list_workspaces(self) -> list[str]:
+        rows = await self._read(
+            _rows, "SELECT workspace_id FROM heads UNION SELECT workspace_id FROM timelines ORDER BY 1", ()
+        )
+        return [row[0] for row in rows]
+
+
+def _rows(connection: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    return connection.execute(sql, params).fetchall()
+
+
+def _head(connection: sqlite3.Connection, workspace_id: str, timeline_id: str) -> int:
+    row = connection.execute(
+        "SELECT max(seq) FROM ledger WHERE workspace_id = ? AND timeline_id = ?", (workspace_id, timeline_id)
+    ).fetchone()
+    return int(row[0] or 0)
+
+
+def _save_timeline(connection: sqlite3.Connection, workspace_id: str, timeline_id: str, document: str) -> None:
+    connection.execute(
+        "INSERT INTO timelines VALUES (?, ?, ?) ON CONFLICT (workspace_id, timeline_id) DO UPDATE SET "
+        "document = excluded.document",
+        (workspace_id, timeline_id, document),
+    )

@@ -1,0 +1,181 @@
+"""What one commit writes, and group commit: many commits, one SQLite transaction, one sync.
+
+A batch is `BEGIN IMMEDIATE`, then each commit inside its own SAVEPOINT (the ledger row,
+touches, snapshots, history, strike-outs, head), then `COMMIT`. A commit that loses its
+sequence or repeats an intent id rolls back to its savepoint alone and gets its error;
+the others stay in the batch. No commit is acknowledged before `COMMIT` has returned, so
+every success is as durable as the `synchronous` setting makes a transaction (see
+`persistence.py`); if `COMMIT` fails, every commit of the batch fails.
+
+Commits queue up while the writer thread is busy and go together into the next batch:
+one commit waits for at most the batch before it, and under load the sync is shared.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ...codec import entry_to_document, snapshot_to_document
+from ...errors import DuplicateIntent, PersistenceError, SequenceConflict
+from ...persistence import Commit, SnapshotRecord
+from .connections import describe
+from .queries import dumps, queryable
+from .schema import SnapshotTables
+
+MAX_BATCH = 256
+# columns of their own in the ledger table: left out of the stored document
+LEDGER_COLUMNS = ("_id", "workspace_id", "timeline_id", "seq", "kind", "actor_id", "struck_out")
+
+
+def ledger_row(commit: Commit) -> tuple[Any, ...]:
+    entry = commit.entry
+    document = entry_to_document(entry)
+    for column in LEDGER_COLUMNS:
+        del document[column]
+    return (
+        entry.intent_id,
+        entry.workspace_id,
+        entry.timeline_id,
+        entry.workspace_intent_sequence,
+        entry.kind.value,
+        entry.actor_id,
+        int(entry.struck_out),
+        dumps(document),
+    )
+
+
+def snapshot_row(record: SnapshotRecord) -> tuple[Any, ...]:
+    return (
+        record.workspace_id,
+        record.timeline_id,
+        record.aggregate_id,
+        record.sequence,
+        record.version,
+        int(record.state.deleted),
+        dumps(record.state.to_json()),
+        queryable(record.state),
+    )
+
+
+def history_row(record: SnapshotRecord) -> tuple[Any, ...]:
+    document = snapshot_to_document(record)
+    return (
+        record.workspace_id,
+        record.timeline_id,
+        record.aggregate_type,
+        record.aggregate_id,
+        record.sequence,
+        record.version,
+        dumps(document["state"]),
+    )
+
+
+UPSERT_SNAPSHOT = (
+    'INSERT INTO "{table}" (workspace_id, timeline_id, aggregate_id, seq, version, deleted, state, q) '
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id, timeline_id, aggregate_id) DO UPDATE SET "
+    "seq = excluded.seq, version = excluded.version, deleted = excluded.deleted, state = excluded.state, q = excluded.q"
+)
+INSERT_HISTORY = "INSERT OR REPLACE INTO history VALUES (?, ?, ?, ?, ?, ?, ?)"
+
+
+def write_snapshots(connection: sqlite3.Connection, tables: SnapshotTables, records: Iterable[SnapshotRecord]) -> None:
+    for record in records:
+        connection.execute(UPSERT_SNAPSHOT.format(table=tables.name(record.aggregate_type)), snapshot_row(record))
+
+
+def write_one(connection: sqlite3.Connection, tables: SnapshotTables, commit: Commit) -> None:
+    entry = commit.entry
+    try:
+        connection.execute("INSERT INTO ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ledger_row(commit))
+    except sqlite3.IntegrityError as exc:
+        if "ledger.intent_id" in str(exc):
+            raise DuplicateIntent(entry.intent_id) from exc
+        raise SequenceConflict(entry.workspace_id, entry.timeline_id, entry.workspace_intent_sequence) from exc
+    ws, tl, seq = entry.workspace_id, entry.timeline_id, entry.workspace_intent_sequence
+    connection.executemany(
+        "INSERT OR IGNORE INTO touches VALUES (?, ?, ?, ?)", [(ws, tl, ref.id, seq) for ref in entry.touched]
+    )
+    write_snapshots(connection, tables, commit.snapshots)
+    if commit.history:
+        connection.executemany(INSERT_HISTORY, [history_row(r) for r in commit.history])
+    if commit.strike_outs:
+        connection.executemany(
+            "UPDATE ledger SET struck_out = ? WHERE intent_id = ?",
+            [(int(struck), intent_id) for intent_id, struck in commit.strike_outs.items()],
+        )
+    connection.execute(
+        "INSERT INTO heads VALUES (?, ?, ?) ON CONFLICT (workspace_id, timeline_id) DO UPDATE SET "
+        "seq = max(seq, excluded.seq)",
+        (ws, tl, seq),
+    )
+
+
+def write_batch(
+    connection: sqlite3.Connection, tables: SnapshotTables, commits: list[Commit]
+) -> list[Exception | None]:
+    """Runs on the writer thread. One outcome per commit: None (stored) or the error to raise."""
+    tables.ensure(connection, (r.aggregate_type for commit in commits for r in commit.snapshots))
+    outcomes: list[Exception | None] = []
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        for commit in commits:
+            connection.execute("SAVEPOINT one_commit")
+            try:
+                write_one(connection, tables, commit)
+            except (SequenceConflict, DuplicateIntent) as conflict:
+                connection.execute("ROLLBACK TO one_commit")
+                outcomes.append(conflict)
+            except sqlite3.Error as exc:
+                if not connection.in_transaction:  # SQLite gave up the whole transaction (e.g. disk full)
+                    raise
+                connection.execute("ROLLBACK TO one_commit")
+                outcomes.append(PersistenceError(describe(exc)))
+            else:
+                outcomes.append(None)
+            connection.execute("RELEASE one_commit")
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    return outcomes
+
+
+class GroupCommit:
+    """Queues commits from the event loop and hands them to the writer thread in batches."""
+
+    def __init__(self, run: Callable[[list[Commit]], Any]) -> None:
+        self._run = run  # async: write_batch on the writer thread
+        self._queue: list[tuple[Commit, asyncio.Future[None]]] = []
+        self._busy = False
+        self._drainer: asyncio.Task[None] | None = None
+
+    async def commit(self, commit: Commit) -> None:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._queue.append((commit, future))
+        if not self._busy:
+            self._busy = True
+            self._drainer = asyncio.get_running_loop().create_task(self._drain())
+        await asyncio.shield(future)  # a cancelled caller does not cancel the others' batch
+
+    async def _drain(self) -> None:
+        try:
+            while self._queue:
+                batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
+                try:
+                    outcomes = await self._run([commit for commit, _ in batch])
+                except BaseException as exc:
+                    failure = exc if isinstance(exc, Exception) else PersistenceError("the store was closed")
+                    outcomes = [failure] * len(batch)
+                for (_, future), outcome in zip(batch, outcomes, strict=True):
+                    if future.done():
+                        continue
+                    if outcome is None:
+                        future.set_result(None)
+                    else:
+                        future.set_exception(outcome)
+        finally:
+            self._busy = False
