@@ -20,7 +20,7 @@ from nomos_mongo import (
 )
 from nomos_mongo.examples.todo import TODO_MODULE, CreateTodoIntent, TodoAggregate
 from nomos_mongo.stores.sqlite import DataDirectoryInUse, SqlitePersistence, backup_database
-from tests.persistence.domain import TaskAggregate, entry, registry, snapshot, task
+from nomos_mongo.testing.domain import TaskAggregate, entry, registry, snapshot, task
 
 
 @pytest.fixture
