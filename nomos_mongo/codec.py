@@ -56,6 +56,14 @@ def entry_to_document(entry: IntentLedgerEntry) -> dict[str, Any]:
 
 
 def entry_from_document(registry: TypeRegistry, doc: dict[str, Any]) -> IntentLedgerEntry:
+    try:
+        return _entry(registry, doc)
+    except SerializationError as exc:
+        exc.document_id = doc.get("_id")  # the intent id: which ledger entry cannot be read
+        raise
+
+
+def _entry(registry: TypeRegistry, doc: dict[str, Any]) -> IntentLedgerEntry:
     directives = tuple(registry.directive_from_json(d) for d in doc["directives"])
     ran = tuple(int(d.get(CONTEXT_VERSION_FIELD, 1)) for d in doc["directives"])
     if all(v == type(d).context_version for v, d in zip(ran, directives, strict=True)):
@@ -117,10 +125,14 @@ def snapshot_from_document(registry: TypeRegistry, doc: dict[str, Any]) -> Snaps
     aggregate_type = registry.stored_aggregate_type(state.get(TYPE_FIELD, doc["aggregate_type"]))
     written = stored_version(state, aggregate_type.type_name)
     current = aggregate_type.schema_version
+    refused: SchemaVersionError | None = None
     if written > current:
-        raise SchemaVersionError.newer(aggregate_type.type_name, written, current)
-    if written < current or state.get(TYPE_FIELD) != aggregate_type.type_name:
-        raise StaleSnapshot(aggregate_type.type_name, doc["aggregate_id"], written, current)
+        refused = SchemaVersionError.newer(aggregate_type.type_name, written, current)
+    elif written < current or state.get(TYPE_FIELD) != aggregate_type.type_name:
+        refused = StaleSnapshot(aggregate_type.type_name, doc["aggregate_id"], written, current)
+    if refused is not None:
+        registry.note("aggregate", state, refused)
+        raise refused
     return SnapshotRecord(
         workspace_id=doc["workspace_id"],
         timeline_id=doc["timeline_id"],

@@ -36,6 +36,7 @@ class SerializationError(NomosError, ValueError):
     def __init__(self, message: str, *, type_name: str | None = None, field: str | None = None):
         self.type_name = type_name
         self.field = field
+        self.document_id: str | None = None  # the stored document's id, when one was being read
         super().__init__(message)
 
 

@@ -168,6 +168,8 @@ class NomosModel(BaseModel):
     def to_json(self) -> dict[str, Any]:
         data = self.model_dump(mode="json", by_alias=True)
         data[TYPE_FIELD] = self.type_name
+        if self.schema_version != 1:  # JSON without a version is version 1
+            data[VERSION_FIELD] = self.schema_version
         return data
 
     def to_document(self) -> dict[str, Any]:

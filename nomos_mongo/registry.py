@@ -7,17 +7,19 @@ missing or invalid field is reported by its JSON name.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
 from .errors import SerializationError, UnknownType
-from .model import TYPE_FIELD, Aggregate, Directive, Event, Intent, NomosModel, Payload
+from .model import TYPE_FIELD, VERSION_FIELD, Aggregate, Directive, Event, Intent, NomosModel, Payload
 from .upcasting import Upcast, body_of, needs_upcast, upcast
 
 T = TypeVar("T", bound=NomosModel)
+#: (kind, stored type name, stored schema version, the error or None): see `TypeRegistry.observer`
+DecodeObserver = Callable[[str, object, object, BaseException | None], None]
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,8 @@ class TypeRegistry:
         }
         self.modules: list[NomosModule] = []
         self._registered: set[type[NomosModel]] = set()  # every class added, for is_registered
+        #: told about every top-level document decoded, for `nomos check-ledger`; None in service
+        self.observer: DecodeObserver | None = None
         for module in modules:
             self.register(module)
 
@@ -155,19 +159,31 @@ class TypeRegistry:
     # decoding -------------------------------------------------------------------------
     def decode(self, kind: str, data: object) -> Any:
         """One document as the current version of its type (upcast when older)."""
-        found = self.upcast(kind, data)
-        if len(found) != 1:
+        decoded = self.decode_all(kind, data)
+        if len(decoded) != 1:
             raise SerializationError(
-                f"a stored {kind} of type {data[TYPE_FIELD]!r} became {len(found)} documents on upcasting; "  # type: ignore[index]
+                f"a stored {kind} of type {data[TYPE_FIELD]!r} became {len(decoded)} documents on upcasting; "  # type: ignore[index]
                 "only an event may be split or dropped",
                 type_name=str(data[TYPE_FIELD]),  # type: ignore[index]
             )
-        cls, body = found[0]
-        return validate_json(cls, body)
+        return decoded[0]
 
     def decode_all(self, kind: str, data: object) -> list[Any]:
         """A document that upcasting may turn into several, or none (stored events)."""
-        return [validate_json(cls, body) for cls, body in self.upcast(kind, data)]
+        if self.observer is None:
+            return [validate_json(cls, body) for cls, body in self.upcast(kind, data)]
+        try:
+            decoded = [validate_json(cls, body) for cls, body in self.upcast(kind, data)]
+        except Exception as exc:
+            self.note(kind, data, exc)
+            raise
+        self.note(kind, data, None)
+        return decoded
+
+    def note(self, kind: str, data: object, error: BaseException | None) -> None:
+        if self.observer is not None:
+            stored = data if isinstance(data, Mapping) else {}
+            self.observer(kind, stored.get(TYPE_FIELD), stored.get(VERSION_FIELD, 1), error)
 
     def upcast(self, kind: str, data: object) -> list[Upcast]:
         if not isinstance(data, Mapping):
@@ -186,7 +202,8 @@ class TypeRegistry:
 
     def _with_current_payload(self, directive: type[NomosModel], body: dict[str, Any]) -> dict[str, Any]:
         payload = body.get("payload")
-        expected = directive.model_fields["payload"].annotation if "payload" in directive.model_fields else None
+        declared = directive.model_fields.get("payload")
+        expected = declared.annotation if declared is not None else None
         if not isinstance(payload, Mapping) or not (isinstance(expected, type) and issubclass(expected, Payload)):
             return body
         if TYPE_FIELD not in payload:  # written before payloads were typed: the directive's payload, v1

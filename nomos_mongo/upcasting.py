@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .errors import SchemaVersionError, SerializationError
-from .model import CONTEXT_VERSION_FIELD, TYPE_FIELD, VERSION_FIELD, JsonObject, NomosModel
+from .model import CONTEXT_VERSION_FIELD, TYPE_FIELD, VERSION_FIELD, Aggregate, JsonObject, NomosModel
 
 Resolve = Callable[[object], type[NomosModel]]
 Upcast = tuple[type[NomosModel], JsonObject]
@@ -57,6 +57,14 @@ def upcast(resolve: Resolve, data: Mapping[str, Any], _hops: int = 0) -> list[Up
     current = cls.schema_version
     if version > current:
         raise SchemaVersionError.newer(name, version, current)
+    if version < current and issubclass(cls, Aggregate):
+        raise SchemaVersionError(
+            f"{name} state of version {version} is not upcast (this code's is version {current}): aggregate "
+            "state is rebuilt from the ledger's events, see `nomos rebuild-snapshots`",
+            type_name=name,
+            stored_version=version,
+            code_version=current,
+        )
     body = body_of(data)
     while version < current:
         step = cls.upcasters.get(version)
