@@ -18,6 +18,7 @@ from rich.console import Console
 from nomos_mongo import BlobStorage, MemoryPersistence, NomosApp, Persistence, PersistenceError
 from nomos_mongo.bench.cli import bench_app
 
+from . import checks
 from .auth import issue_token, new_secret
 from .demo import load_demo
 from .domain import load_modules
@@ -125,13 +126,20 @@ def _banner(settings: Settings, dev_token: str | None) -> None:
 @cli.command("export-schema")
 def export_schema(
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the SDL; - for stdout.")] = DEFAULT_SDL,
-    check: Annotated[bool, typer.Option(help="Only check that the file is up to date (exit 1 if not).")] = False,
+    check: Annotated[
+        bool,
+        typer.Option(help="Only check the file: exit 0 if current, 2 if stale with safe changes, 1 if breaking."),
+    ] = False,
 ) -> None:
     """Print the GraphQL SDL of the served schema (the committed schema/schema.graphql)."""
     text = current_sdl()
     if check:
-        if not output.exists() or output.read_text(encoding="utf-8") != text:
-            fail(f"{output} is stale: run `nomos export-schema --output {output}`")
+        if not output.exists():
+            fail(f"{output} is stale: it does not exist; run `nomos export-schema --output {output}`")
+        if output.read_text(encoding="utf-8") != text:
+            changes = checks.sdl_changes(output.read_text(encoding="utf-8"), text)
+            checks.print_sdl_changes(changes, output, console)
+            raise typer.Exit(changes.exit_code)
         console.print(f"{output} is up to date")
         return
     if str(output) == "-":
@@ -200,6 +208,38 @@ def rebuild_snapshots(mongo_uri: MongoUri = None, mongo_db: MongoDb = None) -> N
             await app.close()
         console.print(f"done: {count} timelines")
         return 0
+
+    sys.exit(run(main))
+
+
+@cli.command("check-ledger")
+def check_ledger(
+    mongo_uri: MongoUri = None,
+    mongo_db: MongoDb = None,
+    import_file: Annotated[
+        Path | None, typer.Option("--import", help="Check an exported ledger file (JSON lines) instead.")
+    ] = None,
+    domain: Annotated[
+        str | None, typer.Option(help="The domain's modules as package.module:NAME (default: the CO2 domain).")
+    ] = None,
+) -> None:
+    """Before a deploy: can this code read every stored document? Exit 1 if any fails, 2 if snapshots are stale."""
+    modules = checks.domain_modules(domain) if domain else load_modules()
+
+    async def main() -> int:
+        if import_file is not None:
+            check = checks.scan_file(NomosApp(MemoryPersistence(), modules=modules), import_file, console)
+        else:
+            persistence, blobs = await open_store(Settings(mongo_uri=mongo_uri, mongo_db=mongo_db))
+            if isinstance(persistence, MemoryPersistence):
+                fail("the in-memory store starts empty: give --mongo-uri, or --import an exported ledger file")
+            app = NomosApp(persistence, modules=modules, blob_storage=blobs)
+            try:
+                check = await checks.scan_store(app, console)
+            finally:
+                await app.close()
+        checks.print_check(check, console)
+        return checks.check_exit_code(check)
 
     sys.exit(run(main))
 
