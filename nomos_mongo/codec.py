@@ -58,7 +58,7 @@ def entry_to_document(entry: IntentLedgerEntry) -> dict[str, Any]:
 def entry_from_document(registry: TypeRegistry, doc: dict[str, Any]) -> IntentLedgerEntry:
     try:
         return _entry(registry, doc)
-    except SerializationError as exc:
+    except (SerializationError, SchemaVersionError) as exc:
         exc.document_id = doc.get("_id")  # the intent id: which ledger entry cannot be read
         raise
 

@@ -3,9 +3,9 @@
 NomosError
 ├── InvalidArgument           a public method was called with a bad value (empty id, negative sequence)
 ├── SerializationError        JSON that cannot become a registered type
-│   ├── UnknownType           a type name nobody registered
-│   └── SchemaVersionError    a stored version newer than the code, or no upcaster for a step
-│       └── StaleSnapshot     a snapshot of an older aggregate version: rebuild it from the ledger
+│   └── UnknownType           a type name nobody registered
+├── SchemaVersionError        a stored document newer than the code, or no upcaster for a step
+│   └── StaleSnapshot         a snapshot of an older aggregate version: rebuild it from the ledger
 ├── IntentRejected            a domain rule refused the intent; nothing was written
 ├── LedgerWriteConflict       another writer kept winning the sequence; retries exhausted
 ├── IntentIdReused            an intent id already stored on another timeline
@@ -53,8 +53,12 @@ class UnknownType(SerializationError):
         self.kind = kind
 
 
-class SchemaVersionError(SerializationError):
-    """A stored document this code cannot bring to its type's current schema version."""
+class SchemaVersionError(NomosError):
+    """A stored document this code cannot bring to its type's current schema version.
+
+    Not a SerializationError: the request was fine, the deployment is not (an API reports it
+    as an internal error and logs it; `nomos check-ledger` finds these before a deploy).
+    """
 
     def __init__(
         self,
@@ -65,10 +69,12 @@ class SchemaVersionError(SerializationError):
         code_version: int,
         missing_step: tuple[int, int] | None = None,
     ) -> None:
+        self.type_name = type_name
         self.stored_version = stored_version
         self.code_version = code_version
         self.missing_step = missing_step
-        super().__init__(message, type_name=type_name)
+        self.document_id: str | None = None
+        super().__init__(message)
 
     @classmethod
     def newer(cls, type_name: str, stored: int, code: int) -> SchemaVersionError:

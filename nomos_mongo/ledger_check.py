@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .codec import entry_from_document, snapshot_from_document
-from .errors import SerializationError, StaleSnapshot
+from .errors import SchemaVersionError, SerializationError, StaleSnapshot
 from .ledger_files import Line, timelines_of
 from .query import BasicQuery
 from .registry import TypeRegistry
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .app import NomosApp
 
 PAGE = 500
+UNREADABLE = (SerializationError, SchemaVersionError)
 Progress = Callable[[int], None]  # called with how many more entries were read
 
 
@@ -120,7 +121,7 @@ async def _check_entries(
     while after < head:
         try:
             page = await persistence.load_entries(ws, tl, after=after, limit=PAGE)
-        except SerializationError:
+        except UNREADABLE:
             recorder.drop()
             page_end = min(after + PAGE, head)
             for sequence in range(after + 1, page_end + 1):  # one by one, to name the document
@@ -142,7 +143,7 @@ async def _check_one(app: NomosApp, recorder: _Recorder, ws: str, tl: str, seque
     where = f"{ws}/{tl}#{sequence}"
     try:
         found = await app.persistence.load_entries(ws, tl, after=sequence - 1, up_to=sequence)
-    except SerializationError as exc:
+    except UNREADABLE as exc:
         recorder.keep(where, failures_only=True)
         recorder.check.unreadable.append((exc.document_id or where, str(exc)))
         return
@@ -168,7 +169,7 @@ async def _check_snapshots(app: NomosApp, recorder: _Recorder, ws: str, tl: str)
             recorder.keep(where)
             stale = True
             continue
-        except SerializationError as exc:
+        except UNREADABLE as exc:
             recorder.keep(where)
             check.unreadable.append((where, str(exc)))
             continue
@@ -199,7 +200,7 @@ def check_lines(registry: TypeRegistry, lines: Iterable[Line]) -> LedgerCheck:
                 recorder.keep(f"line {number}")
                 stale.add((document["workspace_id"], document["timeline_id"]))
                 continue
-            except SerializationError as exc:
+            except UNREADABLE as exc:
                 recorder.keep(f"line {number}", failures_only=True)
                 check.unreadable.append((exc.document_id or where, str(exc)))
                 continue

@@ -12,7 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from nomos_mongo import AggregateRef, EntryKind, MemoryPersistence, NomosApp, NomosOptions, Persistence
+from nomos_mongo import (
+    AggregateRef,
+    EntryKind,
+    MemoryPersistence,
+    NomosApp,
+    NomosOptions,
+    Persistence,
+    StaleSnapshot,
+)
 from nomos_mongo.examples.todo import (
     TODO_MODULE,
     ProjectAggregate,
@@ -29,7 +37,7 @@ from nomos_mongo.ledger_check import check_lines, check_store, rebuild_stale_sna
 from nomos_mongo.ledger_files import Line, import_lines, read_lines
 from nomos_mongo.stores.mongo import MongoPersistence
 from nomos_mongo.stores.mongo.indexes import HEADS, LEDGER, SNAPSHOT_HISTORY, TIMELINES, snapshot_collection
-from tests.persistence.stores import ADAPTERS, open_store
+from tests.persistence.stores import ADAPTERS, MONGO_ADAPTERS, open_store
 
 WS = "ws-todo"
 
@@ -181,3 +189,21 @@ async def test_the_generator_writes_version_1_again(tmp_path: Path) -> None:
     assert [{k: d[k] for k in stable} for d in fresh if d["kind"] == "intent"] == [
         {k: d[k] for k in stable} for d in committed if d["kind"] == "intent"
     ]
+
+
+@pytest.mark.parametrize("kind", MONGO_ADAPTERS)
+async def test_reads_never_serve_a_snapshot_of_an_older_aggregate_version(kind: str) -> None:
+    async with open_store(kind) as persistence:
+        app = NomosApp(persistence, modules=[TODO_MODULE])
+        await store_as_written(persistence, list(read_lines(FIXTURE)))
+        with pytest.raises(StaleSnapshot, match="rebuild-snapshots"):
+            await app.read_latest(TodoAggregate, WS, "main", "t1")
+        with pytest.raises(StaleSnapshot):
+            await app.state_at_sequence(WS, "main", inclusive_sequence=4)
+        check = await check_store(app)
+        assert check.stale == [(WS, "main"), (WS, "draft")] and not check.unreadable
+        await rebuild_stale_snapshots(app)
+        assert (await check_store(app)).ok
+        t1 = await app.read_latest(TodoAggregate, WS, "main", "t1")
+        assert t1 is not None and t1.is_completed
+        await app.close()
