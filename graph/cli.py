@@ -18,7 +18,7 @@ from rich.console import Console
 from nomos_mongo import BlobStorage, MemoryPersistence, NomosApp, Persistence, PersistenceError
 from nomos_mongo.bench.cli import bench_app
 
-from . import datadir
+from . import checks, datadir
 from .auth import issue_token, new_secret
 from .demo import load_demo
 from .domain import load_modules
@@ -202,14 +202,23 @@ def export_schema(
         Path, typer.Option("--output", "-o", help="The file to write; - prints to stdout.")
     ] = DEFAULT_SDL,
     check: Annotated[
-        bool, typer.Option("--check", help="Write nothing: exit 1 if the file is not up to date.", metavar="")
+        bool,
+        typer.Option(
+            "--check",
+            help="Write nothing: exit 0 if the file is current, 2 if stale with safe changes, 1 if breaking.",
+            metavar="",
+        ),
     ] = False,
 ) -> None:
     """Write the GraphQL SDL of the served schema to --output (schema/schema.graphql); `-o -` prints it."""
     text = current_sdl()
     if check:
-        if not output.exists() or output.read_text(encoding="utf-8") != text:
-            fail(f"{output} is stale: run `nomos export-schema --output {output}`")
+        if not output.exists():
+            fail(f"{output} is stale: it does not exist; run `nomos export-schema --output {output}`")
+        if output.read_text(encoding="utf-8") != text:
+            changes = checks.sdl_changes(output.read_text(encoding="utf-8"), text)
+            checks.print_sdl_changes(changes, output, console)
+            raise typer.Exit(changes.exit_code)
         console.print(f"{output} is up to date")
         return
     if str(output) == "-":
@@ -331,6 +340,38 @@ def backup(
     except PersistenceError as exc:
         fail(str(exc))
     console.print(f"wrote {destination} ({pages:,} pages); restore by copying it to {source} while no server runs")
+
+
+@cli.command("check-ledger")
+def check_ledger(
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    mongo_uri: MongoUri = None,
+    mongo_db: MongoDb = None,
+    import_file: Annotated[
+        Path | None, typer.Option("--import", help="Check an exported ledger file (JSON lines) instead.")
+    ] = None,
+    domain: Annotated[
+        str | None, typer.Option(help="The domain's modules as package.module:NAME (default: the CO2 domain).")
+    ] = None,
+) -> None:
+    """Before a deploy: can this code read every stored document? Exit 1 if any fails, 2 if snapshots are stale."""
+    modules = checks.domain_modules(domain) if domain else load_modules()
+
+    async def main() -> int:
+        if import_file is not None:
+            check = checks.scan_file(NomosApp(MemoryPersistence(), modules=modules), import_file, console)
+        else:
+            persistence, blobs = await open_store(_store_settings(data_dir, mongo_uri, mongo_db))
+            app = NomosApp(persistence, modules=modules, blob_storage=blobs)  # binds the registry first
+            await start_store(persistence)
+            try:
+                check = await checks.scan_store(app, console)
+            finally:
+                await app.close()
+        checks.print_check(check, console)
+        return checks.check_exit_code(check)
+
+    sys.exit(run(main))
 
 
 def main(argv: list[str] | None = None) -> Any:

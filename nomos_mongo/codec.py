@@ -1,7 +1,10 @@
 """JSON documents for ledger entries and snapshots, shared by every encoding store.
 
 The shapes are the MongoDB data model of DESIGN.md: `_id` is the intent id, `seq` the
-workspace intent sequence, `touched` the aggregate ids the intent changed.
+workspace intent sequence, `touched` the aggregate ids the intent changed. Every stored
+intent, directive, payload, event and aggregate carries its `schemaVersion`; decoding
+upcasts older documents (`upcasting.py`) and refuses snapshots of an older aggregate
+version (`StaleSnapshot`: snapshots are rebuilt from the ledger, never upcast).
 """
 
 from __future__ import annotations
@@ -9,9 +12,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from .errors import SchemaVersionError, SerializationError, StaleSnapshot
 from .ledger import AggregateRef, EntryKind, EventRecord, IntentLedgerEntry
+from .model import CONTEXT_VERSION_FIELD, TYPE_FIELD
 from .persistence import SnapshotRecord, TimelineRecord, TimelineStatus
 from .registry import TypeRegistry
+from .upcasting import stored_version
 
 
 def entry_to_document(entry: IntentLedgerEntry) -> dict[str, Any]:
@@ -22,14 +28,14 @@ def entry_to_document(entry: IntentLedgerEntry) -> dict[str, Any]:
         "seq": entry.workspace_intent_sequence,
         "kind": entry.kind.value,
         "intent_type": entry.intent.type_name,
-        "intent": entry.intent.to_json(),
-        "directives": [d.to_json() for d in entry.directives],
+        "intent": entry.intent.to_document(),
+        "directives": [d.to_document() for d in entry.directives],
         "events": [
             {
                 "aggregate_type": r.aggregate_type,
                 "aggregate_id": r.aggregate_id,
                 "version": r.version,
-                "event": r.event.to_json(),
+                "event": r.event.to_document(),
             }
             for r in entry.events
         ],
@@ -50,6 +56,18 @@ def entry_to_document(entry: IntentLedgerEntry) -> dict[str, Any]:
 
 
 def entry_from_document(registry: TypeRegistry, doc: dict[str, Any]) -> IntentLedgerEntry:
+    try:
+        return _entry(registry, doc)
+    except (SerializationError, SchemaVersionError) as exc:
+        exc.document_id = doc.get("_id")  # the intent id: which ledger entry cannot be read
+        raise
+
+
+def _entry(registry: TypeRegistry, doc: dict[str, Any]) -> IntentLedgerEntry:
+    directives = tuple(registry.directive_from_json(d) for d in doc["directives"])
+    ran = tuple(int(d.get(CONTEXT_VERSION_FIELD, 1)) for d in doc["directives"])
+    if all(v == type(d).context_version for v, d in zip(ran, directives, strict=True)):
+        ran = ()  # the running code's directives: an entry equal to the one dispatched
     return IntentLedgerEntry(
         intent=registry.intent_from_json(doc["intent"]),
         workspace_id=doc["workspace_id"],
@@ -60,24 +78,31 @@ def entry_from_document(registry: TypeRegistry, doc: dict[str, Any]) -> IntentLe
         causation_id=doc.get("causation_id"),
         client_timestamp=_aware(doc["client_ts"]),
         server_timestamp=_aware(doc["server_ts"]),
-        directives=tuple(registry.directive_from_json(d) for d in doc["directives"]),
+        directives=directives,
         events=tuple(
             EventRecord(
-                aggregate_type=r["aggregate_type"],
+                aggregate_type=aggregate_name(registry, r["aggregate_type"]),
                 aggregate_id=r["aggregate_id"],
                 version=int(r["version"]),
-                event=registry.event_from_json(r["event"]),
+                event=event,
             )
             for r in doc["events"]
+            for event in registry.decode_all("event", r["event"])  # an upcast event may split or vanish
         ),
-        touched=tuple(AggregateRef(t, i) for t, i in doc["touched_refs"]),
+        touched=tuple(AggregateRef(aggregate_name(registry, t), i) for t, i in doc["touched_refs"]),
         kind=EntryKind(doc.get("kind", "intent")),
         description=doc.get("description", ""),
         success=bool(doc.get("success", True)),
         strike_out_intent_ids=tuple(doc.get("strike_out_intent_ids", ())),
         struck_out=bool(doc.get("struck_out", False)),
         foreign_reads=tuple((ws, int(seq)) for ws, seq in doc.get("foreign_reads", ())),
+        context_versions=ran,
     )
+
+
+def aggregate_name(registry: TypeRegistry, stored_name: str) -> str:
+    """The current name of an aggregate type a document names (it may have been renamed)."""
+    return registry.stored_aggregate_type(stored_name).type_name
 
 
 def snapshot_to_document(record: SnapshotRecord) -> dict[str, Any]:
@@ -88,19 +113,34 @@ def snapshot_to_document(record: SnapshotRecord) -> dict[str, Any]:
         "aggregate_id": record.aggregate_id,
         "seq": record.sequence,
         "version": record.version,
-        "state": record.state.to_json(),
+        "state": record.state.to_document(),
     }
 
 
 def snapshot_from_document(registry: TypeRegistry, doc: dict[str, Any]) -> SnapshotRecord:
+    """A stored snapshot; one of an older aggregate version raises StaleSnapshot (rebuild it)."""
+    state = doc["state"]
+    if not isinstance(state, dict):
+        raise SerializationError(f"a snapshot's state must be a JSON object, got {type(state).__name__}")
+    aggregate_type = registry.stored_aggregate_type(state.get(TYPE_FIELD, doc["aggregate_type"]))
+    written = stored_version(state, aggregate_type.type_name)
+    current = aggregate_type.schema_version
+    refused: SchemaVersionError | None = None
+    if written > current:
+        refused = SchemaVersionError.newer(aggregate_type.type_name, written, current)
+    elif written < current or state.get(TYPE_FIELD) != aggregate_type.type_name:
+        refused = StaleSnapshot(aggregate_type.type_name, doc["aggregate_id"], written, current)
+    if refused is not None:
+        registry.note("aggregate", state, refused)
+        raise refused
     return SnapshotRecord(
         workspace_id=doc["workspace_id"],
         timeline_id=doc["timeline_id"],
-        aggregate_type=doc["aggregate_type"],
+        aggregate_type=aggregate_type.type_name,
         aggregate_id=doc["aggregate_id"],
         sequence=int(doc["seq"]),
         version=int(doc["version"]),
-        state=registry.aggregate_from_json(doc["state"]),
+        state=registry.aggregate_from_json(state),
     )
 
 

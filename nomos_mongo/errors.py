@@ -4,6 +4,8 @@ NomosError
 ├── InvalidArgument           a public method was called with a bad value (empty id, negative sequence)
 ├── SerializationError        JSON that cannot become a registered type
 │   └── UnknownType           a type name nobody registered
+├── SchemaVersionError        a stored document newer than the code, or no upcaster for a step
+│   └── StaleSnapshot         a snapshot of an older aggregate version: rebuild it from the ledger
 ├── IntentRejected            a domain rule refused the intent; nothing was written
 ├── LedgerWriteConflict       another writer kept winning the sequence; retries exhausted
 ├── IntentIdReused            an intent id already stored on another timeline
@@ -34,6 +36,7 @@ class SerializationError(NomosError, ValueError):
     def __init__(self, message: str, *, type_name: str | None = None, field: str | None = None):
         self.type_name = type_name
         self.field = field
+        self.document_id: str | None = None  # the stored document's id, when one was being read
         super().__init__(message)
 
 
@@ -48,6 +51,65 @@ class UnknownType(SerializationError):
             type_name=str(type_name),
         )
         self.kind = kind
+
+
+class SchemaVersionError(NomosError):
+    """A stored document this code cannot bring to its type's current schema version.
+
+    Not a SerializationError: the request was fine, the deployment is not (an API reports it
+    as an internal error and logs it; `nomos check-ledger` finds these before a deploy).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        type_name: str,
+        stored_version: int,
+        code_version: int,
+        missing_step: tuple[int, int] | None = None,
+    ) -> None:
+        self.type_name = type_name
+        self.stored_version = stored_version
+        self.code_version = code_version
+        self.missing_step = missing_step
+        self.document_id: str | None = None
+        super().__init__(message)
+
+    @classmethod
+    def newer(cls, type_name: str, stored: int, code: int) -> SchemaVersionError:
+        return cls(
+            f"{type_name} version {stored} is newer than this code's version {code}: "
+            "deploy the code that wrote it (or a later one) before reading this store",
+            type_name=type_name,
+            stored_version=stored,
+            code_version=code,
+        )
+
+    @classmethod
+    def missing(cls, type_name: str, stored: int, code: int) -> SchemaVersionError:
+        return cls(
+            f"{type_name} version {stored} cannot be read by version {code}: no upcaster for step "
+            f"v{stored} -> v{stored + 1}; add `upcasters = {{{stored}: ...}}` to {type_name}",
+            type_name=type_name,
+            stored_version=stored,
+            code_version=code,
+            missing_step=(stored, stored + 1),
+        )
+
+
+class StaleSnapshot(SchemaVersionError):
+    """Snapshots are derived from the ledger and never upcast: rebuild them with the current `apply`."""
+
+    def __init__(self, type_name: str, aggregate_id: str, stored: int, code: int) -> None:
+        self.aggregate_id = aggregate_id
+        super().__init__(
+            f"the stored snapshot of {type_name} {aggregate_id} is version {stored}, this code's {type_name} "
+            f"is version {code}: run `nomos rebuild-snapshots` to rebuild snapshots from the ledger",
+            type_name=type_name,
+            stored_version=stored,
+            code_version=code,
+        )
 
 
 class IntentRejected(NomosError):

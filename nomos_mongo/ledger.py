@@ -59,6 +59,15 @@ class IntentLedgerEntry:
     struck_out: bool = False
     # (workspace, sequence) of other workspaces' main timelines that planning read
     foreign_reads: tuple[tuple[str, int], ...] = ()
+    # each directive's `context_version` when it ran, as stored; empty: the running code's
+    context_versions: tuple[int, ...] = ()
+
+    def written_by_older_directives(self) -> bool:
+        """Whether a directive of this entry has since changed what it does (its context version)."""
+        return any(
+            stored != type(directive).context_version
+            for stored, directive in zip(self.context_versions, self.directives, strict=False)
+        )
 
     @property
     def intent_id(self) -> str:

@@ -1,15 +1,17 @@
 """The four kinds of domain type: Intent, Directive (with its Payload), Event and Aggregate.
 
 All are frozen pydantic models. Their JSON uses camelCase keys and carries
-`serialisationTargetClassName`, the registered type name; see `registry.py`.
+`serialisationTargetClassName`, the registered type name; see `registry.py`. Stored
+documents also carry `schemaVersion`, and `upcasters` bring older documents up to date
+(see `upcasting.py`).
 """
 
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeAlias, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
@@ -23,7 +25,16 @@ if TYPE_CHECKING:
     from .readers import SnapshotReader
 
 TYPE_FIELD = "serialisationTargetClassName"
+VERSION_FIELD = "schemaVersion"
+CONTEXT_VERSION_FIELD = "contextVersion"  # stored with each directive: the behaviour that ran
 M = TypeVar("M", bound=BaseModel)
+
+JsonObject: TypeAlias = dict[str, Any]
+#: Stored JSON of version N (without the type and version keys) -> the JSON of version N + 1.
+#: An event's upcaster may return a list: one stored event becoming several, or none. A
+#: returned object that names a `serialisationTargetClassName` is that type's document
+#: (at its `schemaVersion`, 1 when absent) and continues through that type's upcasters.
+Upcaster: TypeAlias = Callable[[JsonObject], JsonObject | list[JsonObject]]
 
 
 class ActorField:
@@ -142,6 +153,12 @@ class NomosModel(BaseModel):
     )
 
     type_name: ClassVar[str] = ""
+    #: The version of this type's JSON shape; raise it with an upcaster from the old one.
+    schema_version: ClassVar[int] = 1
+    #: step N -> N + 1 for each older version still found in stores
+    upcasters: ClassVar[Mapping[int, Upcaster]] = {}
+    #: names this type was stored under before a rename (versions continue across it)
+    previous_type_names: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -152,6 +169,14 @@ class NomosModel(BaseModel):
     def to_json(self) -> dict[str, Any]:
         data = self.model_dump(mode="json", by_alias=True)
         data[TYPE_FIELD] = self.type_name
+        if self.schema_version != 1:  # JSON without a version is version 1
+            data[VERSION_FIELD] = self.schema_version
+        return data
+
+    def to_document(self) -> dict[str, Any]:
+        """The stored JSON: `to_json` with the schema version it was written at."""
+        data = self.to_json()
+        data[VERSION_FIELD] = self.schema_version
         return data
 
 
@@ -233,9 +258,17 @@ class Directive(NomosModel, Generic[A, P]):
     """
 
     aggregate_type: ClassVar[type[Aggregate]]
+    #: The version of what `plan` and `execute` do; raise it when the same intent would now
+    #: produce other events. Verification re-executes only entries of the current version.
     context_version: ClassVar[int] = 1
 
     payload: P
+
+    def to_document(self) -> dict[str, Any]:
+        data = super().to_document()
+        data["payload"] = self.payload.to_document()  # typed and versioned: payloads evolve too
+        data[CONTEXT_VERSION_FIELD] = self.context_version
+        return data
 
     @abstractmethod
     async def plan(

@@ -3,6 +3,11 @@
 verify_timeline re-executes every intent of a timeline in order against replayed state (no
 snapshots), compares the events with those stored, applies undo and redo as they happened,
 and finally compares the replayed states with the stored snapshots and history.
+
+The stored events are the facts. An entry whose directives have changed since it was written
+(a stored `contextVersion` other than the directive's `context_version`) is not re-executed:
+the current code would rightly do something else. Its stored (upcast) events are applied as
+they are and its sequence is listed in `facts_only`.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ class VerificationReport:
     timeline_id: str
     checked_intents: int
     divergence: Divergence | None = None
+    facts_only: tuple[int, ...] = ()  # entries of older directive versions: applied, not re-executed
 
     @property
     def ok(self) -> bool:
@@ -141,12 +147,17 @@ async def verify_timeline(app: NomosApp, ws: str, tl: str) -> VerificationReport
     replay, fork = await _base(app, ws, tl)
     entries = await app.persistence.load_entries(ws, tl, after=fork)
     checked = 0
+    facts_only: list[int] = []
     for entry in entries:
-        if entry.kind is not EntryKind.INTENT:
-            replay.toggle(entry)
+        if entry.kind is not EntryKind.INTENT or entry.written_by_older_directives():
+            if entry.kind is EntryKind.INTENT:
+                facts_only.append(entry.sequence)
+                replay.apply(entry, entry.events)
+            else:
+                replay.toggle(entry)
             diverged = await _check_history(app, replay, entry)
             if diverged:
-                return VerificationReport(ws, tl, checked, diverged)
+                return VerificationReport(ws, tl, checked, diverged, tuple(facts_only))
             continue
         checked += 1
         ctx = IntentContext(
@@ -204,7 +215,7 @@ async def verify_timeline(app: NomosApp, ws: str, tl: str) -> VerificationReport
                     f"stored snapshot of {type_name} {aggregate_id} differs from the replayed state",
                 ),
             )
-    return VerificationReport(ws, tl, checked)
+    return VerificationReport(ws, tl, checked, facts_only=tuple(facts_only))
 
 
 async def _check_history(app: NomosApp, replay: _Replay, entry: IntentLedgerEntry) -> Divergence | None:

@@ -1,9 +1,21 @@
-"""The seed's Todo example in Python: the engine's test domain and the benchmark's workload."""
+"""The seed's Todo example in Python: the engine's test domain and the benchmark's workload.
+
+This is version 2 of the domain; `todo_v1.py` keeps version 1, which wrote the ledger in
+`todo_v1_ledger.jsonl`. What changed, and the upcaster that reads the old JSON:
+- `TodoCreatedEvent` and `CreateTodoPayload` gained the required `priority` (old: "normal");
+- `ProjectTodoCountedEvent.by` and `CountPayload.by` are now `delta` (a renamed field);
+- `TodoFinishedEvent` is now `TodoCompletedEvent` (a renamed type);
+- a v1 `TodoRenamedEvent` that reopened a completed todo is now two events, a rename and a
+  `TodoReopenedEvent`: renaming no longer reopens (`RenameTodoDirective.context_version` 2);
+- `TodoAggregate` gained `priority` and `ProjectAggregate.count` is `todo_count`: their
+  snapshots of version 1 are rebuilt from the ledger.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from enum import StrEnum
 
 from nomos_mongo import (
     Aggregate,
@@ -21,23 +33,44 @@ from nomos_mongo import (
     SingleAggregateDirective,
     SnapshotReader,
 )
+from nomos_mongo.model import JsonObject
+from nomos_mongo.upcasting import added_field, renamed_field, retyped
+
+
+class TodoPriority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
 
 
 # events ---------------------------------------------------------------------------------
 class TodoCreatedEvent(Event):
+    schema_version = 2
+    upcasters = {1: added_field("priority", TodoPriority.NORMAL.value)}
+
     title: str
     created_at: datetime
+    priority: TodoPriority
 
 
 class TodoCompletedEvent(Event):
-    pass
+    previous_type_names = ("TodoFinishedEvent",)
 
 
 class TodoReopenedEvent(Event):
     pass
 
 
+def _split_reopening_rename(data: JsonObject) -> JsonObject | list[JsonObject]:
+    """v1 renames of a completed todo also reopened it: now a rename and a reopening."""
+    renamed = {"title": data["title"]}
+    return [renamed, retyped("TodoReopenedEvent", {})] if data.get("reopened") else renamed
+
+
 class TodoRenamedEvent(Event):
+    schema_version = 2
+    upcasters = {1: _split_reopening_rename}
+
     title: str
 
 
@@ -50,21 +83,27 @@ class TodoAttachmentAddedEvent(Event):
 
 
 class ProjectTodoCountedEvent(Event):
+    schema_version = 2
+    upcasters = {1: renamed_field("by", "delta")}
+
     delta: int
 
 
 # aggregates ------------------------------------------------------------------------------
 class TodoAggregate(Aggregate):
+    schema_version = 2  # gained `priority`
+
     title: str = ""
     is_completed: bool = False
     created_at: datetime | None = None
     attachments: int = 0
+    priority: TodoPriority = TodoPriority.NORMAL
 
     def apply(self, event: Event) -> TodoAggregate:
         match event:
-            case TodoCreatedEvent(title=title, created_at=created_at):
+            case TodoCreatedEvent(title=title, created_at=created_at, priority=priority):
                 # a creation starts from a clean slate, also when re-creating a deleted id
-                return self.empty(self.id).evolve(title=title, created_at=created_at)
+                return self.empty(self.id).evolve(title=title, created_at=created_at, priority=priority)
             case TodoCompletedEvent():
                 return self.evolve(is_completed=True)
             case TodoReopenedEvent():
@@ -83,6 +122,8 @@ class TodoAggregate(Aggregate):
 
 
 class ProjectAggregate(Aggregate):
+    schema_version = 2  # `count` became `todo_count`
+
     todo_count: int = 0
 
     def apply(self, event: Event) -> ProjectAggregate:
@@ -97,9 +138,13 @@ class ProjectAggregate(Aggregate):
 
 # payloads and directives --------------------------------------------------------------------
 class CreateTodoPayload(Payload):
+    schema_version = 2
+    upcasters = {1: added_field("priority", TodoPriority.NORMAL.value)}
+
     entity_id: str
     title: str
     created_at: datetime
+    priority: TodoPriority
 
 
 class TodoIdPayload(Payload):
@@ -112,6 +157,9 @@ class RenameTodoPayload(Payload):
 
 
 class CountPayload(Payload):
+    schema_version = 2
+    upcasters = {1: renamed_field("by", "delta")}
+
     project_id: str
     delta: int
 
@@ -137,7 +185,7 @@ class CreateTodoDirective(Directive[TodoAggregate, CreateTodoPayload]):
         return [ExecutionTarget(self.payload.entity_id, self.payload, TodoAggregate.empty(self.payload.entity_id))]
 
     def execute(self, snapshot: TodoAggregate, payload: CreateTodoPayload) -> Sequence[Event]:
-        return [TodoCreatedEvent(title=payload.title, created_at=payload.created_at)]
+        return [TodoCreatedEvent(title=payload.title, created_at=payload.created_at, priority=payload.priority)]
 
 
 class _ExistingTodo(SingleAggregateDirective[TodoAggregate, TodoIdPayload]):
@@ -170,6 +218,7 @@ class DeleteTodoDirective(_ExistingTodo):
 
 class RenameTodoDirective(SingleAggregateDirective[TodoAggregate, RenameTodoPayload]):
     aggregate_type = TodoAggregate
+    context_version = 2  # version 1 also reopened a completed todo
 
     def target_id(self) -> str:
         return self.payload.entity_id
@@ -205,6 +254,7 @@ class CreateTodoIntent(Intent):
     title: str
     todo_id: str | None = None
     project_id: str | None = None
+    priority: TodoPriority = TodoPriority.NORMAL
 
     def describe(self, ctx: DescribeContext) -> IntentDescription:
         return IntentDescription('{actor} created todo "{title}"', {"actor": ctx.actor_name(), "title": self.title})
@@ -253,7 +303,11 @@ class ArchiveTodosIntent(Intent):
 def create_todo(intent: CreateTodoIntent, ctx: DirectiveContext) -> list[Directive]:  # type: ignore[type-arg]
     todo_id = intent.todo_id or ctx.derive_id("todo")
     directives: list[Directive] = [  # type: ignore[type-arg]
-        CreateTodoDirective(payload=CreateTodoPayload(entity_id=todo_id, title=intent.title, created_at=ctx.now))
+        CreateTodoDirective(
+            payload=CreateTodoPayload(
+                entity_id=todo_id, title=intent.title, created_at=ctx.now, priority=intent.priority
+            )
+        )
     ]
     if intent.project_id:
         directives.append(CountTodosDirective(payload=CountPayload(project_id=intent.project_id, delta=1)))

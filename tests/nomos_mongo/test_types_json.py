@@ -15,6 +15,7 @@ from nomos_mongo.examples.todo import (
     CreateTodoPayload,
     TodoAggregate,
     TodoCreatedEvent,
+    TodoPriority,
 )
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -36,9 +37,11 @@ def test_intent_json_carries_its_type_name_and_round_trips(registry: TypeRegistr
 @pytest.mark.parametrize(
     "model",
     [
-        TodoCreatedEvent(title="x", created_at=NOW),
+        TodoCreatedEvent(title="x", created_at=NOW, priority=TodoPriority.HIGH),
         TodoAggregate(id="t", title="x", created_at=NOW, is_completed=True),
-        CreateTodoDirective(payload=CreateTodoPayload(entity_id="t", title="x", created_at=NOW)),
+        CreateTodoDirective(
+            payload=CreateTodoPayload(entity_id="t", title="x", created_at=NOW, priority=TodoPriority.LOW)
+        ),
     ],
 )
 def test_events_aggregates_directives_round_trip(registry: TypeRegistry, model: object) -> None:
