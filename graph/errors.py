@@ -39,6 +39,7 @@ from nomos_mongo import (
 from .naming import camel
 
 log = logging.getLogger("nomos.graph")
+SUGGESTION = " Did you mean "
 
 
 class ApiError(Exception):
@@ -138,13 +139,22 @@ def public_message(error: GraphQLError, code: str, correlation_id: str | None) -
     return error.message
 
 
-def shape_errors(errors: list[GraphQLError], correlation_id: str | None) -> None:
+def without_suggestions(message: str) -> str:
+    """The message without graphql-core's "Did you mean ...?" (always its last sentence)."""
+    return message.split(SUGGESTION)[0].rstrip() if SUGGESTION in message else message
+
+
+def shape_errors(errors: list[GraphQLError], correlation_id: str | None, *, hide_suggestions: bool = False) -> None:
     """Give each error its code and a client-safe message (in place: Strawberry returns these).
 
     Errors without an original exception come from parsing and validation, which may be
     cached and shared between requests: they only get their code, never request details.
+    With `hide_suggestions` (production) no message names a field, argument, type or enum
+    value the client did not write.
     """
     for error in errors:
+        if hide_suggestions:
+            error.message = without_suggestions(error.message)
         extensions = error.extensions or {}
         if error.original_error is None or isinstance(error.original_error, GraphQLError):
             if "code" not in extensions:
