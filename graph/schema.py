@@ -22,6 +22,7 @@ from strawberry.types.field import StrawberryField
 
 from nomos_mongo import TypeRegistry
 
+from .caps import InputListCaps
 from .catalog import Catalog
 from .errors import shape_errors
 from .filters import Filters
@@ -68,6 +69,7 @@ def extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
         OperationNameRequired,
+        InputListCaps,
     ]
     if not settings.introspection_enabled:
         chosen.append(DisableIntrospection)
