@@ -1,7 +1,9 @@
 """Bearer JWTs: HS256 with a shared secret, RS256 with a public key, or both.
 
 The key is picked by the token's `alg` header and each key serves only its own algorithm,
-so an RS256 public key can never be used as an HS256 secret.
+so an RS256 public key can never be used as an HS256 secret. A token must expire (`exp`),
+unless a maximum lifetime is configured for tokens without one; and its subject may not be
+an id the engine acts as itself (`system`), which would pass for the engine in domain rules.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 import jwt
 
 from nomos_mongo import InvalidArgument
+from nomos_mongo.context import RESERVED_ACTOR_IDS
 from nomos_mongo.ids import check_id
 
 LEEWAY_SECONDS = 30
@@ -42,6 +45,8 @@ class TokenVerifier:
         public_key: str | None = None,
         audience: str | None = None,
         issuer: str | None = None,
+        leeway_seconds: int = LEEWAY_SECONDS,
+        max_lifetime_seconds: int = 0,
     ) -> None:
         if not secret and not public_key:
             raise ValueError("set a JWT secret (NOMOS_JWT_SECRET) or public key (NOMOS_JWT_PUBLIC_KEY)")
@@ -54,6 +59,9 @@ class TokenVerifier:
             self._keys["RS256"] = read_key(public_key)
         self.audience = audience
         self.issuer = issuer
+        self.leeway_seconds = leeway_seconds
+        # 0: every token needs `exp`; N: one without `exp` lives N seconds from its `iat`
+        self.max_lifetime_seconds = max_lifetime_seconds
         self._verified: OrderedDict[str, tuple[User, float]] = OrderedDict()
 
     def verify(self, token: str) -> User:
@@ -74,25 +82,43 @@ class TokenVerifier:
             key = self._keys.get(str(algorithm))
             if key is None:
                 raise InvalidToken(f"tokens signed with {algorithm} are not accepted")
+            required = ["sub", "exp"] if self.max_lifetime_seconds <= 0 else ["sub"]
             claims = jwt.decode(
                 token,
                 key,
                 algorithms=[str(algorithm)],
                 audience=self.audience,
                 issuer=self.issuer,
-                leeway=LEEWAY_SECONDS,
-                options={"require": ["sub"], "verify_aud": self.audience is not None},
+                leeway=self.leeway_seconds,
+                options={"require": required, "verify_aud": self.audience is not None},
             )
+        except jwt.MissingRequiredClaimError as exc:
+            if exc.claim == "exp":
+                raise InvalidToken("the token has no exp claim; issue tokens that expire") from exc
+            raise InvalidToken(str(exc)) from exc
         except jwt.PyJWTError as exc:
             raise InvalidToken(str(exc)) from exc
         try:
             user_id = check_id("sub", claims["sub"])
         except InvalidArgument as exc:
             raise InvalidToken(f"the sub claim is not a user id: {exc.problem}") from exc
+        if user_id.casefold() in RESERVED_ACTOR_IDS:
+            raise InvalidToken(f"the subject {user_id!r} is reserved for the engine; sign tokens for real users")
         name = claims.get("name")
         user = User(user_id, name if isinstance(name, str) and name.strip() else None)
+        return user, self._expiry(claims)
+
+    def _expiry(self, claims: dict[str, object]) -> float:
         expires = claims.get("exp")
-        return user, float(expires) if isinstance(expires, int | float) else float("inf")
+        if isinstance(expires, int | float):
+            return float(expires)
+        issued = claims.get("iat")  # no exp: allowed only with a maximum lifetime, counted from iat
+        if not isinstance(issued, int | float):
+            raise InvalidToken("a token without exp needs an iat claim")
+        expires = float(issued) + self.max_lifetime_seconds
+        if expires + self.leeway_seconds < time.time():
+            raise InvalidToken(f"the token has no exp and is older than {self.max_lifetime_seconds} seconds")
+        return expires
 
 
 def read_key(value: str) -> str:

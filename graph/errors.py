@@ -7,6 +7,10 @@
     ├── BadUserInput              BAD_USER_INPUT   names the field path the client wrote
     └── Conflict                  CONFLICT
 
+Requests refused before execution: BAD_REQUEST (a body that is no GraphQL request, several
+operations without operationName, a query or mutation over legacy graphql-ws),
+QUERY_TOO_COSTLY (graph.limits), RESPONSE_TOO_LARGE (graph.bodies).
+
 Engine errors are mapped by `code_of`: IntentRejected -> INTENT_REJECTED (with its rule),
 InvalidArgument / SerializationError / contract violations -> BAD_USER_INPUT, conflicts and
 closed timelines -> CONFLICT, a missing timeline -> NOT_FOUND. Anything else is INTERNAL:
@@ -18,9 +22,10 @@ from __future__ import annotations
 import logging
 from typing import Any, ClassVar
 
-from graphql import GraphQLError, GraphQLSyntaxError
+from graphql import GraphQLError, GraphQLFormattedError, GraphQLSyntaxError
 from pydantic import ValidationError
 from strawberry.exceptions import StrawberryInputCoercionError
+from strawberry.schema.exceptions import InvalidOperationTypeError
 
 from nomos_mongo import (
     BlobNotFound,
@@ -39,6 +44,7 @@ from nomos_mongo import (
 from .naming import camel
 
 log = logging.getLogger("nomos.graph")
+SUGGESTION = " Did you mean "
 
 
 class ApiError(Exception):
@@ -99,6 +105,8 @@ def code_of(error: GraphQLError) -> tuple[str, dict[str, Any]]:
         return "GRAPHQL_VALIDATION_FAILED", {}
     if isinstance(original, ApiError):
         return original.code, original.extensions
+    if isinstance(original, InvalidOperationTypeError):
+        return "BAD_REQUEST", {}
     if isinstance(original, IntentRejected):
         return "INTENT_REJECTED", {"rule": original.rule, "reason": original.reason, "field": original.field}
     if isinstance(original, ValidationError):
@@ -133,18 +141,41 @@ def public_message(error: GraphQLError, code: str, correlation_id: str | None) -
         return "this intent id is already used; give the intent a new id"
     if isinstance(error.original_error, ValidationError):
         return str(from_validation_error(error.original_error))
+    if isinstance(error.original_error, InvalidOperationTypeError):
+        return (
+            f"{error.message} here: the legacy graphql-ws protocol carries subscriptions only; "
+            "send queries and mutations over HTTP or graphql-transport-ws"
+        )
     if isinstance(error.original_error, InvalidArgument):  # the engine names arguments in snake_case
         return f"{camel(error.original_error.argument)}: {error.original_error.problem}"
     return error.message
 
 
-def shape_errors(errors: list[GraphQLError], correlation_id: str | None) -> None:
+def subscription_limit_error(limit: int) -> GraphQLFormattedError:
+    """The error a websocket operation past the per-connection limit gets (Strawberry's has no code)."""
+    message = (
+        f"Subscription limit reached: at most {limit} operations run at once on one connection; "
+        "complete one first, or open another connection"
+    )
+    return GraphQLError(message, extensions={"code": "TOO_MANY_SUBSCRIPTIONS", "maxSubscriptions": limit}).formatted
+
+
+def without_suggestions(message: str) -> str:
+    """The message without graphql-core's "Did you mean ...?" (always its last sentence)."""
+    return message.split(SUGGESTION)[0].rstrip() if SUGGESTION in message else message
+
+
+def shape_errors(errors: list[GraphQLError], correlation_id: str | None, *, hide_suggestions: bool = False) -> None:
     """Give each error its code and a client-safe message (in place: Strawberry returns these).
 
     Errors without an original exception come from parsing and validation, which may be
     cached and shared between requests: they only get their code, never request details.
+    With `hide_suggestions` (production) no message names a field, argument, type or enum
+    value the client did not write.
     """
     for error in errors:
+        if hide_suggestions:
+            error.message = without_suggestions(error.message)
         extensions = error.extensions or {}
         if error.original_error is None or isinstance(error.original_error, GraphQLError):
             if "code" not in extensions:

@@ -57,6 +57,8 @@ class InputTypes(ShapeAnnotations):
         self._building: set[type[BaseModel]] = set()
         self._unions: dict[tuple[type[BaseModel], ...], tuple[type, UnionShape]] = {}
         self._entries: dict[str, type] = {}
+        # input type name -> field name -> the most items that field's list may hold
+        self.list_caps: dict[str, dict[str, int]] = {}
         names.claim("BlobInput", BlobInput)
 
     # types ------------------------------------------------------------------------------
@@ -74,6 +76,7 @@ class InputTypes(ShapeAnnotations):
         try:
             fields: list[tuple[str, str, Shape]] = []
             attributes: list[Attribute] = []
+            caps: dict[str, int] = {}
             for field_name, info in model.model_fields.items():
                 if field_name in exclude:
                     continue
@@ -87,10 +90,16 @@ class InputTypes(ShapeAnnotations):
                 default = strawberry.UNSET if optional else EMPTY
                 attributes.append(Attribute(field_name, graphql_name, annotation, info.description, default))
                 fields.append((field_name, wire, shape))
+                listed = shape.inner if isinstance(shape, OptionalShape) else shape
+                if isinstance(listed, ListShape | MapShape) and listed.max_length is not None:
+                    caps[graphql_name] = listed.max_length
             if not attributes:
                 return None
+            claimed = self._names.claim(type_name, (model, type_name))
+            if caps:
+                self.list_caps[claimed] = caps
             made = make_type(
-                self._names.claim(type_name, (model, type_name)),
+                claimed,
                 attributes,
                 is_input=True,
                 description=docstring(model),
@@ -162,6 +171,8 @@ class InputTypes(ShapeAnnotations):
             return await self.wire(value, find_blob, path)
         if isinstance(shape, UnionShape):
             return await self._convert_one_of(value, shape, find_blob, path)
+        if isinstance(shape, ListShape | MapShape):
+            check_length(value, shape.max_length, path)
         if isinstance(shape, ListShape):
             return [await self._convert(v, shape.item, find_blob, (*path, str(i))) for i, v in enumerate(value)]
         if isinstance(shape, MapShape):
@@ -195,6 +206,12 @@ class InputTypes(ShapeAnnotations):
                 raise BadUserInput(".".join(where), f"each entry needs its own key; {key!r} is repeated or missing")
             out[key] = converted
         return out
+
+
+def check_length(value: Any, limit: int | None, path: Path) -> None:
+    """A list longer than its domain cap is refused before any of its items is looked at."""
+    if limit is not None and isinstance(value, list) and len(value) > limit:
+        raise BadUserInput(".".join(path), f"at most {limit} items, got {len(value)}", maxItems=limit)
 
 
 async def _blob(value: BlobInput, find_blob: FindBlob, path: Path) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from nomos_mongo.ids import check_id
 from .authorization import SYSTEM_WORKSPACE, need_of
 from .catalog import Catalog, IntentKind
 from .context import RequestContext, context_of
-from .errors import Conflict, Forbidden, from_validation_error
+from .errors import BadUserInput, Conflict, Forbidden, from_validation_error
 from .fields import Argument, docstring, resolver_field
 from .ledger import IntentResult
 
@@ -118,6 +118,8 @@ def upload_field(catalog: Catalog) -> StrawberryField:
     async def upload_blob(info: Info, workspace_id: str, file: Any, content_type: str | None = None) -> Any:
         ctx = context_of(info)
         await ctx.require(workspace_id, Need.WRITE)
+        if not callable(getattr(file, "read", None)):
+            raise BadUserInput("file", "must be a file part of a multipart request, not a JSON value")
         data, sent_type = await read_upload(file)
         ref = await ctx.app.blob.upload_blob(data, content_type or sent_type or "application/octet-stream")
         return catalog.outputs.instance(ref)

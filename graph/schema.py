@@ -22,11 +22,13 @@ from strawberry.types.field import StrawberryField
 
 from nomos_mongo import TypeRegistry
 
+from .caps import InputListCaps
 from .catalog import Catalog
 from .errors import shape_errors
 from .filters import Filters
 from .limits import operation_limits
 from .mutations import intent_mutations
+from .operations import OperationNameRequired
 from .queries import aggregate_queries, ledger_queries
 from .scalars import SCALAR_MAP
 from .settings import Settings
@@ -43,7 +45,8 @@ class NomosSchema(strawberry.Schema):
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         context = execution_context.context if execution_context is not None else None
-        shape_errors(errors, getattr(context, "correlation_id", None))
+        hide = self.config.disable_field_suggestions
+        shape_errors(errors, getattr(context, "correlation_id", None), hide_suggestions=hide)
 
 
 def _root(name: str, fields: Iterable[StrawberryField]) -> type:
@@ -57,12 +60,16 @@ def _root(name: str, fields: Iterable[StrawberryField]) -> type:
 def extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     """Factories: Strawberry makes fresh extensions per request; the caches are shared anyway."""
     # one rule class for all requests, or the validation cache would never hit
-    limits = operation_limits(settings.max_depth, settings.max_aliases)
+    limits = operation_limits(
+        settings.max_depth, settings.max_aliases, settings.max_cost, settings.max_page_size, settings.unpaged_list_size
+    )
     chosen: list[Callable[[], SchemaExtension]] = [
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: AddValidationRules([limits]),
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
+        OperationNameRequired,
+        InputListCaps,
     ]
     if not settings.introspection_enabled:
         chosen.append(DisableIntrospection)

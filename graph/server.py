@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -11,12 +12,14 @@ from datetime import timedelta
 from typing import Any
 
 import uvicorn
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
@@ -26,6 +29,7 @@ from nomos_mongo import NomosApp, PersistenceError, new_id
 
 from .auth import TokenVerifier, bearer_token
 from .authorization import Authorizer, default_authorizer
+from .bodies import BAD_REQUEST, decode_request_json, error_body, too_large_body
 from .context import RequestContext
 from .fanout import FanOut
 from .ide import graphiql_html
@@ -37,6 +41,7 @@ from .tracking import Subscriptions
 
 log = logging.getLogger("nomos.graph")
 Hook = Callable[[], Awaitable[None]]
+HTTP_ERROR_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 
 
 class NomosGraphQL(GraphQL[RequestContext, None]):
@@ -72,6 +77,35 @@ class NomosGraphQL(GraphQL[RequestContext, None]):
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(self._ide_html)
+
+    # request bodies ---------------------------------------------------------------------
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as exc:  # Strawberry answers these in plain text; clients expect GraphQL errors
+            code = HTTP_ERROR_CODES.get(exc.status_code, BAD_REQUEST)
+            response = JSONResponse(error_body(exc.reason, code), status_code=exc.status_code)
+        await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_request_json(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        try:
+            return self.decode_json(data)
+        except json.JSONDecodeError as exc:
+            raise HTTPException(400, f"the body is not a GraphQL request: {exc.msg}") from None
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        response = super().create_response(response_data, sub_response)
+        size, limit = len(response.body), self.settings.max_response_bytes
+        if size <= limit:
+            return response
+        log.warning("response of %d bytes refused (NOMOS_MAX_RESPONSE_BYTES=%d)", size, limit)
+        return super().create_response(too_large_body(size, limit), sub_response)  # type: ignore[arg-type]
 
     async def get_context(self, request: Any, response: Any) -> RequestContext:
         state = request.scope.get("state") or {}
@@ -126,6 +160,8 @@ def create_app(
         public_key=settings.jwt_public_key,
         audience=settings.jwt_audience,
         issuer=settings.jwt_issuer,
+        leeway_seconds=settings.jwt_leeway_seconds,
+        max_lifetime_seconds=settings.jwt_max_lifetime_seconds,
     )
     schema = build_schema(app.registry, settings)
     subscriptions = Subscriptions()

@@ -19,7 +19,14 @@ NOMOS_MAX_BODY_BYTES     largest request body or websocket message (default 10 M
 NOMOS_MAX_DEPTH          deepest operation (default 12)
 NOMOS_MAX_ALIASES        most aliases in one document (default 30)
 NOMOS_MAX_TOKENS         most tokens in one document (default 5000)
-NOMOS_MAX_PAGE_SIZE      largest `first` / `limit` (default 500)
+NOMOS_MAX_PAGE_SIZE      largest `first` / `last` / `limit` (default 500)
+NOMOS_MAX_COST           most field resolutions an operation may ask for, lists multiplied by
+                         their page size (default 50000; QUERY_TOO_COSTLY above it)
+NOMOS_UNPAGED_LIST_SIZE  items a list without first/last/limit counts as in that cost (default 50)
+NOMOS_MAX_RESPONSE_BYTES largest encoded response (default 5 MiB; RESPONSE_TOO_LARGE above it)
+NOMOS_JWT_LEEWAY_SECONDS clock skew allowed when checking `exp`, `nbf` and `iat` (default 30)
+NOMOS_JWT_MAX_LIFETIME_SECONDS  0 (default): tokens must carry `exp`; N: tokens without `exp`
+                         are accepted for N seconds after their `iat` (which they then need)
 NOMOS_SYSTEM_ADMINS      comma-separated user ids who administer the system workspace
                          (taxonomies, funding programs...); on the embedded default with a
                          generated dev token, the dev user is one
@@ -61,6 +68,11 @@ class Settings:
     max_aliases: int = 30
     max_tokens: int = 5000
     max_page_size: int = 500
+    max_cost: int = 50_000
+    unpaged_list_size: int = 50
+    max_response_bytes: int = 5 * 1024 * 1024
+    jwt_leeway_seconds: int = 30
+    jwt_max_lifetime_seconds: int = 0
     demo: bool = False
     # how stale an authorization decision held by a running subscription may become
     access_recheck_seconds: float = 1.0

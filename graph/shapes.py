@@ -12,7 +12,7 @@ import datetime as dt
 import types
 import typing
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import Enum
 from typing import Any, Literal, Union
@@ -57,6 +57,7 @@ class UnionShape:
 @dataclass(frozen=True)
 class ListShape:
     item: Shape
+    max_length: int | None = field(default=None, compare=False)  # the domain's cap, checked first
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class MapShape:
     name: str
     value: Shape
     key_field: str | None
+    max_length: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -104,12 +106,35 @@ INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 
 
 def field_shape(info: Any, *, where: str, field: str, hint: str = "") -> Shape:
-    """The shape of a pydantic field: an Int whose declared bounds pass 32 bits becomes a Long."""
-    shape = shape_of(info.annotation, where=where, field=field, hint=hint)
+    """The shape of a pydantic field: an Int whose declared bounds pass 32 bits becomes a Long;
+    a list keeps the field's `max_length`."""
+    shape = capped(shape_of(info.annotation, where=where, field=field, hint=hint), info.metadata)
     inner = shape.inner if isinstance(shape, OptionalShape) else shape
     if inner == ScalarShape("Int") and _beyond_int32(info.metadata):
         return OptionalShape(ScalarShape("Long")) if isinstance(shape, OptionalShape) else ScalarShape("Long")
     return shape
+
+
+def capped(shape: Shape, metadata: Any) -> Shape:
+    """`shape` with the `max_length` (annotated_types.MaxLen) found in pydantic metadata, if a list."""
+    limits = [getattr(m, "max_length", None) for m in _flat(metadata)]
+    limit = min((n for n in limits if isinstance(n, int)), default=None)
+    if limit is None:
+        return shape
+    if isinstance(shape, OptionalShape):
+        return OptionalShape(capped(shape.inner, metadata))
+    if isinstance(shape, ListShape | MapShape):
+        return replace(shape, max_length=limit)
+    return shape
+
+
+def _flat(metadata: Any) -> list[Any]:
+    """Metadata items, with those a `Field(...)` inside `Annotated` carries unpacked."""
+    flat: list[Any] = []
+    for item in metadata or ():
+        flat.append(item)
+        flat.extend(getattr(item, "metadata", None) or ())
+    return flat
 
 
 def _beyond_int32(metadata: list[Any]) -> bool:
@@ -129,7 +154,8 @@ def shape_of(annotation: Any, *, where: str, field: str | None = None, hint: str
     """The shape of `annotation`, found on `where` (for messages); `hint` names anonymous unions."""
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
-        return shape_of(typing.get_args(annotation)[0], where=where, field=field, hint=hint)
+        inner, *metadata = typing.get_args(annotation)
+        return capped(shape_of(inner, where=where, field=field, hint=hint), metadata)
     if origin in (Union, types.UnionType):
         return _union(annotation, where=where, field=field, hint=hint)
     if origin is Literal:
@@ -155,8 +181,10 @@ def _class(cls: type, *, where: str, field: str | None, hint: str) -> Shape:
     if issubclass(cls, LazyBlob):
         return BlobShape()
     if issubclass(cls, RootModel):
-        annotation = cls.model_fields["root"].annotation
-        shape = shape_of(annotation, where=f"{where} ({cls.__name__})", field=field, hint=cls.__name__)
+        root = cls.model_fields["root"]
+        shape = capped(
+            shape_of(root.annotation, where=f"{where} ({cls.__name__})", field=field, hint=cls.__name__), root.metadata
+        )
         if shape == ScalarShape("String") and cls.__name__.endswith("Id"):
             return ScalarShape("ID")
         return shape

@@ -18,9 +18,14 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
 )
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import ErrorMessage as TransportError
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+from strawberry.subscriptions.protocols.graphql_ws.types import ErrorMessage as LegacyError
+from strawberry.subscriptions.protocols.graphql_ws.types import StartMessage
 
 from .context import RequestContext
+from .errors import subscription_limit_error
 from .fanout import FanOut, Send
 
 if TYPE_CHECKING:
@@ -43,7 +48,19 @@ def _sender(websocket: AsyncWebSocketAdapter, prefix: str) -> Send:
     return send
 
 
+def _full(handler: Any, running: int) -> bool:
+    limit = handler.max_subscriptions_per_connection
+    return limit is not None and running >= limit
+
+
 class TransportWSHandler(BaseGraphQLTransportWSHandler[RequestContext, None]):
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        if self.connection_acknowledged and message["id"] not in self.operations and _full(self, len(self.operations)):
+            limit = subscription_limit_error(self.max_subscriptions_per_connection or 0)
+            await self.send_message(TransportError(id=message["id"], type="error", payload=[limit]))
+            return
+        await super().handle_subscribe(message)
+
     async def run_operation(self, operation: Operation[RequestContext, None]) -> None:
         try:
             member = await _fanout(self.view).join(
@@ -62,6 +79,13 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[RequestContext, None]):
 
 
 class LegacyWSHandler(BaseGraphQLWSHandler[RequestContext, None]):
+    async def handle_start(self, message: StartMessage) -> None:
+        if self.connection_acknowledged and message["id"] not in self.tasks and _full(self, len(self.tasks)):
+            limit = subscription_limit_error(self.max_subscriptions_per_connection or 0)
+            await self.send_message(LegacyError(type="error", id=message["id"], payload=limit))
+            return
+        await super().handle_start(message)
+
     async def handle_async_results(
         self, operation_id: str, query: str, operation_name: str | None, variables: dict[str, Any] | None
     ) -> None:

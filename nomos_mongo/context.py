@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 MAIN_TIMELINE = "main"
 SYSTEM_ACTOR = "system"
+# ids the engine acts as itself: no user may hold one (compared case-insensitively)
+RESERVED_ACTOR_IDS = frozenset({SYSTEM_ACTOR})
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from nomos_mongo import ACTOR, DescribeContext, IntentDescription, NameRef
 from schema.assets.values import AssetChanges, RequiredAssetNickname, RequiredCommentText
 from schema.common import Co2Intent
 from schema.contracts.assets import AssetType
-from schema.contracts.base import ContractViolation
+from schema.contracts.base import ContractViolation, MaxItems, repeated
 from schema.contracts.custom_fields import CustomFieldMap
 from schema.contracts.identifiers import CommentId, TrackableAssetId, UserId
 from schema.contracts.locations import StructuralAssignment
@@ -22,9 +22,9 @@ MAX_ASSETS_PER_INTENT = 1_000
 
 
 def _distinct(ids: Sequence[TrackableAssetId]) -> None:
-    repeated = sorted({i.value for i in ids if ids.count(i) > 1})
-    if repeated:
-        raise ValueError(f"names {', '.join(repeated)} more than once")
+    twice = repeated(ids)
+    if twice:
+        raise ValueError(f"names {', '.join(twice)} more than once")
 
 
 def _distinct_ids(ids: tuple[TrackableAssetId, ...]) -> tuple[TrackableAssetId, ...]:
@@ -37,7 +37,7 @@ def _distinct_moves(moves: tuple[AssetMovePayload, ...]) -> tuple[AssetMovePaylo
     return moves
 
 
-Limit = Field(max_length=MAX_ASSETS_PER_INTENT)
+Limit = MaxItems(MAX_ASSETS_PER_INTENT)
 AssetIds = Annotated[tuple[TrackableAssetId, ...], Limit, AfterValidator(_distinct_ids)]
 AssetMoves = Annotated[tuple[AssetMovePayload, ...], Limit, AfterValidator(_distinct_moves)]
 

@@ -7,8 +7,8 @@ from typing import Annotated, Self
 from pydantic import AfterValidator, Field, StrictBool, model_validator
 
 from schema.contracts.assets import AssetType
-from schema.contracts.base import ContractViolation, FiniteFloat, ValueObject
-from schema.contracts.custom_fields import CustomFieldKey, CustomFieldMap
+from schema.contracts.base import ContractViolation, FiniteFloat, MaxItems, ValueObject
+from schema.contracts.custom_fields import MAX_CUSTOM_FIELDS, CustomFieldKey, CustomFieldMap
 from schema.contracts.locations import Latitude, Longitude, StructuralAssignment
 from schema.contracts.names import AssetDescription, AssetNickname, CommentText
 from schema.contracts.payloads import AssetMovePayload, NonNegativeMeters
@@ -31,7 +31,7 @@ class AssetChanges(ValueObject):
     structural_assignment: StructuralAssignment | None = None
     clear_structural_assignment: StrictBool = False
     custom_fields: CustomFieldMap = Field(default_factory=CustomFieldMap.empty)
-    removed_custom_fields: tuple[CustomFieldKey, ...] = ()
+    removed_custom_fields: Annotated[tuple[CustomFieldKey, ...], MaxItems(MAX_CUSTOM_FIELDS)] = ()
 
     @model_validator(mode="after")
     def _coherent(self) -> Self:

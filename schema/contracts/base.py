@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping, Sized
+from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Self, TypeVar
 
 from pydantic import (
@@ -19,11 +21,13 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     RootModel,
     StrictFloat,
     field_validator,
 )
 from pydantic.alias_generators import to_camel
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from nomos_mongo.errors import NomosError
 
@@ -178,3 +182,30 @@ class DomainText(RootModel[str]):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.root!r})"
+
+
+def repeated(values: Iterable[Hashable]) -> list[str]:
+    """The values that occur more than once, as sorted text: one pass, not a count per value."""
+    return sorted(str(getattr(v, "value", v)) for v, n in Counter(values).items() if n > 1)
+
+
+@dataclass(frozen=True, slots=True)
+class MaxItems:
+    """`Annotated` metadata: a list (or map) of at most `max_length` items, counted before any
+    item is validated. pydantic's own `max_length` counts the items that validated, so a list of
+    a million invalid items would be validated whole; this refuses it at its length. The API
+    reads `max_length` too, and checks it before coercing a single item."""
+
+    max_length: int
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        limit = self.max_length
+
+        def at_most(value: Any) -> Any:
+            if isinstance(value, Sized) and not isinstance(value, str | bytes) and len(value) > limit:
+                raise PydanticCustomError(
+                    "too_long", "at most {max_length} items, got {count}", {"max_length": limit, "count": len(value)}
+                )
+            return value
+
+        return core_schema.no_info_before_validator_function(at_most, handler(source))

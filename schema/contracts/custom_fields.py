@@ -29,6 +29,7 @@ from .base import (
     ContractViolation,
     DomainText,
     FiniteFloat,
+    MaxItems,
     TextLine,
     ValueObject,
     clean_text,
@@ -59,6 +60,11 @@ def _text_value(raw: str) -> str:
         return clean_text("value", raw, max_length=10_000, multiline=True)
     except ContractViolation as exc:
         raise ValueError(exc.message) from None
+
+
+MAX_CUSTOM_FIELDS = 500  # per asset, listing or layer
+MAX_SELECTED_OPTIONS = 200  # a multiSelect value: as many as a field may offer
+MAX_ATTACHMENTS_PER_FIELD = 100
 
 
 def _clamp_percentage(value: float) -> float:
@@ -112,7 +118,7 @@ class SelectCustomField(BaseCustomField):
 
 class MultiSelectCustomField(BaseCustomField):
     field_type: Literal[CustomFieldType.multi_select] = CustomFieldType.multi_select
-    value: Annotated[tuple[TextLine, ...], AfterValidator(_distinct)]
+    value: Annotated[tuple[TextLine, ...], MaxItems(MAX_SELECTED_OPTIONS), AfterValidator(_distinct)]
 
 
 class AttachmentCustomField(BaseCustomField):
@@ -122,7 +128,7 @@ class AttachmentCustomField(BaseCustomField):
 
 class AttachmentListCustomField(BaseCustomField):
     field_type: Literal[CustomFieldType.attachment_list] = CustomFieldType.attachment_list
-    value: tuple[AttachmentReference, ...]
+    value: Annotated[tuple[AttachmentReference, ...], MaxItems(MAX_ATTACHMENTS_PER_FIELD)]
 
 
 class MoneyCustomField(BaseCustomField):
@@ -283,13 +289,15 @@ class CustomFieldMap(RootModel[dict[str, CustomField]]):
 
     model_config = ConfigDict(frozen=True)
 
-    root: dict[str, CustomField] = Field(default_factory=dict)
+    root: Annotated[dict[str, CustomField], MaxItems(MAX_CUSTOM_FIELDS)] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
     def _expand_loose_values(cls, data: Any) -> Any:
         if not isinstance(data, Mapping):
             return data
+        if len(data) > MAX_CUSTOM_FIELDS:  # before the per-field work below
+            raise ContractViolation("customFields", f"at most {MAX_CUSTOM_FIELDS} fields, got {len(data)}")
         expanded: dict[Any, Any] = {}
         for key, field in data.items():
             if isinstance(field, str):

@@ -27,13 +27,14 @@ from .events import (
     LayerDefaultCustomFieldsSetEvent,
 )
 from .intents import (
+    MAX_ASSETS_PER_APPLY,
     AttachCustomFieldToLayerIntent,
     BulkApplyLayerDefaultsIntent,
     DefineCustomFieldIntent,
     DetachCustomFieldFromLayerIntent,
     SetLayerDefaultCustomFieldsIntent,
 )
-from .policy import MAX_ASSETS_PER_APPLY, NAME_RESOLVERS, ROUTES
+from .policy import NAME_RESOLVERS, ROUTES
 from .values import LayerField
 
 MODULE = NomosModule(

@@ -24,6 +24,7 @@ from schema.contracts import (
     TrackableAssetId,
     UserId,
 )
+from schema.contracts.base import MaxItems, repeated
 
 from .values import CHOICE_TYPES, Options
 
@@ -34,10 +35,13 @@ def _labelled(label: CustomFieldLabel) -> CustomFieldLabel:
     return label
 
 
+MAX_ASSETS_PER_APPLY = 500
+
+
 def _distinct_ids(ids: tuple[TrackableAssetId, ...]) -> tuple[TrackableAssetId, ...]:
-    repeated = sorted({i.value for i in ids if ids.count(i) > 1})
-    if repeated:
-        raise ValueError(f"names {', '.join(repeated)} more than once")
+    twice = repeated(ids)
+    if twice:
+        raise ValueError(f"names {', '.join(twice)} more than once")
     return ids
 
 
@@ -138,7 +142,12 @@ class BulkApplyLayerDefaultsIntent(Co2Intent):
     asset does not have yet; with `overwrite`, replacing the values it has."""
 
     layer_id: LayerId
-    asset_ids: Annotated[tuple[TrackableAssetId, ...], Field(min_length=1), AfterValidator(_distinct_ids)]
+    asset_ids: Annotated[
+        tuple[TrackableAssetId, ...],
+        Field(min_length=1),
+        MaxItems(MAX_ASSETS_PER_APPLY),
+        AfterValidator(_distinct_ids),
+    ]
     applied_by: Annotated[UserId, ACTOR]
     overwrite: StrictBool = False
 

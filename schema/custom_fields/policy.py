@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from nomos_mongo import Directive, DirectiveContext, Intent, IntentRejected, SnapshotReader
+from nomos_mongo import Directive, DirectiveContext, Intent, SnapshotReader
 from schema.contracts import CustomFieldDefinitionId
 
 from .aggregates import CustomFieldDefinitionAggregate
@@ -26,8 +26,6 @@ from .intents import (
     DetachCustomFieldFromLayerIntent,
     SetLayerDefaultCustomFieldsIntent,
 )
-
-MAX_ASSETS_PER_APPLY = 500
 
 Directives = list[Directive[Any, Any]]
 
@@ -75,13 +73,6 @@ def set_layer_defaults(intent: SetLayerDefaultCustomFieldsIntent, ctx: Directive
 
 
 def bulk_apply_layer_defaults(intent: BulkApplyLayerDefaultsIntent, ctx: DirectiveContext) -> Directives:
-    if len(intent.asset_ids) > MAX_ASSETS_PER_APPLY:
-        raise IntentRejected(
-            "custom_fields.bulk_limit",
-            f"at most {MAX_ASSETS_PER_APPLY} assets per intent, got {len(intent.asset_ids)}; "
-            "split them over several intents",
-            field="assetIds",
-        )
     payload = ApplyLayerDefaultsPayload(
         layer_id=intent.layer_id,
         asset_ids=intent.asset_ids,

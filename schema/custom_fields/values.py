@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator
 
 from schema.contracts import (
     CustomField,
@@ -17,19 +17,20 @@ from schema.contracts import (
     TextLine,
     ValueObject,
 )
+from schema.contracts.base import MaxItems, repeated
 
 MAX_OPTIONS = 200
 CHOICE_TYPES = frozenset({CustomFieldType.select, CustomFieldType.multi_select})
 
 
 def _distinct(options: tuple[str, ...]) -> tuple[str, ...]:
-    repeated = sorted({o for o in options if options.count(o) > 1})
-    if repeated:
-        raise ValueError(f"names {', '.join(repeated)} more than once")
+    twice = repeated(options)
+    if twice:
+        raise ValueError(f"names {', '.join(twice)} more than once")
     return options
 
 
-Options = Annotated[tuple[TextLine, ...], Field(max_length=MAX_OPTIONS), AfterValidator(_distinct)]
+Options = Annotated[tuple[TextLine, ...], MaxItems(MAX_OPTIONS), AfterValidator(_distinct)]
 
 
 class LayerField(ValueObject):

@@ -9,7 +9,7 @@ from pydantic import AfterValidator, Field, StrictInt, model_validator
 from nomos_mongo import BlobRef, DescribeContext, IntentDescription
 from schema.common import Access, Co2Intent
 from schema.contracts.addresses import PostalAddress
-from schema.contracts.base import ContractViolation
+from schema.contracts.base import ContractViolation, MaxItems
 from schema.contracts.identifiers import BuildingId, EstateId, RoomId, SiteId
 from schema.contracts.locations import MAX_LEVEL, BuildingLevel
 from schema.contracts.names import BuildingDescription, EstateDescription, RoomDescription, SiteDescription
@@ -79,7 +79,7 @@ class CreateSiteWithTopologyDraftIntent(Co2Intent):
     initial_building: Annotated[CreateBuildingPayload, AfterValidator(_named_building)] | None = None
     additional_buildings: Annotated[
         tuple[Annotated[CreateBuildingPayload, AfterValidator(_named_building)], ...],
-        Field(max_length=MAX_INITIAL_BUILDINGS - 1),
+        MaxItems(MAX_INITIAL_BUILDINGS - 1),
     ] = ()
 
     @property

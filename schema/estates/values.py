@@ -7,7 +7,7 @@ from typing import Annotated, Self, TypeVar
 
 from pydantic import AfterValidator, Field, StrictInt, field_validator, model_validator
 
-from schema.contracts.base import ContractViolation, ValueObject
+from schema.contracts.base import ContractViolation, MaxItems, ValueObject
 from schema.contracts.locations import GeoPoint, Latitude, Longitude
 from schema.contracts.measures import Distance
 from schema.contracts.names import BuildingName, DomainName, EstateName, RoomName, SiteName
@@ -85,7 +85,7 @@ def _polygon(points: tuple[GeoPoint, ...]) -> tuple[GeoPoint, ...]:
 
 
 # A polygon of latitude/longitude points, open (first point not repeated).
-Footprint = Annotated[tuple[GeoPoint, ...], Field(max_length=MAX_FOOTPRINT_POINTS + 1), AfterValidator(_polygon)]
+Footprint = Annotated[tuple[GeoPoint, ...], MaxItems(MAX_FOOTPRINT_POINTS + 1), AfterValidator(_polygon)]
 
 
 class TileCoordinate(ValueObject):

@@ -12,12 +12,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, ClassVar, Self
 
-from pydantic import Field, model_validator
+from pydantic import model_validator
 
 from nomos_mongo import ACTOR, DescribeContext, IntentDescription, NameRef
 from schema.common import Access, Co2Intent, Scope
 from schema.contracts.assets import AssetType
 from schema.contracts.attachments import AttachmentReference
+from schema.contracts.base import MaxItems
 from schema.contracts.enums import VerificationOutcome
 from schema.contracts.identifiers import (
     BenefitId,
@@ -87,7 +88,7 @@ class DefineFundingProgramIntent(FundingBodyIntent):
 
     program_id: FundingProgramId
     max_award_per_application: PositiveMoney | None = None
-    eligible_asset_types: Annotated[tuple[AssetType, ...], Field(max_length=MAX_ASSET_TYPES)] = ()
+    eligible_asset_types: Annotated[tuple[AssetType, ...], MaxItems(MAX_ASSET_TYPES)] = ()
     co_funding_percentage: Percentage = 0
     eligibility: FundingProgramDescription | None = None
     closes_on: date | None = None
@@ -108,7 +109,7 @@ class ApplyForFundingIntent(EstateFundingIntent):
     application_id: FundingApplicationId | None = None
     requested: PositiveMoney
     project_cost: PositiveMoney | None = None
-    asset_ids: Annotated[tuple[TrackableAssetId, ...], Field(max_length=MAX_ASSETS_PER_APPLICATION)] = ()
+    asset_ids: Annotated[tuple[TrackableAssetId, ...], MaxItems(MAX_ASSETS_PER_APPLICATION)] = ()
     description: FundingProgramDescription | None = None
     applied_by: Annotated[UserId, ACTOR]
 
@@ -190,7 +191,7 @@ class SubmitFundingProgramClaimIntent(EstateFundingIntent):
     claim_id: ClaimId | None = None
     amount: PositiveMoney
     description: FundingProgramDescription | None = None
-    evidence: Annotated[tuple[AttachmentReference, ...], Field(max_length=MAX_EVIDENCE)] = ()
+    evidence: Annotated[tuple[AttachmentReference, ...], MaxItems(MAX_EVIDENCE)] = ()
     submitted_by: Annotated[UserId, ACTOR]
 
     def describe(self, ctx: DescribeContext) -> IntentDescription:

@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, StrictInt
 
 from schema.contracts.assets import AssetType
-from schema.contracts.base import ValueObject
+from schema.contracts.base import MaxItems, ValueObject
 from schema.contracts.identifiers import UserId
 from schema.contracts.money import Money
 from schema.contracts.names import FundingProgramDescription, FundingProgramName
@@ -52,7 +52,7 @@ class FundingRules(ValueObject):
 
     max_award_per_application: PositiveMoney | None = None
     # Empty: every asset type is eligible.
-    eligible_asset_types: Annotated[tuple[AssetType, ...], Field(max_length=MAX_ASSET_TYPES)] = ()
+    eligible_asset_types: Annotated[tuple[AssetType, ...], MaxItems(MAX_ASSET_TYPES)] = ()
     # The share of the project cost the applicant pays itself; the program funds the rest.
     co_funding_percentage: Percentage = 0
 

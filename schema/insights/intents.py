@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, TypeVar
 
-from pydantic import AfterValidator, Field, StrictBool
+from pydantic import AfterValidator, StrictBool
 
 from nomos_mongo import ACTOR, DescribeContext, IntentDescription, NameRef
 from schema.attachments.values import AttachmentTarget
 from schema.common import Access, Co2Intent
+from schema.contracts.base import MaxItems
 from schema.contracts.custom_fields import CustomFieldKey
 from schema.contracts.identifiers import BuildingId, DashboardId, ReportId, SiteId, UserId
 from schema.contracts.names import DashboardName
@@ -38,7 +39,8 @@ def _named(name: DashboardName) -> DashboardName:
     return name
 
 
-KpiCodes = Annotated[tuple[KpiCode, ...], AfterValidator(_distinct)]  # empty: every KPI
+# empty: every KPI; distinct, so never more than there are
+KpiCodes = Annotated[tuple[KpiCode, ...], MaxItems(len(KpiCode)), AfterValidator(_distinct)]
 
 
 def estate_ref(ctx: DescribeContext) -> NameRef:
@@ -107,9 +109,7 @@ class CreateDrawingExportIntent(ReportIntent):
 
     export_id: ReportId | None = None
     site_id: SiteId | None = None
-    building_ids: Annotated[
-        tuple[BuildingId, ...], Field(max_length=MAX_BUILDINGS_PER_DRAWING), AfterValidator(_distinct)
-    ] = ()
+    building_ids: Annotated[tuple[BuildingId, ...], MaxItems(MAX_BUILDINGS_PER_DRAWING), AfterValidator(_distinct)] = ()
     requested_by: Annotated[UserId, ACTOR]
 
     def describe(self, ctx: DescribeContext) -> IntentDescription:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, ClassVar, TypeVar
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator
 
 from nomos_mongo import ACTOR, DescribeContext, IntentDescription
 from schema.common import Access, Co2Intent
@@ -27,6 +27,7 @@ from schema.contracts import (
     UserId,
     ValueObject,
 )
+from schema.contracts.base import MaxItems
 
 from .statuses import ResponsibilityStatus
 
@@ -174,7 +175,7 @@ class CreateResponsibilitiesFromProposalIntent(Co2Intent):
 
     proposal_id: ProposalId
     created_by: Annotated[UserId, ACTOR]
-    responsibilities: Annotated[tuple[ResponsibilityDraft, ...], Field(max_length=MAX_RESPONSIBILITIES_PER_INTENT)] = ()
+    responsibilities: Annotated[tuple[ResponsibilityDraft, ...], MaxItems(MAX_RESPONSIBILITIES_PER_INTENT)] = ()
 
     @property
     def drafts(self) -> tuple[ResponsibilityDraft, ...]:

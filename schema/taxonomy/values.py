@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Self, TypeVar
 
-from pydantic import AfterValidator, Field, StrictBool, model_validator
+from pydantic import AfterValidator, StrictBool, model_validator
 
-from schema.contracts.base import ContractViolation, TextLine, ValueObject
+from schema.contracts.base import ContractViolation, MaxItems, TextLine, ValueObject
 from schema.contracts.custom_fields import CustomField, CustomFieldKey
 from schema.contracts.enums import CustomFieldSource, CustomFieldType
 from schema.contracts.identifiers import CustomFieldDefinitionId, TaxonomyCategoryId
@@ -27,7 +27,7 @@ def _required(name: N) -> N:
 RequiredTaxonomyName = Annotated[TaxonomyName, AfterValidator(_required)]
 RequiredCategoryName = Annotated[CategoryName, AfterValidator(_required)]
 RequiredLabel = Annotated[CustomFieldLabel, AfterValidator(_required)]
-Options = Annotated[tuple[TextLine, ...], Field(max_length=MAX_OPTIONS)]
+Options = Annotated[tuple[TextLine, ...], MaxItems(MAX_OPTIONS)]
 
 
 class TaxonomyCategory(ValueObject):

@@ -56,7 +56,8 @@ def test_bad_claims_are_refused(claims: dict) -> None:
 
 def test_audience_and_issuer_when_configured() -> None:
     verifier = TokenVerifier(secret=SECRET, audience="nomos", issuer="https://id.example")
-    good = jwt.encode({"sub": "a", "aud": "nomos", "iss": "https://id.example"}, SECRET, algorithm="HS256")
+    soon = int(time.time()) + 60
+    good = jwt.encode({"sub": "a", "aud": "nomos", "iss": "https://id.example", "exp": soon}, SECRET, algorithm="HS256")
     assert verifier.verify(good).id == "a"
     with pytest.raises(InvalidToken):
         verifier.verify(
