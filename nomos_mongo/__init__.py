@@ -8,6 +8,7 @@ from .descriptions import DescribeContext, IntentDescription, NameRef
 from .errors import (
     BlobNotFound,
     DuplicateIntent,
+    IntentIdConflict,
     IntentIdReused,
     IntentRejected,
     InvalidArgument,
@@ -88,6 +89,7 @@ __all__ = [
     "Intent",
     "IntentContext",
     "IntentDescription",
+    "IntentIdConflict",
     "IntentIdReused",
     "IntentLedgerEntry",
     "IntentRejected",
