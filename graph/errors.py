@@ -24,6 +24,7 @@ from strawberry.exceptions import StrawberryInputCoercionError
 
 from nomos_mongo import (
     BlobNotFound,
+    IntentIdConflict,
     IntentIdReused,
     IntentRejected,
     InvalidArgument,
@@ -112,6 +113,8 @@ def code_of(error: GraphQLError) -> tuple[str, dict[str, Any]]:
         return "NOT_FOUND", {}
     if isinstance(original, TimelineError):
         return "CONFLICT", {}
+    if isinstance(original, IntentIdConflict):
+        return "CONFLICT", {"intentId": original.intent_id}
     if isinstance(original, LedgerWriteConflict | UndoConflict | IntentIdReused):
         return "CONFLICT", {}
     if isinstance(original, BlobNotFound):

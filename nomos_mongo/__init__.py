@@ -5,6 +5,7 @@ from .blobs import BlobRef, BlobStorage, LazyBlob, MemoryBlobStorage
 from .branching import MergeOutcome, MergeReport
 from .context import MAIN_TIMELINE, SYSTEM_ACTOR, DirectiveContext, IntentContext
 from .descriptions import DescribeContext, IntentDescription, NameRef
+from .dispatching import Preview
 from .errors import (
     BlobNotFound,
     DuplicateIntent,
@@ -58,8 +59,10 @@ from .registry import NomosModule, TypeRegistry
 from .stores.memory import MemoryPersistence
 from .system import RedoIntent, UndoIntent
 from .transport import ServerIntentTransport
+from .undo import RedoPlanner, UndoPlanner
 from .verify import Divergence, VerificationReport
 from .watching import TimelineWatch
+from .writer import Authorize, Planner, Slot, TimelineWriter, Written
 
 __all__ = [
     "ACTOR",
@@ -68,6 +71,7 @@ __all__ = [
     "TYPE_FIELD",
     "Aggregate",
     "AggregateRef",
+    "Authorize",
     "BasicQuery",
     "BlobNotFound",
     "BlobRef",
@@ -113,13 +117,17 @@ __all__ = [
     "Payload",
     "Persistence",
     "PersistenceError",
+    "Planner",
     "PolicyRouter",
+    "Preview",
     "RedoIntent",
+    "RedoPlanner",
     "SequenceConflict",
     "SerializationError",
     "ServerExecutionRequired",
     "ServerIntentTransport",
     "SingleAggregateDirective",
+    "Slot",
     "SnapshotReader",
     "SnapshotRecord",
     "SnapshotRepair",
@@ -131,12 +139,15 @@ __all__ = [
     "TimelineStatus",
     "TimelineStore",
     "TimelineWatch",
+    "TimelineWriter",
     "TypeRegistry",
     "UndoConflict",
     "UndoIntent",
+    "UndoPlanner",
     "UnknownType",
     "VerificationReport",
     "WorkspaceIndex",
+    "Written",
     "actor_fields",
     "derived_id",
     "latest_state",

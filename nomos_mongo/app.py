@@ -152,7 +152,10 @@ class NomosApp:
     async def submit(self, intent: Intent, ctx: IntentContext | None = None) -> Written:
         """Dispatch on this runtime, returning the entry and the states the write produced."""
         ctx = self._context(ctx)
-        return await self._submit(dispatching.prepare_intent(self.engine, intent, ctx), ctx)
+        intent = dispatching.prepare_intent(self.engine, intent, ctx)
+        if intent.requires_server_execution and not self.options.is_server_runtime:
+            raise ServerExecutionRequired(intent.type_name)
+        return await self._submit(intent, ctx)
 
     async def _submit(self, intent: Intent, ctx: IntentContext) -> Written:
         await self.start()
