@@ -19,7 +19,7 @@ from .dispatching import Preview
 from .engine import Engine
 from .errors import InvalidArgument, ServerExecutionRequired
 from .ids import check_sequence
-from .ledger import AggregateRef, IntentLedgerEntry
+from .ledger import IntentLedgerEntry
 from .live import LiveQueryHub, LiveQuerySubscription
 from .model import Aggregate, Intent
 from .notifier import Notifier
@@ -29,7 +29,7 @@ from .overlay import OptimisticOverlay
 from .persistence import CommitNotice, Persistence, TimelineRecord
 from .policy import PolicyRouter
 from .query import BasicQuery
-from .reading import Reads, check_read
+from .reading import Reading, check_read
 from .registry import NomosModule
 from .states import TimelineReader
 from .transport import ServerIntentTransport
@@ -40,7 +40,7 @@ A = TypeVar("A", bound=Aggregate)
 __all__ = ["NomosApp", "OptimisticResult"]
 
 
-class NomosApp:
+class NomosApp(Reading):
     def __init__(
         self,
         persistence: Persistence,
@@ -55,23 +55,12 @@ class NomosApp:
         self.options = options or NomosOptions()
         self.notifier = Notifier()
         engine = Engine.build(persistence, modules, policy, name_resolvers, self.options, blob_storage, self.notifier)
-        self.engine = engine
-        self.registry, self.policy, self.persistence, self.blob = (
-            engine.registry,
-            engine.policy,
-            persistence,
-            engine.blob,
-        )
-        self.timelines, self.states, self.executor, self.writer = (
-            engine.timelines,
-            engine.states,
-            engine.executor,
-            engine.writer,
-        )
+        self.engine, self.persistence, self.registry, self.policy = engine, persistence, engine.registry, engine.policy
+        self.blob, self.timelines, self.states = engine.blob, engine.timelines, engine.states
+        self.executor, self.writer = engine.executor, engine.writer
         self.transport = transport
         self.live = LiveQueryHub(self.notifier, self.options.live_query_debounce_seconds)
         self.overlay = OptimisticOverlay()
-        self.reads = Reads(self.engine, self.overlay)
         self.predictions = Predictions(self.engine, self.overlay, self.live)
         self._default_context: IntentContext | None = None
         self._started = False
@@ -161,9 +150,6 @@ class NomosApp:
         await self.start()
         return await dispatching.dispatch(self.engine, intent, ctx)
 
-    async def _confirm(self, intent: Intent, ctx: IntentContext) -> IntentLedgerEntry:
-        return (await self._submit(intent, ctx)).entry
-
     async def preview(self, intent: Intent, ctx: IntentContext | None = None) -> Preview:
         """What the intent would do now (events, description, states, or its rejection); writes nothing."""
         ctx = self._context(ctx)
@@ -179,70 +165,10 @@ class NomosApp:
                 raise ServerExecutionRequired(intent.type_name)
             return self.predictions.later(intent, self.dispatch(intent, ctx))
         await self.start()
-        return await self.predictions.predict(intent, ctx, self._confirm)
+        return await self.predictions.predict(intent, ctx, self._submit)
 
-    # reads ------------------------------------------------------------------------------
-    async def read_latest(
-        self,
-        aggregate_type: type[A],
-        workspace_id: str,
-        timeline_id: str,
-        aggregate_id: str,
-        *,
-        include_deleted: bool = False,
-        include_optimistic: bool = True,
-    ) -> A | None:
-        await self.start()
-        return await self.reads.read_latest(
-            aggregate_type, workspace_id, timeline_id, aggregate_id, include_deleted, include_optimistic
-        )
-
-    async def query(
-        self,
-        aggregate_type: type[A],
-        workspace_id: str,
-        timeline_id: str,
-        query: BasicQuery | None = None,
-        *,
-        include_optimistic: bool = True,
-    ) -> list[A]:
-        await self.start()
-        return await self.reads.query(aggregate_type, workspace_id, timeline_id, query, include_optimistic)
-
-    async def state_at_sequence(
-        self, workspace_id: str, timeline_id: str, *, inclusive_sequence: int, use_snapshots: bool = True
-    ) -> dict[AggregateRef, Aggregate]:
-        """Every live aggregate as it was right after `inclusive_sequence` on this timeline."""
-        await self.start()
-        return await self.reads.state_at_sequence(workspace_id, timeline_id, inclusive_sequence, use_snapshots)
-
-    async def head(self, workspace_id: str, timeline_id: str) -> int:
-        """The last sequence of a timeline (a branch without entries of its own: its fork point)."""
-        await self.start()
-        return await self.reads.head(workspace_id, timeline_id)
-
-    async def read_timeline(
-        self, workspace_id: str, timeline_id: str, *, after: int = 0, limit: int | None = None
-    ) -> list[IntentLedgerEntry]:
-        """Entries with sequence > after, including those a branch inherits from its parent."""
-        await self.start()
-        return await self.reads.read_timeline(workspace_id, timeline_id, after, limit)
-
-    async def aggregate_intent_history(
-        self, workspace_id: str, timeline_id: str, aggregate_id: str, *, start: int = 0, end: int | None = None
-    ) -> list[IntentLedgerEntry]:
-        """Entries that touched an aggregate, with start <= sequence <= end (on this timeline itself)."""
-        await self.start()
-        return await self.reads.aggregate_intent_history(workspace_id, timeline_id, aggregate_id, start, end)
-
-    async def aggregates_after(self, entry: IntentLedgerEntry) -> dict[AggregateRef, Aggregate | None]:
-        """The state of every aggregate an entry touched, right after it (None: gone)."""
-        await self.start()
-        return await self.reads.aggregates_after(entry)
-
-    async def load_entry(self, intent_id: str) -> IntentLedgerEntry | None:
-        await self.start()
-        return await self.reads.load_entry(intent_id)
+    # reads: inherited from reading.Reading (read_latest, query, state_at_sequence, head,
+    # read_timeline, aggregate_intent_history, aggregates_after, load_entry, list_timelines)
 
     # watching ---------------------------------------------------------------------------
     def watch_timeline(
@@ -254,7 +180,7 @@ class NomosApp:
 
         async def read_after(after: int, limit: int) -> list[IntentLedgerEntry]:
             await self.start()
-            return await self.reads.read_after(workspace_id, timeline_id, after, limit)
+            return await self.read_after(workspace_id, timeline_id, after, limit)
 
         first = max(starting_workspace_intent_sequence, 1)
         return TimelineWatch(self.notifier, workspace_id, timeline_id, first, read_after, self.options.watch_batch_size)
@@ -263,7 +189,7 @@ class NomosApp:
         self, aggregate_type: type[A], workspace_id: str, timeline_id: str, query: BasicQuery | None = None
     ) -> LiveQuerySubscription:
         """The query's result now, then again whenever it changes (debounced, shared, optimistic)."""
-        checked = self.reads.check_query(aggregate_type, workspace_id, timeline_id, query)
+        checked = self.check_query(aggregate_type, workspace_id, timeline_id, query)
 
         async def evaluate() -> list[Any]:
             return await self.query(aggregate_type, workspace_id, timeline_id, checked)
@@ -345,10 +271,6 @@ class NomosApp:
     async def discard_timeline(self, workspace_id: str, timeline_id: str) -> TimelineRecord:
         await self.start()
         return await branching.discard_timeline(self.engine, workspace_id, timeline_id)
-
-    async def list_timelines(self, workspace_id: str) -> list[TimelineRecord]:
-        await self.start()
-        return await self.reads.list_timelines(workspace_id)
 
     # audit and repair -------------------------------------------------------------------
     async def describe(self, entry: IntentLedgerEntry) -> str:

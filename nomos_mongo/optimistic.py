@@ -16,9 +16,10 @@ from .live import LiveQueryHub
 from .model import Aggregate, Intent
 from .overlay import OptimisticOverlay
 from .states import TimelineReader
+from .writer import Written
 
 log = logging.getLogger("nomos")
-Dispatch = Callable[[Intent, IntentContext], Awaitable[IntentLedgerEntry]]
+Dispatch = Callable[[Intent, IntentContext], Awaitable[Written]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +84,7 @@ class Predictions:
     async def _confirm(self, intent: Intent, ctx: IntentContext, dispatch: Dispatch) -> IntentLedgerEntry:
         assert intent.id is not None
         try:
-            return await dispatch(intent, ctx)
+            return (await dispatch(intent, ctx)).entry
         except Exception:
             log.info("optimistic intent %s was not confirmed; its predicted state is withdrawn", intent.id)
             raise

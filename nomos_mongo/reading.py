@@ -1,4 +1,7 @@
-"""Reading what the engine stores: aggregates, queries, past states, ledger entries."""
+"""Reading what the engine stores: aggregates, queries, past states, ledger entries.
+
+NomosApp inherits these; they need its `engine`, `overlay` and `start()`.
+"""
 
 from __future__ import annotations
 
@@ -26,22 +29,29 @@ def check_read(registry: TypeRegistry, ws: str, tl: str, aggregate_type: type[Ag
         registry.require(aggregate_type, "aggregate_type")
 
 
-class Reads:
-    def __init__(self, engine: Engine, overlay: OptimisticOverlay) -> None:
-        self.engine = engine
-        self.overlay = overlay
+class Reading:
+    """The read methods of NomosApp: aggregates, queries, past states, ledger entries."""
+
+    engine: Engine
+    overlay: OptimisticOverlay
+
+    async def start(self) -> None:
+        raise NotImplementedError  # NomosApp connects the store on first use
 
     async def read_latest(
         self,
         aggregate_type: type[A],
-        ws: str,
-        tl: str,
+        workspace_id: str,
+        timeline_id: str,
         aggregate_id: str,
-        include_deleted: bool,
-        include_optimistic: bool,
+        *,
+        include_deleted: bool = False,
+        include_optimistic: bool = True,
     ) -> A | None:
+        ws, tl = workspace_id, timeline_id
         check_read(self.engine.registry, ws, tl, aggregate_type)
         check_id("aggregate_id", aggregate_id)
+        await self.start()
         state: Aggregate | None = None
         if include_optimistic and len(self.overlay):
             state = self.overlay.get(ws, tl, aggregate_type.type_name, aggregate_id)
@@ -59,9 +69,17 @@ class Reads:
         return query
 
     async def query(
-        self, aggregate_type: type[A], ws: str, tl: str, query: BasicQuery | None, include_optimistic: bool
+        self,
+        aggregate_type: type[A],
+        workspace_id: str,
+        timeline_id: str,
+        query: BasicQuery | None = None,
+        *,
+        include_optimistic: bool = True,
     ) -> list[A]:
+        ws, tl = workspace_id, timeline_id
         query = self.check_query(aggregate_type, ws, tl, query)
+        await self.start()
         await self.engine.timelines.require(ws, tl)
         overlay = None
         if include_optimistic and len(self.overlay):
@@ -69,27 +87,36 @@ class Reads:
         return await self.engine.states.query(ws, tl, aggregate_type, query, overlay)
 
     async def state_at_sequence(
-        self, ws: str, tl: str, inclusive_sequence: int, use_snapshots: bool
+        self, workspace_id: str, timeline_id: str, *, inclusive_sequence: int, use_snapshots: bool = True
     ) -> dict[AggregateRef, Aggregate]:
-        check_read(self.engine.registry, ws, tl)
+        """Every live aggregate as it was right after `inclusive_sequence` on this timeline."""
+        check_read(self.engine.registry, workspace_id, timeline_id)
         check_sequence("inclusive_sequence", inclusive_sequence)
-        states = await self.engine.states.state_at_sequence(ws, tl, inclusive_sequence, use_snapshots=use_snapshots)
+        await self.start()
+        states = await self.engine.states.state_at_sequence(
+            workspace_id, timeline_id, inclusive_sequence, use_snapshots=use_snapshots
+        )
         return {ref: state for ref, state in states.items() if not state.deleted}
 
-    async def head(self, ws: str, tl: str) -> int:
-        check_read(self.engine.registry, ws, tl)
-        branch = await self.engine.timelines.require(ws, tl)
-        return await self.engine.writer.last_sequence(ws, tl, branch)
+    async def head(self, workspace_id: str, timeline_id: str) -> int:
+        """The last sequence of a timeline (a branch without entries of its own: its fork point)."""
+        check_read(self.engine.registry, workspace_id, timeline_id)
+        await self.start()
+        branch = await self.engine.timelines.require(workspace_id, timeline_id)
+        return await self.engine.writer.last_sequence(workspace_id, timeline_id, branch)
 
-    async def read_timeline(self, ws: str, tl: str, after: int, limit: int | None) -> list[IntentLedgerEntry]:
-        check_read(self.engine.registry, ws, tl)
+    async def read_timeline(
+        self, workspace_id: str, timeline_id: str, *, after: int = 0, limit: int | None = None
+    ) -> list[IntentLedgerEntry]:
+        """Entries with sequence > after, including those a branch inherits from its parent."""
+        check_read(self.engine.registry, workspace_id, timeline_id)
         check_sequence("after", after)
         if limit is not None:
             check_sequence("limit", limit, allow_zero=False)
-        return await self.read_after(ws, tl, after, limit)
+        await self.start()
+        return await self.read_after(workspace_id, timeline_id, after, limit)
 
     async def read_after(self, ws: str, tl: str, after: int, limit: int | None) -> list[IntentLedgerEntry]:
-        """Entries with sequence > after, including those a branch inherits from its parent."""
         branch = await self.engine.timelines.require(ws, tl)
         entries: list[IntentLedgerEntry] = []
         if branch is not None and branch.parent_timeline_id is not None and after < branch.fork_sequence:
@@ -103,20 +130,24 @@ class Reads:
         return entries
 
     async def aggregate_intent_history(
-        self, ws: str, tl: str, aggregate_id: str, start: int, end: int | None
+        self, workspace_id: str, timeline_id: str, aggregate_id: str, *, start: int = 0, end: int | None = None
     ) -> list[IntentLedgerEntry]:
-        check_read(self.engine.registry, ws, tl)
+        """Entries that touched an aggregate, with start <= sequence <= end (on this timeline itself)."""
+        check_read(self.engine.registry, workspace_id, timeline_id)
         check_id("aggregate_id", aggregate_id)
         check_sequence("start", start)
         if end is not None:
             check_sequence("end", end)
             if end < start:
                 raise InvalidArgument("end", "must not be before start")
+        await self.start()
         return await self.engine.persistence.load_entries_touching(
-            ws, tl, aggregate_id, after=max(start - 1, 0), up_to=end
+            workspace_id, timeline_id, aggregate_id, after=max(start - 1, 0), up_to=end
         )
 
     async def aggregates_after(self, entry: IntentLedgerEntry) -> dict[AggregateRef, Aggregate | None]:
+        """The state of every aggregate an entry touched, right after it (None: gone)."""
+        await self.start()
         found: dict[AggregateRef, Aggregate | None] = {}
         for ref in entry.touched:
             aggregate_type = self.engine.registry.aggregate_type(ref.type)
@@ -127,8 +158,10 @@ class Reads:
 
     async def load_entry(self, intent_id: str) -> IntentLedgerEntry | None:
         check_id("intent_id", intent_id)
+        await self.start()
         return await self.engine.persistence.load_entry(intent_id)
 
-    async def list_timelines(self, ws: str) -> list[TimelineRecord]:
-        check_id("workspace_id", ws)
-        return await self.engine.persistence.list_timelines(ws)
+    async def list_timelines(self, workspace_id: str) -> list[TimelineRecord]:
+        check_id("workspace_id", workspace_id)
+        await self.start()
+        return await self.engine.persistence.list_timelines(workspace_id)
