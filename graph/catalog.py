@@ -13,10 +13,12 @@ from nomos_mongo import (
     Intent,
     IntentLedgerEntry,
     NomosApp,
+    Preview,
     RedoIntent,
     TimelineRecord,
     TypeRegistry,
     UndoIntent,
+    Written,
     actor_fields,
 )
 
@@ -139,16 +141,30 @@ class Catalog:
             catalog=self,
         )
 
-    async def result(self, app: NomosApp, entry: IntentLedgerEntry) -> IntentResult:
-        changed = [self.aggregate(state) for state in (await app.aggregates_after(entry)).values() if state is not None]
+    async def result(self, app: NomosApp, written: Written) -> IntentResult:
+        """The result of a write, from the states it produced (an idempotent retry reads them)."""
+        entry = written.entry
+        states = written.states if written.states is not None else await app.aggregates_after(entry)
         return IntentResult(
             success=entry.success,
             intent_id=ID(entry.intent_id),
             sequence=entry.workspace_intent_sequence,
             description=entry.description,
             events=[self.event(r) for r in entry.events],
-            changed_aggregates=changed,
+            changed_aggregates=[self.aggregate(state) for state in states.values() if state is not None],
             entry=self.entry(entry),
+        )
+
+    def preview_result(self, preview: Preview) -> IntentResult:
+        assert preview.intent.id is not None
+        return IntentResult(
+            success=True,
+            intent_id=ID(preview.intent.id),
+            sequence=None,
+            description=preview.description,
+            events=[self.event(r) for r in preview.events],
+            changed_aggregates=[self.aggregate(state) for state in preview.states.values() if state is not None],
+            entry=None,
         )
 
 

@@ -29,6 +29,7 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 
 from nomos_mongo import (
     BlobNotFound,
+    IntentIdConflict,
     IntentIdReused,
     IntentRejected,
     InvalidArgument,
@@ -120,6 +121,8 @@ def code_of(error: GraphQLError) -> tuple[str, dict[str, Any]]:
         return "NOT_FOUND", {}
     if isinstance(original, TimelineError):
         return "CONFLICT", {}
+    if isinstance(original, IntentIdConflict):
+        return "CONFLICT", {"intentId": original.intent_id}
     if isinstance(original, LedgerWriteConflict | UndoConflict | IntentIdReused):
         return "CONFLICT", {}
     if isinstance(original, BlobNotFound):

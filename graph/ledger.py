@@ -68,17 +68,17 @@ class LedgerEntry:
         return self.catalog.intent(self.raw.intent)  # type: ignore[no-any-return]
 
 
-@strawberry.type(description="What a mutation did.")
+@strawberry.type(description="What a mutation did, or, for a preview, would do.")
 class IntentResult:
     success: bool
     intent_id: strawberry.ID
-    sequence: int
+    sequence: int | None = strawberry.field(description="Where the ledger recorded it; null for a preview.")
     description: str
     events: list[DomainEvent]
     changed_aggregates: list[AggregateNode] = strawberry.field(
         description="The state of each aggregate the intent changed, right after it."
     )
-    entry: LedgerEntry
+    entry: LedgerEntry | None = strawberry.field(description="The ledger entry; null for a preview.")
 
 
 @strawberry.type(name="Timeline")

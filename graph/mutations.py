@@ -15,8 +15,8 @@ from nomos_mongo.ids import check_id
 
 from .authorization import SYSTEM_WORKSPACE, need_of
 from .catalog import Catalog, IntentKind
-from .context import RequestContext, context_of
-from .errors import BadUserInput, Conflict, Forbidden, from_validation_error
+from .context import context_of
+from .errors import BadUserInput, Forbidden, from_validation_error
 from .fields import Argument, docstring, resolver_field
 from .ledger import IntentResult
 
@@ -34,6 +34,7 @@ def _intent_mutation(kind: IntentKind, catalog: Catalog) -> StrawberryField:
         workspace_id: str = SYSTEM_WORKSPACE,
         timeline_id: str = MAIN_TIMELINE,
         intent_id: str | None = None,
+        preview: bool = False,
         input: Any = None,
     ) -> IntentResult:
         ctx = context_of(info)
@@ -47,13 +48,15 @@ def _intent_mutation(kind: IntentKind, catalog: Catalog) -> StrawberryField:
         if intent_id is not None:
             check_id("intentId", intent_id)
             data["id"] = intent_id
-            await _check_retry(ctx, kind, workspace_id, timeline_id, intent_id)
         try:
             intent = kind.model.model_validate(data)
         except ValidationError as exc:
             raise from_validation_error(exc) from None
-        entry = await ctx.app.dispatch(intent, ctx.intent_context(workspace_id, timeline_id))
-        return await catalog.result(ctx.app, entry)
+        intent_context = ctx.intent_context(workspace_id, timeline_id)
+        if preview:
+            return catalog.preview_result(await ctx.app.preview(intent, intent_context))
+        # a retry with a stored intent id is answered by the engine: the stored result, or CONFLICT
+        return await catalog.result(ctx.app, await ctx.app.submit(intent, intent_context))
 
     arguments = [] if kind.system_scoped else [Argument("workspace_id", ID, description="The estate.")]
     arguments += [
@@ -62,8 +65,15 @@ def _intent_mutation(kind: IntentKind, catalog: Catalog) -> StrawberryField:
             "intent_id",
             ID | None,
             None,
-            description="Your own id for the intent: a retry with the same id "
-            "returns the first result instead of acting twice.",
+            description="Your own id for the intent: a retry with the same id and input "
+            "returns the first result instead of acting twice; another input with it is a CONFLICT.",
+        ),
+        Argument(
+            "preview",
+            bool,
+            False,
+            description="Plan and execute against the current state and return what would happen "
+            "(or the rejection), writing nothing: sequence and entry are null.",
         ),
     ]
     if kind.input_type is not None:
@@ -71,22 +81,6 @@ def _intent_mutation(kind: IntentKind, catalog: Catalog) -> StrawberryField:
     where = " In the system workspace." if kind.system_scoped else ""
     description = (docstring(kind.model) or f"Dispatch {kind.model.type_name}.") + where
     return resolver_field(kind.mutation, resolve, arguments, IntentResult, description=description)
-
-
-async def _check_retry(
-    ctx: RequestContext, kind: IntentKind, workspace_id: str, timeline_id: str, intent_id: str
-) -> None:
-    """A retry must repeat the same request: same place, same intent type, same user."""
-    stored = await ctx.app.load_entry(intent_id)
-    if stored is None:
-        return
-    same = (
-        (stored.workspace_id, stored.timeline_id) == (workspace_id, timeline_id)
-        and stored.intent.type_name == kind.model.type_name
-        and stored.actor_id == ctx.require_user().id
-    )
-    if not same:
-        raise Conflict("this intent id is already used; give the intent a new id")
 
 
 def blob_finder(app: NomosApp) -> Any:

@@ -8,13 +8,14 @@ re-executes needs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import strawberry
 from strawberry.types import Info
 from strawberry.types.field import StrawberryField
 
-from nomos_mongo import MAIN_TIMELINE, EntryKind, IntentLedgerEntry, NomosApp
+from nomos_mongo import MAIN_TIMELINE, Authorize, IntentLedgerEntry, RedoPlanner, UndoPlanner, Written
 
 from .authorization import Need, highest, need_of, undo_need
 from .catalog import Catalog, timeline_info
@@ -27,40 +28,40 @@ from .queries import workspace_arguments
 ID = strawberry.ID
 
 
-async def _undo_target(app: NomosApp, ws: str, tl: str, actor_id: str | None) -> IntentLedgerEntry | None:
-    return await app.persistence.find_latest_entry(ws, tl, kind=EntryKind.INTENT, actor_id=actor_id)
+def _allowed_to_change(ctx: RequestContext, ws: str) -> Authorize:
+    """The check an undo or redo runs inside the engine's lock, on the entry it is about to change."""
+
+    async def authorize(entries: Sequence[IntentLedgerEntry]) -> None:
+        for entry in entries:
+            await ctx.require(ws, undo_need(ctx.app.registry, entry))
+
+    return authorize
 
 
-async def _redo_target(app: NomosApp, ws: str, tl: str, actor_id: str | None) -> IntentLedgerEntry | None:
-    undo = await app.persistence.find_latest_entry(ws, tl, kind=EntryKind.UNDO, actor_id=actor_id)
-    if undo is None or not undo.strike_out_intent_ids:
-        return None
-    return await app.load_entry(undo.strike_out_intent_ids[0])
+def _allowed_to_merge(ctx: RequestContext, ws: str) -> Authorize:
+    """A merge needs what each intent it re-executes needs, checked on the entries it merges."""
+
+    async def authorize(entries: Sequence[IntentLedgerEntry]) -> None:
+        await ctx.require(ws, highest([Need.WRITE, *(need_of(type(e.intent)) for e in entries)]))
+
+    return authorize
 
 
-async def _authorize_redo_undo(
-    ctx: RequestContext, ws: str, tl: str, only_mine: bool, redo: bool
-) -> tuple[str, str | None]:
-    """Who asks, and whose intents to consider (None: anyone's)."""
+async def _undo_or_redo(
+    ctx: RequestContext, catalog: Catalog, ws: str, tl: str, only_mine: bool, planner: type[UndoPlanner | RedoPlanner]
+) -> IntentResult | None:
     user = await ctx.require(ws, Need.WRITE)
     actor = user.id if only_mine else None
-    target = await (_redo_target if redo else _undo_target)(ctx.app, ws, tl, actor)
-    await ctx.require(ws, undo_need(ctx.app.registry, target))
-    return user.id, actor
+    written = await ctx.app.write(ws, tl, planner(ctx.app.engine, actor, user.id, _allowed_to_change(ctx, ws)))
+    return None if written is None else await catalog.result(ctx.app, written)
 
 
 def system_mutations(catalog: Catalog) -> list[StrawberryField]:
     async def undo_latest(info: Info, workspace_id: str, timeline_id: str, only_mine: bool = False) -> Any:
-        ctx = context_of(info)
-        user_id, actor = await _authorize_redo_undo(ctx, workspace_id, timeline_id, only_mine, redo=False)
-        entry = await ctx.app.undo_latest(workspace_id, timeline_id, actor, performed_by=user_id)
-        return None if entry is None else await catalog.result(ctx.app, entry)
+        return await _undo_or_redo(context_of(info), catalog, workspace_id, timeline_id, only_mine, UndoPlanner)
 
     async def redo_latest(info: Info, workspace_id: str, timeline_id: str, only_mine: bool = False) -> Any:
-        ctx = context_of(info)
-        user_id, actor = await _authorize_redo_undo(ctx, workspace_id, timeline_id, only_mine, redo=True)
-        entry = await ctx.app.redo_latest(workspace_id, timeline_id, actor, performed_by=user_id)
-        return None if entry is None else await catalog.result(ctx.app, entry)
+        return await _undo_or_redo(context_of(info), catalog, workspace_id, timeline_id, only_mine, RedoPlanner)
 
     async def create_timeline(
         info: Info,
@@ -79,19 +80,16 @@ def system_mutations(catalog: Catalog) -> list[StrawberryField]:
     async def merge_timeline(info: Info, workspace_id: str, source: str, target: str = MAIN_TIMELINE) -> MergeReport:
         ctx = context_of(info)
         await ctx.require(workspace_id, Need.WRITE)
-        fork = await ctx.app.timelines.require(workspace_id, source)
-        after = fork.fork_sequence if fork is not None else 0
-        entries = await ctx.app.read_timeline(workspace_id, source, after=after)
-        needs = [need_of(type(e.intent)) for e in entries if e.kind is EntryKind.INTENT and not e.struck_out]
-        await ctx.require(workspace_id, highest([Need.WRITE, *needs]))
         # the branch's intents keep their authors: each was authorized when it was dispatched
-        report = await ctx.app.merge_timeline(workspace_id, source=source, target=target)
+        report = await ctx.app.merge_timeline(
+            workspace_id, source=source, target=target, authorize=_allowed_to_merge(ctx, workspace_id)
+        )
         outcomes = [
             MergeOutcome(
                 source_intent_id=ID(o.source_intent_id),
                 intent_type=o.intent_type,
                 applied=o.applied,
-                result=await catalog.result(ctx.app, o.entry) if o.entry is not None else None,
+                result=await catalog.result(ctx.app, Written(o.entry, o.states)) if o.entry is not None else None,
                 rule=o.rule,
                 reason=o.reason,
             )

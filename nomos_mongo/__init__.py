@@ -5,9 +5,11 @@ from .blobs import BlobRef, BlobStorage, LazyBlob, MemoryBlobStorage
 from .branching import MergeOutcome, MergeReport
 from .context import MAIN_TIMELINE, SYSTEM_ACTOR, DirectiveContext, IntentContext
 from .descriptions import DescribeContext, IntentDescription, NameRef
+from .dispatching import Preview
 from .errors import (
     BlobNotFound,
     DuplicateIntent,
+    IntentIdConflict,
     IntentIdReused,
     IntentRejected,
     InvalidArgument,
@@ -60,8 +62,10 @@ from .registry import NomosModule, TypeRegistry
 from .stores.memory import MemoryPersistence
 from .system import RedoIntent, UndoIntent
 from .transport import ServerIntentTransport
+from .undo import RedoPlanner, UndoPlanner
 from .verify import Divergence, VerificationReport
 from .watching import TimelineWatch
+from .writer import Authorize, Planner, Slot, TimelineWriter, Written
 
 __all__ = [
     "ACTOR",
@@ -71,6 +75,7 @@ __all__ = [
     "VERSION_FIELD",
     "Aggregate",
     "AggregateRef",
+    "Authorize",
     "BasicQuery",
     "BlobNotFound",
     "BlobRef",
@@ -92,6 +97,7 @@ __all__ = [
     "Intent",
     "IntentContext",
     "IntentDescription",
+    "IntentIdConflict",
     "IntentIdReused",
     "IntentLedgerEntry",
     "IntentRejected",
@@ -115,14 +121,18 @@ __all__ = [
     "Payload",
     "Persistence",
     "PersistenceError",
+    "Planner",
     "PolicyRouter",
+    "Preview",
     "RedoIntent",
+    "RedoPlanner",
     "SchemaVersionError",
     "SequenceConflict",
     "SerializationError",
     "ServerExecutionRequired",
     "ServerIntentTransport",
     "SingleAggregateDirective",
+    "Slot",
     "SnapshotReader",
     "SnapshotRecord",
     "SnapshotRepair",
@@ -135,12 +145,15 @@ __all__ = [
     "TimelineStatus",
     "TimelineStore",
     "TimelineWatch",
+    "TimelineWriter",
     "TypeRegistry",
     "UndoConflict",
     "UndoIntent",
+    "UndoPlanner",
     "UnknownType",
     "VerificationReport",
     "WorkspaceIndex",
+    "Written",
     "actor_fields",
     "derived_id",
     "latest_state",

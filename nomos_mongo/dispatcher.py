@@ -162,7 +162,7 @@ class Executor:
         return Commit(entry=entry, snapshots=snapshots, history=history)
 
     def snapshot_records(
-        self, ws: str, tl: str, sequence: int, outcome: Outcome, *, always_history: bool = False
+        self, ws: str, tl: str, sequence: int, outcome: Outcome, kind: EntryKind = EntryKind.INTENT
     ) -> tuple[tuple[SnapshotRecord, ...], tuple[SnapshotRecord, ...]]:
         snapshots = []
         history = []
@@ -170,6 +170,11 @@ class Executor:
             version, first_here = outcome.versions[(aggregate_type, aggregate_id)]
             record = SnapshotRecord(ws, tl, aggregate_type, aggregate_id, sequence, version, state)
             snapshots.append(record)
-            if always_history or first_here or version % self.history_every == 0:
+            if keeps_history(kind, version, first_here, self.history_every):
                 history.append(record)
         return tuple(snapshots), tuple(history)
+
+
+def keeps_history(kind: EntryKind, version: int, first_here: bool, every: int) -> bool:
+    """Whether a change is also kept as a history snapshot (see states.py for why these)."""
+    return kind is not EntryKind.INTENT or first_here or version % every == 0

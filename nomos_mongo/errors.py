@@ -9,6 +9,7 @@ NomosError
 ├── IntentRejected            a domain rule refused the intent; nothing was written
 ├── LedgerWriteConflict       another writer kept winning the sequence; retries exhausted
 ├── IntentIdReused            an intent id already stored on another timeline
+├── IntentIdConflict          an intent id already stored for another request (type, input, actor)
 ├── UndoConflict              a later intent touched what undo/redo would change
 ├── TimelineError             a timeline that does not exist, exists already, or is closed
 ├── ServerExecutionRequired   a server-only intent dispatched on a client without transport
@@ -139,6 +140,17 @@ class IntentIdReused(NomosError):
         super().__init__(
             f"intent id {intent_id!r} is already stored on {stored_on}; it cannot be dispatched "
             f"again on {requested}. Give the intent a new id."
+        )
+
+
+class IntentIdConflict(NomosError):
+    """An idempotency key reused for a different request: the first result is not this one's."""
+
+    def __init__(self, intent_id: str, difference: str) -> None:
+        self.intent_id = intent_id
+        super().__init__(
+            f"intent id {intent_id!r} is already stored for another request ({difference}); a retry must "
+            "repeat the first request exactly. Give a new intent a new id."
         )
 
 

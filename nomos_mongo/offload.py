@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import datetime
-import decimal
-import enum
 import types
 import typing
-import uuid
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -17,45 +13,39 @@ from .options import NomosOptions
 
 M = TypeVar("M", bound=BaseModel)
 
-# values of these types are left as they are, so fields holding only them need no visit
-_SCALARS = (
-    str,
-    int,
-    float,
-    bytes,
-    datetime.date,
-    datetime.time,
-    datetime.timedelta,
-    decimal.Decimal,
-    uuid.UUID,
-    enum.Enum,
-)
 _UNIONS = (typing.Union, types.UnionType)
+_BARE_CONTAINERS = (list, tuple, dict, set, frozenset)
 _VISITED: dict[type[BaseModel], tuple[str, ...]] = {}
 
 
-def _scalar(annotation: Any) -> bool:
+def _can_hold_blob(annotation: Any, seen: frozenset[type[BaseModel]]) -> bool:
+    """Whether a value of this annotation can contain a LazyBlob; unknown annotations can."""
     if annotation is None or annotation is type(None):
-        return True
+        return False
     origin = typing.get_origin(annotation)
     if origin is typing.Literal:
-        return True
+        return False
     if origin is typing.Annotated:
-        return _scalar(typing.get_args(annotation)[0])
-    if origin in _UNIONS:
-        return all(_scalar(arg) for arg in typing.get_args(annotation))
-    return (
-        isinstance(annotation, type)
-        and issubclass(annotation, _SCALARS)
-        and not issubclass(annotation, list | tuple | BaseModel)
-    )
+        return _can_hold_blob(typing.get_args(annotation)[0], seen)
+    if origin is not None:  # list[X], tuple[X, ...], dict[K, V], X | Y, ...
+        return any(_can_hold_blob(arg, seen) for arg in typing.get_args(annotation) if arg is not Ellipsis)
+    if not isinstance(annotation, type) or annotation in _BARE_CONTAINERS:
+        return True  # Any, a TypeVar, a forward reference, a bare list: anything may be inside
+    if issubclass(annotation, LazyBlob):
+        return True
+    if issubclass(annotation, BaseModel):
+        return annotation not in seen and any(
+            _can_hold_blob(info.annotation, seen | {annotation}) for info in annotation.model_fields.values()
+        )
+    return annotation is object
 
 
 def _fields_to_visit(cls: type[BaseModel]) -> tuple[str, ...]:
-    """The fields of a model that may hold a LazyBlob, a model or a list or tuple."""
+    """The fields of a model whose values can contain a LazyBlob: decided once per type."""
     found = _VISITED.get(cls)
     if found is None:
-        found = tuple(name for name, info in cls.model_fields.items() if not _scalar(info.annotation))
+        seen = frozenset({cls})
+        found = tuple(name for name, info in cls.model_fields.items() if _can_hold_blob(info.annotation, seen))
         if cls.__pydantic_complete__:
             _VISITED[cls] = found
     return found

@@ -15,8 +15,13 @@ class NomosOptions:
     # state_at_sequence folds at most this many - 1 events per aggregate onto a history snapshot;
     # 5 keeps any sequence of a 1,000-aggregate, 100,000-intent timeline near 10 ms, for ~65 bytes per intent
     history_snapshot_every: int = 5
+    # a write that loses its sequence to another writer is re-planned, after a pause drawn from
+    # [0, min(max, base * 2**n)) (exponential backoff with full jitter, so that processes
+    # colliding once do not collide again), until the attempts or the time budget run out
     max_dispatch_attempts: int = 10
     conflict_backoff_seconds: float = 0.001
+    conflict_backoff_max_seconds: float = 0.25
+    conflict_budget_seconds: float = 2.0
     live_query_debounce_seconds: float = 0.016
     watch_batch_size: int = 500
 
@@ -27,5 +32,6 @@ class NomosOptions:
             raise InvalidArgument("history_snapshot_every", "must be positive")
         if self.max_dispatch_attempts < 1:
             raise InvalidArgument("max_dispatch_attempts", "must be positive")
-        if self.conflict_backoff_seconds < 0 or self.live_query_debounce_seconds < 0:
+        delays = (self.conflict_backoff_seconds, self.conflict_backoff_max_seconds, self.live_query_debounce_seconds)
+        if min(delays) < 0 or self.conflict_budget_seconds < 0:
             raise InvalidArgument("options", "delays must not be negative")

@@ -156,8 +156,16 @@ class SnapshotRepair(ABC):
         timeline_id: str,
         snapshots: Sequence[SnapshotRecord],
         history: Sequence[SnapshotRecord],
+        *,
+        up_to: int | None = None,
     ) -> None:
-        """Drop this timeline's snapshots and history and store these instead."""
+        """Repair as of sequence `up_to` (None: all): store these instead of what is stored.
+
+        Snapshots and history records written for sequences after `up_to` (commits that
+        landed while the repair was computed) stay as they are, and a stored snapshot newer
+        than `up_to` wins over the given one. Readers never find the timeline without its
+        snapshots meanwhile: the given records are written before the stale ones are dropped.
+        """
 
 
 class TimelineStore(ABC):

@@ -12,20 +12,21 @@ they are and its sequence is listed in `facts_only`.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .context import IntentContext
-from .dispatcher import directive_context
+from .dispatcher import directive_context, keeps_history
+from .engine import Engine
 from .errors import NomosError
 from .ledger import AggregateRef, EntryKind, IntentLedgerEntry
 from .model import Aggregate
 from .persistence import SnapshotRecord
 from .query import BasicQuery, apply_query
-from .states import fold, strike
+from .states import Versioned, fold, strike
 
-if TYPE_CHECKING:
-    from .app import NomosApp
+log = logging.getLogger("nomos")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +54,7 @@ class VerificationReport:
 class _Replay:
     """State rebuilt entry by entry, with each aggregate's event history for undo and redo."""
 
-    app: NomosApp
+    app: Engine
     states: dict[tuple[str, str], Aggregate] = field(default_factory=dict)
     versions: dict[tuple[str, str], int] = field(default_factory=dict)
     history: dict[tuple[str, str], list[tuple[str, list[Any]]]] = field(default_factory=dict)
@@ -122,15 +123,13 @@ class _ReplayReader:
         return apply_query(rows, query)
 
     async def versioned(self, aggregate_type: Any, aggregate_id: str) -> Any:
-        from .states import Versioned
-
         key = (aggregate_type.type_name, aggregate_id)
         return Versioned(
             self._replay.states.get(key), self._replay.versions.get(key, 0), own=key in self._replay.states
         )
 
 
-async def _base(app: NomosApp, ws: str, tl: str) -> tuple[_Replay, int]:
+async def _base(app: Engine, ws: str, tl: str) -> tuple[_Replay, int]:
     replay = _Replay(app)
     branch = await app.timelines.require(ws, tl)
     if branch is None or branch.parent_timeline_id is None:
@@ -143,11 +142,12 @@ async def _base(app: NomosApp, ws: str, tl: str) -> tuple[_Replay, int]:
     return replay, branch.fork_sequence
 
 
-async def verify_timeline(app: NomosApp, ws: str, tl: str) -> VerificationReport:
+async def verify_timeline(app: Engine, ws: str, tl: str) -> VerificationReport:
     replay, fork = await _base(app, ws, tl)
     entries = await app.persistence.load_entries(ws, tl, after=fork)
     checked = 0
     facts_only: list[int] = []
+    replayed_up_to = entries[-1].sequence if entries else fork
     for entry in entries:
         if entry.kind is not EntryKind.INTENT or entry.written_by_older_directives():
             if entry.kind is EntryKind.INTENT:
@@ -203,6 +203,8 @@ async def verify_timeline(app: NomosApp, ws: str, tl: str) -> VerificationReport
             return VerificationReport(
                 ws, tl, checked, Divergence("snapshot", 0, None, f"{type_name} {aggregate_id} has no stored snapshot")
             )
+        if stored_snapshot.sequence > replayed_up_to:
+            continue  # a commit that landed after the entries were read: the next check covers it
         if stored_snapshot.state != state:
             return VerificationReport(
                 ws,
@@ -218,7 +220,7 @@ async def verify_timeline(app: NomosApp, ws: str, tl: str) -> VerificationReport
     return VerificationReport(ws, tl, checked, facts_only=tuple(facts_only))
 
 
-async def _check_history(app: NomosApp, replay: _Replay, entry: IntentLedgerEntry) -> Divergence | None:
+async def _check_history(app: Engine, replay: _Replay, entry: IntentLedgerEntry) -> Divergence | None:
     for ref in entry.touched:
         aggregate_type = app.registry.aggregate_type(ref.type)
         record = await app.persistence.load_history_snapshot(
@@ -238,30 +240,47 @@ async def _check_history(app: NomosApp, replay: _Replay, entry: IntentLedgerEntr
     return None
 
 
-async def rebuild_snapshots(app: NomosApp, ws: str, tl: str) -> int:
-    """Derive snapshots and history again from the ledger's stored events (no re-execution)."""
-    replay, fork = await _base(app, ws, tl)
-    inherited = set(replay.states)
-    every = app.options.history_snapshot_every
-    snapshots: dict[tuple[str, str], SnapshotRecord] = {}
-    history: list[SnapshotRecord] = []
-    for entry in await app.persistence.load_entries(ws, tl, after=fork):
-        if entry.kind is EntryKind.INTENT:
-            replay.apply(entry, entry.events)
+async def rebuild_snapshots(app: Engine, ws: str, tl: str) -> int:
+    """Derive snapshots and history again from the ledger's stored events (no re-execution).
+
+    It runs under the timeline's lock, so no write of this process lands meanwhile; another
+    process's commits are folded in until the ledger stops growing, and those that land
+    during the swap keep their own snapshots (the store's `up_to` rule). So a rebuild never
+    undoes a commit, and planners never find the timeline without its snapshots.
+    """
+    async with app.writer.lock(ws, tl):
+        replay, fork = await _base(app, ws, tl)
+        every = app.options.history_snapshot_every
+        snapshots: dict[tuple[str, str], SnapshotRecord] = {}
+        history: list[SnapshotRecord] = []
+        up_to = fork
+        for _ in range(CATCH_UP_ROUNDS):
+            entries = await app.persistence.load_entries(ws, tl, after=up_to)
+            if not entries:
+                break
+            for entry in entries:
+                if entry.kind is EntryKind.INTENT:
+                    replay.apply(entry, entry.events)
+                else:
+                    replay.toggle(entry)
+                for ref in entry.touched:
+                    key = (ref.type, ref.id)
+                    if key not in replay.states:
+                        continue
+                    first = key not in snapshots
+                    version = replay.versions[key]
+                    record = SnapshotRecord(ws, tl, ref.type, ref.id, entry.sequence, version, replay.states[key])
+                    snapshots[key] = record
+                    if keeps_history(entry.kind, version, first, every):
+                        history.append(record)
+            up_to = entries[-1].sequence
         else:
-            replay.toggle(entry)
-        for ref in entry.touched:
-            key = (ref.type, ref.id)
-            if key not in replay.states:
-                continue
-            first = key not in snapshots
-            record = SnapshotRecord(ws, tl, ref.type, ref.id, entry.sequence, replay.versions[key], replay.states[key])
-            snapshots[key] = record
-            if first or entry.kind is not EntryKind.INTENT or record.version % every == 0:
-                history.append(record)
-    del inherited
-    await app.persistence.replace_snapshots(ws, tl, list(snapshots.values()), history)
+            log.info("rebuilding %s/%s while others write: commits after %d keep their own snapshots", ws, tl, up_to)
+        await app.persistence.replace_snapshots(ws, tl, list(snapshots.values()), history, up_to=up_to)
     return len(snapshots)
+
+
+CATCH_UP_ROUNDS = 5  # reads of the ledger before the swap; later commits keep their own snapshots
 
 
 __all__ = ["AggregateRef", "Divergence", "VerificationReport", "rebuild_snapshots", "verify_timeline"]

@@ -24,6 +24,10 @@ def _sequence(record: SnapshotRecord) -> int:
     return record.sequence
 
 
+def _after(record: SnapshotRecord, up_to: int | None) -> bool:
+    return up_to is not None and record.sequence > up_to
+
+
 @dataclass(slots=True)
 class _Timeline:
     entries: list[IntentLedgerEntry] = field(default_factory=list)
@@ -245,13 +249,18 @@ class MemoryPersistence(Persistence):
         timeline_id: str,
         snapshots: Sequence[SnapshotRecord],
         history: Sequence[SnapshotRecord],
+        *,
+        up_to: int | None = None,
     ) -> None:
+        # one synchronous swap: no reader of this process can see it half done
         timeline = self._tl(workspace_id, timeline_id)
+        newer = [r for of_type in timeline.snapshots.values() for r in of_type.values() if _after(r, up_to)]
         timeline.snapshots = {}
-        timeline.history = {}
-        for record in snapshots:
+        for record in [*snapshots, *newer]:  # a newer stored record replaces the given one
             timeline.snapshots.setdefault(record.aggregate_type, {})[record.aggregate_id] = record
-        for record in sorted(history, key=lambda r: r.sequence):
+        kept = [r for records in timeline.history.values() for r in records if _after(r, up_to)]
+        timeline.history = {}
+        for record in sorted([*history, *kept], key=_sequence):
             timeline.history.setdefault((record.aggregate_type, record.aggregate_id), []).append(record)
 
     # timelines --------------------------------------------------------------------------

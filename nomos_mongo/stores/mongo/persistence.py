@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import Any, TypeVar
 
 from gridfs import AsyncGridFSBucket
+from pymongo.errors import DuplicateKeyError
 from pymongo.read_concern import ReadConcern
 
 from ...codec import (
@@ -55,7 +56,7 @@ from .polling import PollingFeed
 from .queries import mongo_filter, mongo_sort
 from .transactions import run_in_transaction
 from .translate import translated, translating
-from .writes import by_type, snapshot_document, write_commit, write_in_order
+from .writes import by_type, snapshot_document, snapshot_key, write_commit, write_in_order
 
 A = TypeVar("A", bound=Aggregate)
 logger = logging.getLogger("nomos_mongo.stores.mongo")
@@ -301,19 +302,34 @@ class MongoPersistence(Persistence):
         timeline_id: str,
         snapshots: Sequence[SnapshotRecord],
         history: Sequence[SnapshotRecord],
+        *,
+        up_to: int | None = None,
     ) -> None:
         # A repair may exceed what one transaction holds, so it is not one: rerun it if it fails.
+        # The given records go in first and the stale ones go after, so that readers always find
+        # a snapshot; records of commits after `up_to` are never touched.
         timeline = {"workspace_id": workspace_id, "timeline_id": timeline_id}
-        for name in await self.database.list_collection_names():
-            if name.startswith(SNAPSHOT_PREFIX):
-                await self.database[name].delete_many(timeline)
-        await self._history.delete_many(timeline)
+        repaired = {**timeline, "seq": {"$lte": up_to}} if up_to is not None else timeline
         latest = {(r.aggregate_type, r.aggregate_id): r for r in snapshots}
         await self._ensure_snapshot_indexes(latest.values())
-        for type_name, records in by_type(latest.values()).items():
-            await self.database[snapshot_collection(type_name)].insert_many([snapshot_document(r) for r in records])
+        rebuilt = by_type(latest.values())
+        for type_name, records in rebuilt.items():
+            collection = self.database[snapshot_collection(type_name)]
+            for record in records:
+                with contextlib.suppress(DuplicateKeyError):  # a newer snapshot was committed meanwhile
+                    await collection.replace_one(
+                        {**snapshot_key(record), "seq": repaired.get("seq", {"$gte": 0})},
+                        snapshot_document(record),
+                        upsert=True,
+                    )
+        for name in await self.database.list_collection_names():
+            if name.startswith(SNAPSHOT_PREFIX):
+                ids = [r.aggregate_id for r in rebuilt.get(name.removeprefix(SNAPSHOT_PREFIX), [])]
+                await self.database[name].delete_many({**repaired, "aggregate_id": {"$nin": ids}})
+        inserted = []
         if history:
-            await self._history.insert_many([snapshot_to_document(r) for r in history])
+            inserted = (await self._history.insert_many([snapshot_to_document(r) for r in history])).inserted_ids
+        await self._history.delete_many({**repaired, "_id": {"$nin": inserted}})
 
     async def _ensure_snapshot_indexes(self, records: Iterable[SnapshotRecord]) -> None:
         for type_name in {r.aggregate_type for r in records} - self._indexed_types:

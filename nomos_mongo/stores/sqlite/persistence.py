@@ -320,8 +320,10 @@ class SqlitePersistence(Persistence):
         timeline_id: str,
         snapshots: Sequence[SnapshotRecord],
         history: Sequence[SnapshotRecord],
+        *,
+        up_to: int | None = None,
     ) -> None:
-        await self._write(self._replace, workspace_id, timeline_id, list(snapshots), list(history))
+        await self._write(self._replace, workspace_id, timeline_id, list(snapshots), list(history), up_to)
 
     def _replace(
         self,
@@ -330,19 +332,24 @@ class SqlitePersistence(Persistence):
         timeline_id: str,
         snapshots: list[SnapshotRecord],
         history: list[SnapshotRecord],
+        up_to: int | None,
     ) -> None:
         self._tables.ensure(connection, (r.aggregate_type for r in snapshots))
         latest = {(r.aggregate_type, r.aggregate_id): r for r in snapshots}
+        # rows of commits after `up_to` stay; they win over the rebuilt ones (INSERT OR IGNORE)
+        scope, bound = ("AND seq <= ?", (up_to,)) if up_to is not None else ("", ())
         connection.execute("BEGIN IMMEDIATE")  # one transaction: readers see the old set or the new one
         try:
             for table in self._tables.all():
                 connection.execute(
-                    f'DELETE FROM "{table}" WHERE workspace_id = ? AND timeline_id = ?', (workspace_id, timeline_id)
+                    f'DELETE FROM "{table}" WHERE workspace_id = ? AND timeline_id = ? {scope}',
+                    (workspace_id, timeline_id, *bound),
                 )
             connection.execute(
-                "DELETE FROM history WHERE workspace_id = ? AND timeline_id = ?", (workspace_id, timeline_id)
+                f"DELETE FROM history WHERE workspace_id = ? AND timeline_id = ? {scope}",
+                (workspace_id, timeline_id, *bound),
             )
-            write_snapshots(connection, self._tables, latest.values())
+            write_snapshots(connection, self._tables, latest.values(), keep_newer=True)
             connection.executemany(INSERT_HISTORY, [history_row(r) for r in history])
             connection.execute("COMMIT")
         except BaseException:

@@ -81,9 +81,23 @@ UPSERT_SNAPSHOT = (
 INSERT_HISTORY = "INSERT OR REPLACE INTO history VALUES (?, ?, ?, ?, ?, ?, ?)"
 
 
-def write_snapshots(connection: sqlite3.Connection, tables: SnapshotTables, records: Iterable[SnapshotRecord]) -> None:
+INSERT_SNAPSHOT_UNLESS_STORED = (
+    'INSERT OR IGNORE INTO "{table}" (workspace_id, timeline_id, aggregate_id, seq, version, deleted, state, q) '
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def write_snapshots(
+    connection: sqlite3.Connection,
+    tables: SnapshotTables,
+    records: Iterable[SnapshotRecord],
+    *,
+    keep_newer: bool = False,
+) -> None:
+    """Upsert each record; with `keep_newer`, a row still stored (written after a repair's bound) wins."""
+    statement = INSERT_SNAPSHOT_UNLESS_STORED if keep_newer else UPSERT_SNAPSHOT
     for record in records:
-        connection.execute(UPSERT_SNAPSHOT.format(table=tables.name(record.aggregate_type)), snapshot_row(record))
+        connection.execute(statement.format(table=tables.name(record.aggregate_type)), snapshot_row(record))
 
 
 def write_one(connection: sqlite3.Connection, tables: SnapshotTables, commit: Commit) -> None:
