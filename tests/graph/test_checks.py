@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import re
@@ -10,12 +11,14 @@ from pathlib import Path
 from rich.console import Console
 from typer.testing import CliRunner
 
-from graph import checks
+from graph import checks, datadir
 from graph.cli import cli, current_sdl
 from nomos_mongo import MemoryPersistence, NomosApp
 from nomos_mongo.examples.todo import TODO_MODULE
+from nomos_mongo.examples.todo_v1 import TODO_V1_MODULE
 from nomos_mongo.examples.todo_v1_ledger import FIXTURE
 from nomos_mongo.ledger_files import import_lines, read_lines
+from nomos_mongo.stores.sqlite import SqlitePersistence
 
 runner = CliRunner()
 TODO_V2 = "nomos_mongo.examples.todo:TODO_MODULE"
@@ -52,9 +55,20 @@ def test_a_document_from_newer_code_fails_with_its_id_and_exit_1(tmp_path: Path)
     assert ledger[2]["document"]["_id"] in output
 
 
-def test_the_embedded_store_has_nothing_to_check_without_a_file() -> None:
-    code, output = check_ledger("--domain", TODO_V2)
-    assert code == 1 and "--import" in output
+def test_the_embedded_store_in_a_data_directory_is_checked(tmp_path: Path) -> None:
+    async def store_the_fixture() -> None:
+        persistence = SqlitePersistence(datadir.database_path(datadir.prepare(tmp_path / "data")))
+        app = NomosApp(persistence, modules=[TODO_V1_MODULE])
+        await app.start()
+        try:
+            await import_lines(app, read_lines(FIXTURE))
+        finally:
+            await app.close()
+
+    asyncio.run(store_the_fixture())
+    code, output = check_ledger("--data-dir", str(tmp_path / "data"), "--domain", TODO_V1)
+    assert code == 0, output
+    assert "every document loads with this code" in output
 
 
 async def test_a_long_scan_shows_a_progress_bar() -> None:
