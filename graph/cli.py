@@ -25,7 +25,7 @@ from .domain import load_modules
 from .logs import configure_logging
 from .schema import build_schema, sdl
 from .server import NomosServer, create_app, uvicorn_config
-from .settings import Settings
+from .settings import LIMITS_HELP, Settings
 
 cli = typer.Typer(help="Nomos for Python: the CO2 GraphQL API.", no_args_is_help=True, add_completion=False)
 cli.add_typer(bench_app, name="bench")
@@ -93,7 +93,7 @@ async def start_store(persistence: Persistence) -> None:
         fail(str(exc))
 
 
-@cli.command()
+@cli.command(epilog=LIMITS_HELP)
 def serve(
     host: Annotated[str, typer.Option(envvar="NOMOS_HOST", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="NOMOS_PORT", help="Port to listen on (1-65535).")] = 8000,
@@ -105,7 +105,10 @@ def serve(
     mongo_db: MongoDb = None,
     demo: Annotated[bool, typer.Option("--demo", help="Load a small demo estate at start-up.", metavar="")] = False,
     production: Annotated[
-        bool, typer.Option("--production", help="No GraphiQL, no introspection; a JWT key is required.", metavar="")
+        bool,
+        typer.Option(
+            "--production", help="No GraphiQL, no introspection, no suggestions; a JWT key is required.", metavar=""
+        ),
     ] = False,
     log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
 ) -> None:

@@ -50,6 +50,7 @@ from .authorization import AllowAll, Need
 from .context import RequestContext
 from .errors import shape_errors
 from .settings import Settings
+from .visibility import shares_reads
 
 log = logging.getLogger("nomos.graph")
 Send = Callable[[str], Awaitable[None]]
@@ -133,7 +134,7 @@ class FanOut:
     ) -> Member | None:
         """A member of the group for this subscription, or None: run it alone."""
         shape = shape_of(query, variables, operation_name, self.settings.max_tokens)
-        if shape is None or context.user is None:
+        if shape is None or context.user is None or not shares_reads(context, shape.workspace_id):
             return None
         try:
             await context.require(shape.workspace_id, Need.READ)

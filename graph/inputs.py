@@ -222,5 +222,8 @@ async def _blob(value: BlobInput, find_blob: FindBlob, path: Path) -> dict[str, 
         return {"inline": value.base64, "contentType": value.content_type or "application/octet-stream"}
     ref = await find_blob(value.sha256 or "")
     if ref is None:
-        raise BadUserInput(f"{where}.sha256", "no uploaded blob has this sha256; send the bytes with uploadBlob first")
+        raise BadUserInput(
+            f"{where}.sha256",
+            "no blob uploaded to this workspace or by you has this sha256; send the bytes with uploadBlob first",
+        )
     return {"ref": ref, "contentType": value.content_type or ref.content_type}

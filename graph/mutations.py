@@ -10,7 +10,7 @@ from strawberry.file_uploads import Upload
 from strawberry.types import Info
 from strawberry.types.field import StrawberryField
 
-from nomos_mongo import MAIN_TIMELINE, BlobNotFound, BlobRef, NomosApp, actor_fields
+from nomos_mongo import MAIN_TIMELINE, BlobRef, actor_fields
 from nomos_mongo.ids import check_id
 
 from .authorization import SYSTEM_WORKSPACE, need_of
@@ -19,9 +19,9 @@ from .context import context_of
 from .errors import BadUserInput, Forbidden, from_validation_error
 from .fields import Argument, docstring, resolver_field
 from .ledger import IntentResult
+from .uploads import blob_finder, record_upload
 
 ID = strawberry.ID
-SHA256_LENGTH = 64
 
 
 def intent_mutations(catalog: Catalog) -> list[StrawberryField]:
@@ -42,7 +42,8 @@ def _intent_mutation(kind: IntentKind, catalog: Catalog) -> StrawberryField:
             # else the first comer could make the system workspace an estate and own it
             raise Forbidden(f"the {SYSTEM_WORKSPACE} workspace takes system intents only")
         user = await ctx.require(workspace_id, need_of(kind.model))
-        data = await catalog.inputs.wire(input, blob_finder(ctx.app)) if input is not None else {}
+        find_blob = blob_finder(ctx.app, workspace_id, user.id)
+        data = await catalog.inputs.wire(input, find_blob) if input is not None else {}
         for name in actor_fields(kind.model):
             data[kind.model.model_fields[name].alias or name] = user.id
         if intent_id is not None:
@@ -83,19 +84,6 @@ def _intent_mutation(kind: IntentKind, catalog: Catalog) -> StrawberryField:
     return resolver_field(kind.mutation, resolve, arguments, IntentResult, description=description)
 
 
-def blob_finder(app: NomosApp) -> Any:
-    async def find(sha256: str) -> BlobRef | None:
-        if len(sha256) != SHA256_LENGTH or any(c not in "0123456789abcdef" for c in sha256):
-            return None
-        try:
-            data = await app.blob.get(sha256)
-        except BlobNotFound:
-            return None
-        return BlobRef(sha256=sha256, size=len(data), content_type="application/octet-stream")
-
-    return find
-
-
 async def read_upload(file: Any) -> tuple[bytes, str | None]:
     try:
         data = await file.read()
@@ -116,6 +104,7 @@ def upload_field(catalog: Catalog) -> StrawberryField:
             raise BadUserInput("file", "must be a file part of a multipart request, not a JSON value")
         data, sent_type = await read_upload(file)
         ref = await ctx.app.blob.upload_blob(data, content_type or sent_type or "application/octet-stream")
+        await record_upload(ctx.app, workspace_id, ctx.require_user().id, ref)
         return catalog.outputs.instance(ref)
 
     arguments = [

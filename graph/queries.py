@@ -17,6 +17,7 @@ from .fields import Argument, Attribute, make_type, resolver_field
 from .filters import Filters, Listing, build_query, encode_cursor
 from .ledger import AggregateNode, LedgerEntry, PageInfo, TimelineInfo, Viewer
 from .settings import Settings
+from .visibility import may_see, visible
 
 ID = strawberry.ID
 DEFAULT_PAGE = 50
@@ -63,7 +64,7 @@ def _by_id(kind: AggregateKind, catalog: Catalog) -> StrawberryField:
         ctx = context_of(info)
         await ctx.require(workspace_id, Need.READ)
         state = await ctx.app.read_latest(kind.model, workspace_id, timeline_id, id)
-        return None if state is None else catalog.aggregate(state)
+        return None if state is None or not await may_see(ctx, workspace_id, state) else catalog.aggregate(state)
 
     arguments = [*workspace_arguments(), Argument("id", ID)]
     return resolver_field(
@@ -109,7 +110,7 @@ def _connection(kind: AggregateKind, listing: Listing, catalog: Catalog, setting
             listing, filter=filter, order_by=order_by, descending=descending, limit=first + 1, after=after
         )
         states = await ctx.app.query(kind.model, workspace_id, timeline_id, query)
-        page = states[:first]
+        page = await visible(ctx, workspace_id, states[:first])
         order_field = query.order_by_field
         edges = [edge(node=catalog.aggregate(s), cursor=encode_cursor(s, order_field, descending)) for s in page]
         page_info = PageInfo(
@@ -143,13 +144,13 @@ def ledger_queries(catalog: Catalog, settings: Settings) -> list[StrawberryField
         await ctx.require(workspace_id, Need.READ)
         check_size("first", first, settings)
         entries = await ctx.app.read_timeline(workspace_id, timeline_id, after=after, limit=first)
-        return [catalog.entry(e) for e in entries]
+        return [catalog.entry(e) for e in await visible(ctx, workspace_id, entries)]
 
     async def state_at_sequence(info: Info, workspace_id: str, timeline_id: str, sequence: int) -> list[Any]:
         ctx = context_of(info)
         await ctx.require(workspace_id, Need.READ)
         states = await ctx.app.state_at_sequence(workspace_id, timeline_id, inclusive_sequence=sequence)
-        return [catalog.aggregate(states[ref]) for ref in sorted(states)]
+        return [catalog.aggregate(s) for s in await visible(ctx, workspace_id, (states[ref] for ref in sorted(states)))]
 
     async def aggregate_history(
         info: Info, workspace_id: str, timeline_id: str, id: str, start: int = 0, end: int | None = None
@@ -157,7 +158,7 @@ def ledger_queries(catalog: Catalog, settings: Settings) -> list[StrawberryField
         ctx = context_of(info)
         await ctx.require(workspace_id, Need.READ)
         entries = await ctx.app.aggregate_intent_history(workspace_id, timeline_id, id, start=start, end=end)
-        return [catalog.entry(e) for e in entries]
+        return [catalog.entry(e) for e in await visible(ctx, workspace_id, entries)]
 
     async def head(info: Info, workspace_id: str, timeline_id: str) -> int:
         ctx = context_of(info)

@@ -41,6 +41,19 @@ from typing import Any
 
 from .auth import MIN_SECRET_BYTES
 
+# `nomos serve --help` shows this (typer keeps the blank lines between paragraphs)
+LIMITS_HELP = "\n\n".join(
+    [
+        "Request limits, from the environment (SECURITY.md says what a client sees at each):",
+        "NOMOS_MAX_DEPTH (12), NOMOS_MAX_ALIASES (30), NOMOS_MAX_TOKENS (5000): the shape of a document.",
+        "NOMOS_MAX_COST (50000): fields an operation may resolve, lists multiplied by their page size "
+        "(NOMOS_MAX_PAGE_SIZE, 500; a list without one counts NOMOS_UNPAGED_LIST_SIZE, 50): QUERY_TOO_COSTLY.",
+        "NOMOS_MAX_RESPONSE_BYTES (5 MiB): RESPONSE_TOO_LARGE. NOMOS_MAX_BODY_BYTES (10 MiB): HTTP 413.",
+        "NOMOS_JWT_LEEWAY_SECONDS (30): clock skew for exp/nbf/iat. NOMOS_JWT_MAX_LIFETIME_SECONDS (0): tokens "
+        "need exp; N admits tokens without exp for N seconds after their iat.",
+    ]
+)
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 

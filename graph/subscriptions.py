@@ -26,6 +26,7 @@ from .ledger import LedgerEntry
 from .naming import upper_first
 from .queries import check_size, listing_arguments, workspace_arguments
 from .settings import Settings
+from .visibility import may_see, visible
 
 DEFAULT_LIMIT = 50
 
@@ -44,7 +45,8 @@ def timeline_subscription(catalog: Catalog, settings: Settings) -> StrawberryFie
         try:
             async for entry in watch:
                 await ctx.require(workspace_id, Need.READ, max_age=settings.access_recheck_seconds)
-                yield catalog.entry(entry)
+                if await may_see(ctx, workspace_id, entry):
+                    yield catalog.entry(entry)
         finally:
             ctx.subscriptions.discard(watch)
             watch.close()
@@ -84,7 +86,7 @@ def _live_query(kind: AggregateKind, listing: Listing, catalog: Catalog, setting
         try:
             async for states in subscription:
                 await ctx.require(workspace_id, Need.READ, max_age=settings.access_recheck_seconds)
-                yield [catalog.aggregate(s) for s in states]
+                yield [catalog.aggregate(s) for s in await visible(ctx, workspace_id, states)]
         finally:
             ctx.subscriptions.discard(subscription)
             subscription.close()

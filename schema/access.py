@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, ClassVar
 from nomos_mongo import (
     Aggregate,
     Event,
+    IntentLedgerEntry,
     IntentRejected,
     NomosModule,
     Payload,
@@ -156,12 +157,70 @@ def satisfies(role: Role | None, access: Access) -> bool:
     return role is not None and role.has_minimum_permission(_NEEDED[access])
 
 
+# Estate data outside the estate's workspace --------------------------------------------
+# The system workspace is shared reference data, readable by every signed-in user; but some of
+# what lives there belongs to one estate (funding applications, claims and benefits carry
+# `estate_id`, and so does the audit trail of them). That is readable only by the estate's
+# members (any role) and by the system administrators, who run the funding programs.
+
+
+def estate_of_state(state: Aggregate) -> str | None:
+    """The estate an aggregate belongs to, if it says so (`estate_id`)."""
+    estate = getattr(state, "estate_id", None)
+    value = getattr(estate, "root", estate)
+    return value if isinstance(value, str) and value else None
+
+
+async def estate_of_entry(app: NomosApp, entry: IntentLedgerEntry) -> str | None:
+    """The estate a ledger entry is about: its intent's `estate_id`, else that of what it touched."""
+    own = estate_of_state(entry.intent)  # type: ignore[arg-type]
+    if own is not None:
+        return own
+    for ref in entry.touched:
+        model = app.registry.aggregate_type(ref.type)
+        if model is None or "estate_id" not in model.model_fields:
+            continue
+        state = await app.read_latest(model, entry.workspace_id, entry.timeline_id, ref.id, include_deleted=True)
+        estate = estate_of_state(state) if state is not None else None
+        if estate is not None:
+            return estate
+    return None
+
+
+class EstateVisibility:
+    """Who may see estate data kept in a shared workspace; one instance per request (it remembers)."""
+
+    def __init__(self, app: NomosApp, user_id: str, administrators: frozenset[str]) -> None:
+        self.app = app
+        self.user_id = user_id
+        self.administrators = administrators
+        self._member: dict[str, bool] = {}
+
+    async def may_see_estate(self, estate_id: str | None) -> bool:
+        if estate_id is None or self.user_id in self.administrators:
+            return True
+        if estate_id not in self._member:
+            self._member[estate_id] = await estate_role(self.app, estate_id, self.user_id) is not None
+        return self._member[estate_id]
+
+    async def may_see(self, item: object) -> bool:
+        if isinstance(item, IntentLedgerEntry):
+            if self.user_id in self.administrators:
+                return True
+            return await self.may_see_estate(await estate_of_entry(self.app, item))
+        if isinstance(item, Aggregate):
+            return await self.may_see_estate(estate_of_state(item))
+        return True
+
+
 class EstateAuthorizer:
     """Estate roles decide; the system workspace is readable by every user.
 
     The system workspace holds what belongs to no estate (users, organizations, licences,
     catalogues, taxonomies, funding programs): shared reference data that every signed-in
-    user needs to read. Writing there needs the role each intent declares; the system
+    user needs to read; what there belongs to an estate (funding applications, claims,
+    benefits and their ledger entries) only its members and the system administrators see
+    (EstateVisibility). Writing there needs the role each intent declares; the system
     administrators (NOMOS_SYSTEM_ADMINS) hold every role there.
     """
 
@@ -176,6 +235,13 @@ class EstateAuthorizer:
             return True
         role = await estate_role(app, workspace_id, user_id)
         return satisfies(role, need)
+
+    def visibility(self, app: NomosApp, user_id: str, workspace_id: str) -> EstateVisibility | None:
+        """Who sees what of the shared system workspace; in an estate's own, its role decided already."""
+        return EstateVisibility(app, user_id, self.system_admins) if workspace_id == SYSTEM_WORKSPACE else None
+
+    def shares_reads(self, workspace_id: str) -> bool:
+        return workspace_id != SYSTEM_WORKSPACE  # there, what a subscriber sees depends on who it is
 
 
 ACCESS_MODULE = NomosModule(

@@ -1,8 +1,10 @@
 """Insights and reports: server-only intents that compute from an estate's snapshots.
 
 Each runs in the estate's workspace (the estate is the workspace) and leaves a report, an
-export or a dashboard there; files go to blob storage. Reading is enough to report on what
-one may read (Access.READ); a dashboard is shared configuration (Access.WRITE).
+export or a dashboard there; files go to blob storage. Each needs the estate write role
+(Access.WRITE): it appends an entry to the estate's ledger and audit trail, and stores
+results (archives can be large), which a read-only member must not be able to do; readers
+read the reports and exports that exist.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def estate_ref(ctx: DescribeContext) -> NameRef:
 
 
 class ReportIntent(Co2Intent):
-    access: ClassVar[Access] = Access.READ
+    access: ClassVar[Access] = Access.WRITE
     requires_server_execution: ClassVar[bool] = True
 
 
