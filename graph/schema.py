@@ -28,6 +28,7 @@ from .errors import shape_errors
 from .filters import Filters
 from .limits import operation_limits
 from .mutations import intent_mutations
+from .nodes import node_queries
 from .operations import OperationNameRequired
 from .queries import aggregate_queries, ledger_queries
 from .scalars import SCALAR_MAP
@@ -81,7 +82,7 @@ def build_schema(registry: TypeRegistry, settings: Settings | None = None) -> No
     catalog = Catalog(registry)
     filters = Filters(catalog.names, catalog.enums)
     aggregate_fields, listings = aggregate_queries(catalog, filters, settings)
-    query = _root("Query", [*ledger_queries(catalog, settings), *aggregate_fields])
+    query = _root("Query", [*node_queries(catalog, settings), *ledger_queries(catalog, settings), *aggregate_fields])
     mutation = _root("Mutation", [*intent_mutations(catalog), *system_mutations(catalog)])
     live_queries = live_query_subscriptions(catalog, listings, settings)
     subscription = _root("Subscription", [timeline_subscription(catalog, settings), *live_queries])

@@ -84,7 +84,7 @@ def _live_query(kind: AggregateKind, listing: Listing, catalog: Catalog, setting
         try:
             async for states in subscription:
                 await ctx.require(workspace_id, Need.READ, max_age=settings.access_recheck_seconds)
-                yield [catalog.aggregate(s) for s in states]
+                yield [catalog.aggregate(s, workspace_id, timeline_id) for s in states]
         finally:
             ctx.subscriptions.discard(subscription)
             subscription.close()
@@ -98,5 +98,5 @@ def _live_query(kind: AggregateKind, listing: Listing, catalog: Catalog, setting
         arguments,
         returns,
         subscription=True,
-        description=f"The {kind.type_name}s matching the query now, then again on each change.",
+        description=f"The {kind.plural_name} matching the query now, then again on each change.",
     )
