@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from graph.nodes import NodePlace, global_id
 from tests.graph.server_harness import Client, Running
 from tests.graph.ws_client import open_socket
 
@@ -16,6 +17,7 @@ READS = [
     '{ head(workspaceId: "w-alice") }',
     '{ timelines(workspaceId: "w-alice") { timelineId } }',
     '{ canUndoLatest(workspaceId: "w-alice") }',
+    '{ node(id: "' + global_id(NodePlace("Todo", "w-alice", "main", "t1")) + '") { id } }',
 ]
 WRITES = [
     'mutation { createTodo(workspaceId: "w-alice", input: {title: "x"}) { sequence } }',
