@@ -28,7 +28,7 @@ async def create(client: Client, title: str, todo_id: str, ws: str = "w-alice", 
 async def test_create_returns_typed_events_and_changed_aggregates(alice: Client) -> None:
     result = await create(alice, "Buy milk", "t1", project="p1")
     assert result["success"] and result["sequence"] == 1
-    assert result["description"] == 'alice created todo "Buy milk"'
+    assert result["description"] == 'Alice created todo "Buy milk"'  # the token's name: no user records here
     assert result["events"][0] == {
         "__typename": "TodoCreatedEvent",
         "aggregateType": "TodoAggregate",

@@ -51,7 +51,7 @@ async def test_a_subscriber_gets_every_entry_of_a_concurrent_writer_in_order(
         await writing
         await socket.complete("1")
     assert [e["sequence"] for e in seen] == list(range(1, count + 1))
-    assert seen[0]["description"] == 'alice created todo "before"'
+    assert seen[0]["description"] == 'Alice created todo "before"'
     assert {e["actorId"] for e in seen} == {"alice"}
 
 
