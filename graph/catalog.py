@@ -180,14 +180,18 @@ class Catalog:
     def preview_result(self, preview: Preview, workspace_id: str, timeline_id: str) -> IntentResult:
         assert preview.intent.id is not None
         # identities of their own: a cache must never take a state that was not written
-        place = {"workspace_id": workspace_id, "timeline_id": timeline_id, "preview": preview.intent.id}
+        intent_id = preview.intent.id
         return IntentResult(
             success=True,
             intent_id=ID(preview.intent.id),
             sequence=None,
             description=preview.description,
             events=[self.event(r) for r in preview.events],
-            changed_aggregates=[self.aggregate(s, **place) for s in preview.states.values() if s is not None],
+            changed_aggregates=[
+                self.aggregate(s, workspace_id, timeline_id, preview=intent_id)
+                for s in preview.states.values()
+                if s is not None
+            ],
             entry=None,
         )
 

@@ -3,7 +3,8 @@
 Normalized client caches (Apollo, urql's graphcache, Relay) key an object by its type and `id`.
 The same aggregate read on `main` and on a draft timeline is two different objects to them, so
 its global id names the type, workspace, timeline and domain id; a state of the past
-(`stateAtSequence`) also names its sequence, and a preview's state its intent, so neither overwrites the current state in a cache.
+(`stateAtSequence`) also names its sequence, and a preview's state its intent, so neither
+overwrites the current state in a cache.
 The domain id stays available as `aggregateId`.
 
 An id is `base64url("<GraphQL type>:<JSON [workspace, timeline, aggregate id(, sequence)]>")`,

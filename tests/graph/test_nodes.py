@@ -107,3 +107,16 @@ async def test_an_id_this_api_did_not_issue_is_bad_input(alice: Client) -> None:
         "field": "id",
         "correlationId": body["errors"][0]["extensions"]["correlationId"],
     }
+
+
+async def test_a_preview_never_takes_the_identity_of_the_stored_object(alice: Client) -> None:
+    created = await alice.data(CREATE, {"tl": "main", "title": "stored"})
+    stored_id = created["createTodo"]["changedAggregates"][0]["id"]
+    previewed = await alice.data(
+        'mutation { renameTodo(workspaceId: "w-alice", preview: true, input: {todoId: "t1", title: "maybe"}) '
+        "{ changedAggregates { id aggregateId ... on Todo { title } } } }"
+    )
+    [state] = previewed["renameTodo"]["changedAggregates"]
+    assert state["aggregateId"] == "t1" and state["title"] == "maybe" and state["id"] != stored_id
+    assert (await alice.data(NODE, {"id": state["id"]}))["node"] is None  # nothing was written
+    assert (await alice.data(NODE, {"id": stored_id}))["node"]["title"] == "stored"
