@@ -37,7 +37,8 @@ from .ledger import (
     TimelineInfo,
     TimelineStatusType,
 )
-from .naming import TypeNames, aggregate_base_name, intent_base_name, lower_first, mutation_name, plural
+from .naming import TypeNames, aggregate_base_name, intent_base_name, listing_name, lower_first, mutation_name, plural
+from .nodes import NodePlace, global_id
 from .outputs import OutputTypes
 
 ENGINE_INTENTS = (UndoIntent, RedoIntent)
@@ -50,6 +51,7 @@ class AggregateKind:
     type_name: str  # TrackableAsset
     single: str  # trackableAsset
     many: str  # trackableAssets
+    plural_name: str  # TrackableAssets, for descriptions
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ class Catalog:
         self.outputs = OutputTypes(self.names, self.enums)
         self.inputs = InputTypes(self.names, self.enums)
         self.aggregates = [self._aggregate(registry.aggregates[n]) for n in sorted(registry.aggregates)]
+        self._kinds = {kind.type_name: kind for kind in self.aggregates}
+        self._type_names = {kind.model: kind.type_name for kind in self.aggregates}
         self.events = {
             n: self.outputs.object_type(registry.events[n], interface=DomainEvent) for n in sorted(registry.events)
         }
@@ -88,13 +92,16 @@ class Catalog:
         graphql_type = self.outputs.object_type(
             model, name=base, interface=AggregateNode, inherited=frozenset({"id", "deleted"})
         )
-        return AggregateKind(model, graphql_type, base, lower_first(base), lower_first(plural(base)))
+        return AggregateKind(model, graphql_type, base, lower_first(base), listing_name(base), plural(base))
 
     def _intent(self, model: type[Intent]) -> IntentKind:
         input_name = f"{intent_base_name(model.type_name)}Input"
         exclude = {"id", *actor_fields(model)}
         input_type = self.inputs.input_type(model, name=input_name, exclude=exclude)
         return IntentKind(model, mutation_name(model.type_name), input_type, is_system_scoped(model))
+
+    def aggregate_kind(self, type_name: str) -> AggregateKind | None:
+        return self._kinds.get(type_name)
 
     def object_types(self) -> list[type]:
         """Every generated object type, for the schema to include even if no field names it."""
@@ -105,8 +112,18 @@ class Catalog:
         ]
 
     # conversions ----------------------------------------------------------------------------
-    def aggregate(self, state: Aggregate) -> Any:
-        return self.outputs.instance(state)
+    def aggregate(
+        self,
+        state: Aggregate,
+        workspace_id: str,
+        timeline_id: str,
+        sequence: int | None = None,
+        preview: str | None = None,
+    ) -> Any:
+        """The object of `state` as read on a timeline (at `sequence`, for a state of the past;
+        as a preview of the intent `preview` would make it)."""
+        place = NodePlace(self._type_names[type(state)], workspace_id, timeline_id, state.id, sequence, preview)
+        return self.outputs.instance(state, id=ID(global_id(place)), aggregate_id=ID(state.id))
 
     def event(self, record: EventRecord) -> Any:
         return self.outputs.instance(
@@ -136,7 +153,7 @@ class Catalog:
             causation_id=entry.causation_id,
             client_timestamp=entry.client_timestamp,
             server_timestamp=entry.server_timestamp,
-            touched=[AggregateRef(type=ref.type, id=ID(ref.id)) for ref in entry.touched],
+            touched=[AggregateRef(aggregate_type=ref.type, aggregate_id=ID(ref.id)) for ref in entry.touched],
             raw=entry,
             catalog=self,
         )
@@ -151,19 +168,30 @@ class Catalog:
             sequence=entry.workspace_intent_sequence,
             description=entry.description,
             events=[self.event(r) for r in entry.events],
-            changed_aggregates=[self.aggregate(state) for state in states.values() if state is not None],
+            # the same identity a query on that timeline shows, so a client cache takes the new state
+            changed_aggregates=[
+                self.aggregate(state, entry.workspace_id, entry.timeline_id)
+                for state in states.values()
+                if state is not None
+            ],
             entry=self.entry(entry),
         )
 
-    def preview_result(self, preview: Preview) -> IntentResult:
+    def preview_result(self, preview: Preview, workspace_id: str, timeline_id: str) -> IntentResult:
         assert preview.intent.id is not None
+        # identities of their own: a cache must never take a state that was not written
+        intent_id = preview.intent.id
         return IntentResult(
             success=True,
             intent_id=ID(preview.intent.id),
             sequence=None,
             description=preview.description,
             events=[self.event(r) for r in preview.events],
-            changed_aggregates=[self.aggregate(state) for state in preview.states.values() if state is not None],
+            changed_aggregates=[
+                self.aggregate(s, workspace_id, timeline_id, preview=intent_id)
+                for s in preview.states.values()
+                if s is not None
+            ],
             entry=None,
         )
 

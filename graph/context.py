@@ -68,6 +68,7 @@ class RequestContext:
             workspace_id=workspace_id,
             timeline_id=timeline_id,
             actor_id=user.id,
+            actor_name=user.name,
             correlation_id=self.correlation_id,
         )
 

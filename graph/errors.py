@@ -20,6 +20,7 @@ its message is replaced and the original is logged with the request's correlatio
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, ClassVar
 
 from graphql import GraphQLError, GraphQLFormattedError, GraphQLSyntaxError
@@ -46,6 +47,11 @@ from .naming import camel
 
 log = logging.getLogger("nomos.graph")
 SUGGESTION = " Did you mean "
+# graphql-core's messages for variable values that do not coerce (not for validation rules)
+_VARIABLE_VALUE = re.compile(
+    r"Variable values are nested|Variable '\$\w+' "
+    r"(has invalid (default )?value|got invalid value|of required type|of non-null type|expected value of type)"
+)
 
 
 class ApiError(Exception):
@@ -101,7 +107,7 @@ def code_of(error: GraphQLError) -> tuple[str, dict[str, Any]]:
     if original is None or isinstance(original, GraphQLError):
         if isinstance(error, GraphQLSyntaxError):
             return "GRAPHQL_PARSE_FAILED", {}
-        if error.message.startswith("Variable '$"):
+        if _VARIABLE_VALUE.match(error.message):  # the value a client sent; unused variables are validation
             return "BAD_USER_INPUT", {}
         return "GRAPHQL_VALIDATION_FAILED", {}
     if isinstance(original, ApiError):

@@ -64,7 +64,7 @@ class Filters:
         ]
         filter_name = self._names.claim(f"{type_name}Filter", model)
         filter_type = make_type(filter_name, attributes, is_input=True, description="All conditions must hold.")
-        orderable = {enum_member_name(f.python_name): f.python_name for f in fields if not f.is_list}
+        orderable = {_order_member(f): f.python_name for f in fields if not f.is_list}
         order_name = self._names.claim(f"{type_name}OrderField", model)
         order_type = graphql_enum(order_name, orderable)
         return Listing(filter_type, order_type, fields)
@@ -90,6 +90,10 @@ class Filters:
         return made
 
 
+def _order_member(f: FilterField) -> str:
+    return enum_member_name(f.graphql_name if f.python_name == "id" else f.python_name)
+
+
 def _filterable(model: type[Aggregate]) -> list[FilterField]:
     out = []
     for name, info in model.model_fields.items():
@@ -100,7 +104,9 @@ def _filterable(model: type[Aggregate]) -> list[FilterField]:
         if isinstance(shape, ListShape):
             shape = shape.item
         if isinstance(shape, ScalarShape | EnumShape) and name != "deleted":
-            out.append(FilterField(name, info.alias or camel(name), shape, is_list))
+            # `id` is the global id of the object types; the domain id is `aggregateId` everywhere
+            graphql_name = "aggregateId" if name == "id" else info.alias or camel(name)
+            out.append(FilterField(name, graphql_name, shape, is_list))
     return out
 
 
@@ -139,13 +145,13 @@ def encode_cursor(state: Aggregate, order_field: str | None, descending: bool) -
     return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode()
 
 
-def decode_cursor(cursor: str, order_field: str | None, descending: bool) -> Cursor:
+def decode_cursor(cursor: str, order_field: str | None, descending: bool, argument: str = "after") -> Cursor:
     try:
         field, direction, value, aggregate_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (ValueError, TypeError, binascii.Error):
-        raise BadUserInput("after", "not a cursor this API returned") from None
+        raise BadUserInput(argument, "not a cursor this API returned") from None
     if field != order_field or direction != descending or not isinstance(aggregate_id, str):
-        raise BadUserInput("after", "the cursor belongs to another ordering; keep orderBy and descending")
+        raise BadUserInput(argument, "the cursor belongs to another ordering; keep orderBy and descending")
     return Cursor(_from_jsonable(value), aggregate_id)
 
 
@@ -178,13 +184,17 @@ def build_query(
     descending: bool,
     limit: int,
     after: str | None = None,
+    cursor_argument: str = "after",
+    backward: bool = False,
 ) -> BasicQuery:
+    """The store query of a page; `backward` reads the reverse order from the cursor on (keyset),
+    so the rows just before the cursor come first."""
     order_field = order_by.value if order_by is not None else None
-    cursor = decode_cursor(after, order_field, descending) if after else None
+    cursor = decode_cursor(after, order_field, descending, cursor_argument) if after else None
     return BasicQuery(
         filters=to_filters(listing, filter),
         order_by_field=order_field,
-        descending=descending,
+        descending=descending != backward,
         limit=limit,
         after=cursor,
     )

@@ -10,9 +10,19 @@ from nomos_mongo import EntryKind, IntentLedgerEntry, TimelineStatus
 from .enums import graphql_enum
 
 
-@strawberry.interface(name="Aggregate", description="The state of one aggregate.")
-class AggregateNode:
-    id: strawberry.ID
+@strawberry.interface(description="An object with a global id (Relay's Global Object Identification).")
+class Node:
+    id: strawberry.ID = strawberry.field(
+        description="Opaque and unique across workspaces, timelines and types: the key for client caches. "
+        "`node(id:)` fetches the object again."
+    )
+
+
+@strawberry.interface(name="Aggregate", description="The state of one aggregate on one timeline.")
+class AggregateNode(Node):
+    aggregate_id: strawberry.ID = strawberry.field(
+        description="The domain id: what mutation inputs, by-id queries and `filter` take."
+    )
     deleted: bool = strawberry.field(description="Deleted aggregates stay visible in history and undo results.")
 
 
@@ -32,10 +42,10 @@ EntryKindType = graphql_enum("EntryKind", {k.name: k.value for k in EntryKind})
 TimelineStatusType = graphql_enum("TimelineStatus", {s.name: s.value for s in TimelineStatus})
 
 
-@strawberry.type
+@strawberry.type(description="The type and domain id of an aggregate an intent touched.")
 class AggregateRef:
-    type: str
-    id: strawberry.ID
+    aggregate_type: str
+    aggregate_id: strawberry.ID
 
 
 @strawberry.type(description="One intent as the ledger keeps it.")
@@ -110,12 +120,18 @@ class MergeReport:
     outcomes: list[MergeOutcome]
 
 
-@strawberry.type
+@strawberry.type(description="Relay cursor connection page information.")
 class PageInfo:
-    has_next_page: bool
+    has_next_page: bool = strawberry.field(
+        description="Paging forward (`first`): more follow. Paging backward (`last`): whether items follow "
+        "`before` (true whenever `before` is given)."
+    )
     end_cursor: str | None
     start_cursor: str | None
-    has_previous_page: bool = False
+    has_previous_page: bool = strawberry.field(
+        description="Paging backward (`last`): more precede. Paging forward: whether items precede `after` "
+        "(true whenever `after` is given)."
+    )
 
 
 @strawberry.type(description="The signed-in user.")
@@ -126,6 +142,7 @@ class Viewer:
 
 
 SHARED_TYPE_NAMES = (
+    "Node",
     "Aggregate",
     "DomainEvent",
     "Intent",

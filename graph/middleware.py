@@ -122,8 +122,9 @@ class CsrfMiddleware:
     @staticmethod
     def _needs_preflight(scope: Scope) -> bool:
         method: Any = scope["method"]
-        if method == "GET":
-            return "query" in QueryParams(scope["query_string"])
+        if method == "GET":  # an operation in full, or by its persisted-query hash
+            params = QueryParams(scope["query_string"])
+            return "query" in params or "extensions" in params
         if method == "POST":
             content_type = Headers(scope=scope).get("content-type", "").split(";")[0].strip().lower()
             return content_type != "application/json"

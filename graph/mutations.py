@@ -55,7 +55,7 @@ def _intent_mutation(kind: IntentKind, catalog: Catalog) -> StrawberryField:
             raise from_validation_error(exc) from None
         intent_context = ctx.intent_context(workspace_id, timeline_id)
         if preview:
-            return catalog.preview_result(await ctx.app.preview(intent, intent_context))
+            return catalog.preview_result(await ctx.app.preview(intent, intent_context), workspace_id, timeline_id)
         # a retry with a stored intent id is answered by the engine: the stored result, or CONFLICT
         return await catalog.result(ctx.app, await ctx.app.submit(intent, intent_context))
 

@@ -39,11 +39,22 @@ def aggregate_base_name(type_name: str) -> str:
 
 
 def plural(word: str) -> str:
+    """English plural of a type name's last word; a name that is plural already stays as it is."""
     if re.search(r"[^aeiou]y$", word):
         return word[:-1] + "ies"
-    if re.search(r"(s|x|z|ch|sh)$", word):
+    if re.search(r"(ss|x|z|ch|sh|us)$", word):
         return word + "es"
+    if re.search(r"is$", word):  # Analysis -> Analyses
+        return word[:-2] + "es"
+    if word.endswith("s"):  # Permissions, Settings
+        return word
     return word + "s"
+
+
+def listing_name(type_name: str) -> str:
+    """The listing field's name, distinct from the by-id field's even when the plural is the word."""
+    many = plural(type_name)
+    return lower_first(many if many != type_name else type_name + "List")
 
 
 def enum_member_name(value: str) -> str:

@@ -136,7 +136,7 @@ class OutputTypes(ShapeAnnotations):
         model = model or type(value)
         cls = self.object_type(model)
         values = {name: self.convert(getattr(value, name), shape) for name, shape in self._fields[model]}
-        return cls(**values, **extra)
+        return cls(**{**values, **extra})  # extra may replace a field (an aggregate's global `id`)
 
     def convert(self, value: Any, shape: Shape) -> Any:
         value = _unwrap(value)

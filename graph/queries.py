@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import strawberry
@@ -46,6 +47,26 @@ def check_size(name: str, value: int, settings: Settings) -> int:
     return value
 
 
+@dataclass(frozen=True)
+class PageWindow:
+    size: int
+    cursor: str | None
+    cursor_argument: str  # after / before, for errors about the cursor
+    backward: bool
+
+
+def page_window(
+    first: int | None, after: str | None, last: int | None, before: str | None, settings: Settings
+) -> PageWindow:
+    """Forward (`first`/`after`) or backward (`last`/`before`): one direction per request."""
+    if last is None and before is None:
+        size = check_size("first", DEFAULT_PAGE if first is None else first, settings)
+        return PageWindow(size, after, "after", False)
+    if first is not None or after is not None:
+        raise InvalidArgument("last", "page forward (first/after) or backward (last/before), not both at once")
+    return PageWindow(check_size("last", DEFAULT_PAGE if last is None else last, settings), before, "before", True)
+
+
 def aggregate_queries(
     catalog: Catalog, filters: Filters, settings: Settings
 ) -> tuple[list[StrawberryField], dict[str, Listing]]:
@@ -60,19 +81,21 @@ def aggregate_queries(
 
 
 def _by_id(kind: AggregateKind, catalog: Catalog) -> StrawberryField:
-    async def resolve(info: Info, workspace_id: str, timeline_id: str, id: str) -> Any:
+    async def resolve(info: Info, workspace_id: str, timeline_id: str, aggregate_id: str) -> Any:
         ctx = context_of(info)
         await ctx.require(workspace_id, Need.READ)
-        state = await ctx.app.read_latest(kind.model, workspace_id, timeline_id, id)
-        return None if state is None or not await may_see(ctx, workspace_id, state) else catalog.aggregate(state)
+        state = await ctx.app.read_latest(kind.model, workspace_id, timeline_id, aggregate_id)
+        if state is None or not await may_see(ctx, workspace_id, state):
+            return None
+        return catalog.aggregate(state, workspace_id, timeline_id)
 
-    arguments = [*workspace_arguments(), Argument("id", ID)]
+    arguments = [*workspace_arguments(), Argument("aggregate_id", ID, description="The domain id.")]
     return resolver_field(
         kind.single,
         resolve,
         arguments,
         kind.graphql_type | None,
-        description=f"One {kind.type_name} by id; null if there is none (or it is deleted).",
+        description=f"One {kind.type_name} by its domain id; null if there is none (or it is deleted).",
     )
 
 
@@ -100,39 +123,58 @@ def _connection(kind: AggregateKind, listing: Listing, catalog: Catalog, setting
         filter: Any = None,
         order_by: Any = None,
         descending: bool = False,
-        first: int = DEFAULT_PAGE,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Any:
         ctx = context_of(info)
         await ctx.require(workspace_id, Need.READ)
-        check_size("first", first, settings)
+        window = page_window(first, after, last, before, settings)
         query = build_query(
-            listing, filter=filter, order_by=order_by, descending=descending, limit=first + 1, after=after
+            listing,
+            filter=filter,
+            order_by=order_by,
+            descending=descending,
+            limit=window.size + 1,
+            after=window.cursor,
+            cursor_argument=window.cursor_argument,
+            backward=window.backward,
         )
         states = await ctx.app.query(kind.model, workspace_id, timeline_id, query)
-        page = await visible(ctx, workspace_id, states[:first])
+        more = len(states) > window.size
+        page = await visible(ctx, workspace_id, states[: window.size])
+        if window.backward:
+            page.reverse()  # fetched nearest-first from `before`; a page reads in the listing's order
         order_field = query.order_by_field
-        edges = [edge(node=catalog.aggregate(s), cursor=encode_cursor(s, order_field, descending)) for s in page]
+        edges = [
+            edge(node=catalog.aggregate(s, workspace_id, timeline_id), cursor=encode_cursor(s, order_field, descending))
+            for s in page
+        ]
         page_info = PageInfo(
-            has_next_page=len(states) > first,
+            # the far side of the page is known exactly; the near side exists because the client's
+            # cursor was a row of it (Relay allows answering that side without a query)
+            has_next_page=window.cursor is not None if window.backward else more,
+            has_previous_page=more if window.backward else window.cursor is not None,
             end_cursor=edges[-1].cursor if edges else None,
             start_cursor=edges[0].cursor if edges else None,
-            has_previous_page=after is not None,
         )
         return connection(edges=edges, nodes=[e.node for e in edges], page_info=page_info)
 
     arguments = [
         *workspace_arguments(),
         *listing_arguments(listing),
-        Argument("first", int, DEFAULT_PAGE),
+        Argument("first", int | None, None, description=f"Page forward: this many (default {DEFAULT_PAGE})."),
         Argument("after", str | None, None, description="endCursor of the previous page."),
+        Argument("last", int | None, None, description="Page backward: the last this many (before `before`)."),
+        Argument("before", str | None, None, description="startCursor of the next page, paging backward."),
     ]
     return resolver_field(
         kind.many,
         resolve,
         arguments,
         connection,
-        description=f"{kind.type_name}s, filtered and ordered, a page at a time.",
+        description=f"{kind.plural_name}, filtered and ordered, a page at a time (Relay cursor connection).",
     )
 
 
@@ -150,14 +192,15 @@ def ledger_queries(catalog: Catalog, settings: Settings) -> list[StrawberryField
         ctx = context_of(info)
         await ctx.require(workspace_id, Need.READ)
         states = await ctx.app.state_at_sequence(workspace_id, timeline_id, inclusive_sequence=sequence)
-        return [catalog.aggregate(s) for s in await visible(ctx, workspace_id, (states[ref] for ref in sorted(states)))]
+        shown = await visible(ctx, workspace_id, (states[ref] for ref in sorted(states)))
+        return [catalog.aggregate(state, workspace_id, timeline_id, sequence) for state in shown]
 
     async def aggregate_history(
-        info: Info, workspace_id: str, timeline_id: str, id: str, start: int = 0, end: int | None = None
+        info: Info, workspace_id: str, timeline_id: str, aggregate_id: str, start: int = 0, end: int | None = None
     ) -> list[LedgerEntry]:
         ctx = context_of(info)
         await ctx.require(workspace_id, Need.READ)
-        entries = await ctx.app.aggregate_intent_history(workspace_id, timeline_id, id, start=start, end=end)
+        entries = await ctx.app.aggregate_intent_history(workspace_id, timeline_id, aggregate_id, start=start, end=end)
         return [catalog.entry(e) for e in await visible(ctx, workspace_id, entries)]
 
     async def head(info: Info, workspace_id: str, timeline_id: str) -> int:
@@ -209,7 +252,12 @@ def ledger_queries(catalog: Catalog, settings: Settings) -> list[StrawberryField
         resolver_field(
             "aggregateHistory",
             aggregate_history,
-            [*workspace_arguments(), Argument("id", ID), Argument("start", int, 0), Argument("end", int | None, None)],
+            [
+                *workspace_arguments(),
+                Argument("aggregate_id", ID, description="The domain id."),
+                Argument("start", int, 0),
+                Argument("end", int | None, None),
+            ],
             list[LedgerEntry],
             description="The entries that touched one aggregate.",
         ),

@@ -28,7 +28,9 @@ from .errors import shape_errors
 from .filters import Filters
 from .limits import operation_limits
 from .mutations import intent_mutations
+from .nodes import node_queries
 from .operations import OperationNameRequired
+from .persisted import PersistedQueries
 from .queries import aggregate_queries, ledger_queries
 from .scalars import SCALAR_MAP
 from .settings import Settings
@@ -41,6 +43,7 @@ CACHE_SIZE = 1000
 
 class NomosSchema(strawberry.Schema):
     catalog: Catalog
+    persisted: PersistedQueries
     live_queries: frozenset[str]  # subscriptions whose each result supersedes the one before
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
@@ -57,7 +60,15 @@ def _root(name: str, fields: Iterable[StrawberryField]) -> type:
     return create_type(name, fields)
 
 
-def extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
+def persisted_queries(settings: Settings) -> PersistedQueries:
+    return PersistedQueries(
+        settings.persisted_queries or "auto",
+        max_bytes=settings.persisted_queries_cache_bytes,
+        manifest=settings.persisted_queries_file,
+    )
+
+
+def extensions(settings: Settings, persisted: PersistedQueries) -> list[Callable[[], SchemaExtension]]:
     """Factories: Strawberry makes fresh extensions per request; the caches are shared anyway."""
     # one rule class for all requests, or the validation cache would never hit
     limits = operation_limits(
@@ -70,6 +81,7 @@ def extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
         lambda: ValidationCache(maxsize=CACHE_SIZE),
         OperationNameRequired,
         InputListCaps,
+        persisted.extension(),  # after the caches: it overrides their validation result when it refuses
     ]
     if not settings.introspection_enabled:
         chosen.append(DisableIntrospection)
@@ -81,19 +93,21 @@ def build_schema(registry: TypeRegistry, settings: Settings | None = None) -> No
     catalog = Catalog(registry)
     filters = Filters(catalog.names, catalog.enums)
     aggregate_fields, listings = aggregate_queries(catalog, filters, settings)
-    query = _root("Query", [*ledger_queries(catalog, settings), *aggregate_fields])
+    query = _root("Query", [*node_queries(catalog, settings), *ledger_queries(catalog, settings), *aggregate_fields])
     mutation = _root("Mutation", [*intent_mutations(catalog), *system_mutations(catalog)])
     live_queries = live_query_subscriptions(catalog, listings, settings)
     subscription = _root("Subscription", [timeline_subscription(catalog, settings), *live_queries])
+    persisted = persisted_queries(settings)
     schema = NomosSchema(
         query=query,
         mutation=mutation,
         subscription=subscription,
         types=catalog.object_types(),
-        extensions=extensions(settings),
+        extensions=extensions(settings, persisted),
         config=StrawberryConfig(disable_field_suggestions=settings.production, scalar_map=SCALAR_MAP),
     )
     schema.catalog = catalog
+    schema.persisted = persisted
     schema.live_queries = frozenset(field.graphql_name or field.python_name for field in live_queries)
     return schema
 

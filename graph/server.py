@@ -22,11 +22,14 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from nomos_mongo import NomosApp, PersistenceError, new_id
 
+from . import media
 from .auth import TokenVerifier, bearer_token
 from .authorization import Authorizer, default_authorizer
 from .bodies import BAD_REQUEST, decode_request_json, error_body, too_large_body
@@ -100,12 +103,37 @@ class NomosGraphQL(GraphQL[RequestContext, None]):
             raise HTTPException(400, f"the body is not a GraphQL request: {exc.msg}") from None
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
-        response = super().create_response(response_data, sub_response)
+        response = super().create_response(media.finish(response_data, sub_response), sub_response)
         size, limit = len(response.body), self.settings.max_response_bytes
-        if size <= limit:
-            return response
-        log.warning("response of %d bytes refused (NOMOS_MAX_RESPONSE_BYTES=%d)", size, limit)
-        return super().create_response(too_large_body(size, limit), sub_response)  # type: ignore[arg-type]
+        if size > limit:
+            log.warning("response of %d bytes refused (NOMOS_MAX_RESPONSE_BYTES=%d)", size, limit)
+            response = super().create_response(too_large_body(size, limit), sub_response)  # type: ignore[arg-type]
+        media.apply(response, sub_response)
+        return response
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # a GET naming a persisted query has no `query` parameter, yet is an operation
+        return super().should_render_graphql_ide(request) and "extensions" not in request.query_params
+
+    async def execute_single(  # the media type and status follow the result (graph/media.py)
+        self,
+        request: Request,
+        request_adapter: Any,
+        sub_response: Response,
+        context: RequestContext,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        result = await super().execute_single(
+            request=request,
+            request_adapter=request_adapter,
+            sub_response=sub_response,
+            context=context,
+            root_value=root_value,
+            request_data=request_data,
+        )
+        media.prepare(request.headers.get("accept"), result, sub_response)
+        return result
 
     async def get_context(self, request: Any, response: Any) -> RequestContext:
         state = request.scope.get("state") or {}

@@ -27,6 +27,10 @@ NOMOS_MAX_RESPONSE_BYTES largest encoded response (default 5 MiB; RESPONSE_TOO_L
 NOMOS_JWT_LEEWAY_SECONDS clock skew allowed when checking `exp`, `nbf` and `iat` (default 30)
 NOMOS_JWT_MAX_LIFETIME_SECONDS  0 (default): tokens must carry `exp`; N: tokens without `exp`
                          are accepted for N seconds after their `iat` (which they then need)
+NOMOS_PERSISTED_QUERIES  auto (default): Apollo's automatic persisted queries; registered: only the
+                         operations of NOMOS_PERSISTED_QUERIES_FILE run; off: no persisted queries
+NOMOS_PERSISTED_QUERIES_FILE  the operations manifest (Apollo's format, or JSON of hash -> document)
+NOMOS_PERSISTED_QUERIES_CACHE_BYTES  bound of the automatic store (default 16 MiB; least recently used go)
 NOMOS_SYSTEM_ADMINS      comma-separated user ids who administer the system workspace
                          (taxonomies, funding programs...); on the embedded default with a
                          generated dev token, the dev user is one
@@ -86,6 +90,9 @@ class Settings:
     max_response_bytes: int = 5 * 1024 * 1024
     jwt_leeway_seconds: int = 30
     jwt_max_lifetime_seconds: int = 0
+    persisted_queries: str = "auto"
+    persisted_queries_file: str | None = None
+    persisted_queries_cache_bytes: int = 16 * 1024 * 1024
     demo: bool = False
     # how stale an authorization decision held by a running subscription may become
     access_recheck_seconds: float = 1.0

@@ -86,7 +86,9 @@ def _live_query(kind: AggregateKind, listing: Listing, catalog: Catalog, setting
         try:
             async for states in subscription:
                 await ctx.require(workspace_id, Need.READ, max_age=settings.access_recheck_seconds)
-                yield [catalog.aggregate(s) for s in await visible(ctx, workspace_id, states)]
+                yield [
+                    catalog.aggregate(s, workspace_id, timeline_id) for s in await visible(ctx, workspace_id, states)
+                ]
         finally:
             ctx.subscriptions.discard(subscription)
             subscription.close()
@@ -100,5 +102,5 @@ def _live_query(kind: AggregateKind, listing: Listing, catalog: Catalog, setting
         arguments,
         returns,
         subscription=True,
-        description=f"The {kind.type_name}s matching the query now, then again on each change.",
+        description=f"The {kind.plural_name} matching the query now, then again on each change.",
     )

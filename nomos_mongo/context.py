@@ -28,6 +28,8 @@ class IntentContext:
     correlation_id: str | None = None
     causation_id: str | None = None
     client_timestamp: datetime | None = None
+    # the authenticated display name: audit sentences use it when no user record names the actor
+    actor_name: str | None = field(default=None, compare=False)
     id_generator: Callable[[], str] = field(default=new_id, compare=False, repr=False)
 
     def __post_init__(self) -> None:

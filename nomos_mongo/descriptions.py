@@ -67,12 +67,16 @@ class DescribeContext:
     actor_id: str
     workspace_id: str
     timeline_id: str
+    actor_display_name: str | None = None  # from the actor's token; a user record's name wins
 
     def actor_name(self, fallback: str | None = None) -> NameRef:
-        return NameRef("user", self.actor_id, fallback or self.actor_id)
+        return self.user_name(self.actor_id, fallback)
 
     def user_name(self, user_id: str, fallback: str | None = None) -> NameRef:
-        return NameRef("user", user_id, fallback or user_id)
+        if fallback and fallback != user_id:
+            return NameRef("user", user_id, fallback)
+        known = self.actor_display_name if user_id == self.actor_id else None
+        return NameRef("user", user_id, known or user_id)
 
     def resource_name(self, resource_type: str, resource_id: str, fallback: str | None = None) -> NameRef:
         return NameRef(resource_type, resource_id, fallback or resource_id)

@@ -110,7 +110,8 @@ class Executor:
             raise InvalidArgument("directive", f"{type(directive).__name__} is not registered")
 
     async def describe(self, intent: Intent, ctx: IntentContext, reader: SnapshotReader) -> str:
-        description = intent.describe(DescribeContext(ctx.actor_id, ctx.workspace_id, ctx.timeline_id))
+        described = DescribeContext(ctx.actor_id, ctx.workspace_id, ctx.timeline_id, ctx.actor_name)
+        description = intent.describe(described)
         names: dict[tuple[str, str], str] = {}
         for ref in description.name_refs():
             found = await self.resolve_name(ref, reader) if ref.kind in self.name_resolvers else None

@@ -144,8 +144,10 @@ async def live_query(server: Server, http: HttpConnection, count: int, updates: 
     ws = "bench-live"
     for i in range(10):
         await http.graphql(CREATE, {"ws": ws, "t": f"todo {i:02}"})
-    rows = await http.graphql(f'{{ todos(workspaceId: "{ws}", orderBy: TITLE, first: 10) {{ nodes {{ id }} }} }}')
-    todo_ids = [row["id"] for row in rows["todos"]["nodes"]]
+    rows = await http.graphql(
+        f'{{ todos(workspaceId: "{ws}", orderBy: TITLE, first: 10) {{ nodes {{ aggregateId }} }} }}'
+    )
+    todo_ids = [row["aggregateId"] for row in rows["todos"]["nodes"]]
     deliveries = Deliveries(count)
     results_of: dict[int, int] = {}  # subscriber -> results received; result n answers update n
 

@@ -46,7 +46,7 @@ CREATE_ASSET = """mutation($fields: [CustomFieldInput!]) {
   createTrackableAsset(workspaceId: "estate-1", input: {assetId: "asset-1", name: "HVAC Unit A", assetType: "HVAC",
                        customFields: $fields}) {
     sequence description
-    changedAggregates { ... on TrackableAsset { id name assetType createdBy
+    changedAggregates { ... on TrackableAsset { aggregateId name assetType createdBy
       customFields { __typename ... on TextCustomField { key text: value }
                      ... on MoneyCustomField { key money: value { amountInMinorUnits currency } } } } }
   }
@@ -67,7 +67,7 @@ async def test_estate_to_asset_to_undo(clients: dict[str, Client]) -> None:
     asset = (await alice.data(CREATE_ASSET, {"fields": fields}))["createTrackableAsset"]
     assert asset["description"] == "Alice created asset HVAC Unit A (hvac)"
     state = asset["changedAggregates"][0]
-    assert (state["id"], state["name"], state["assetType"], state["createdBy"]) == (
+    assert (state["aggregateId"], state["name"], state["assetType"], state["createdBy"]) == (
         "asset-1",
         "HVAC Unit A",
         "hvac",
@@ -84,7 +84,7 @@ async def test_estate_to_asset_to_undo(clients: dict[str, Client]) -> None:
 
     undone = await alice.data('mutation { undoLatest(workspaceId: "estate-1") { description } }')
     assert undone["undoLatest"]["description"].startswith("Alice undid")
-    gone = await alice.data('{ trackableAsset(workspaceId: "estate-1", id: "asset-1") { id } }')
+    gone = await alice.data('{ trackableAsset(workspaceId: "estate-1", aggregateId: "asset-1") { id } }')
     assert gone["trackableAsset"] is None
 
 
@@ -92,15 +92,14 @@ async def test_estate_to_asset_to_undo(clients: dict[str, Client]) -> None:
 async def test_estate_roles_decide_who_reads_and_writes(co2: Running, clients: dict[str, Client]) -> None:
     alice, bob, eve = clients["alice"], clients["bob"], clients["eve"]
     await alice.data(CREATE_ESTATE)
-    assert (await bob.gql('{ estate(workspaceId: "estate-1", id: "estate-1") { name } }'))["errors"][0]["extensions"][
-        "code"
-    ] == "FORBIDDEN"
+    refused = await bob.gql('{ estate(workspaceId: "estate-1", aggregateId: "estate-1") { name } }')
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
     grant = """mutation($user: ID!, $level: RoleLevel!) { grantEstateAccess(workspaceId: "estate-1",
       input: {targetUserId: $user, estateId: "estate-1", role: {type: ESTATE, value: $level}}) { description } }"""
     granted = await alice.data(grant, {"user": "bob", "level": "READ"})
     assert granted["grantEstateAccess"]["description"] == "Alice granted Bob the read role on Estate Corporate Campus"
-    assert (await bob.data('{ estate(workspaceId: "estate-1", id: "estate-1") { name } }'))["estate"][
+    assert (await bob.data('{ estate(workspaceId: "estate-1", aggregateId: "estate-1") { name } }'))["estate"][
         "name"
     ] == "Corporate Campus"
     written = await bob.gql(
@@ -122,11 +121,13 @@ async def test_estate_roles_decide_who_reads_and_writes(co2: Running, clients: d
 
 @needs("CreateUserIntent")
 async def test_the_system_workspace_is_readable_by_signed_in_users(clients: dict[str, Client]) -> None:
-    users = await clients["eve"].data('{ users(workspaceId: "system", orderBy: ID) { nodes { id displayName } } }')
+    users = await clients["eve"].data(
+        '{ users(workspaceId: "system", orderBy: AGGREGATE_ID) { nodes { aggregateId displayName } } }'
+    )
     assert users["users"]["nodes"] == [
-        {"id": "alice", "displayName": "Alice"},
-        {"id": "bob", "displayName": "Bob"},
-        {"id": "eve", "displayName": "Eve"},
+        {"aggregateId": "alice", "displayName": "Alice"},
+        {"aggregateId": "bob", "displayName": "Bob"},
+        {"aggregateId": "eve", "displayName": "Eve"},
     ]
 
 

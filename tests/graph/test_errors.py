@@ -16,7 +16,7 @@ def codes(body: dict) -> list[str]:
 async def test_unauthenticated_without_or_with_a_bad_token(
     anonymous: Client, server: Running, http: httpx.AsyncClient
 ) -> None:
-    body = await anonymous.gql('{ todos(workspaceId: "w-alice") { nodes { id } } }')
+    body = await anonymous.gql('{ todos(workspaceId: "w-alice") { nodes { aggregateId } } }')
     assert codes(body) == ["UNAUTHENTICATED"]
     expired = jwt.encode({"sub": "alice", "exp": 1}, SECRET, algorithm="HS256")
     foreign = jwt.encode({"sub": "alice"}, "another secret, just as long as ours", algorithm="HS256")
@@ -40,9 +40,9 @@ async def test_bad_user_input_names_the_field(alice: Client) -> None:
         'mutation { createTodo(workspaceId: "w-alice", intentId: " ", input: {title: "x"}) { sequence } }'
     )
     assert codes(body) == ["BAD_USER_INPUT"] and body["errors"][0]["extensions"]["field"] == "intentId"
-    body = await alice.gql('{ todos(workspaceId: "w-alice", first: 0) { nodes { id } } }')
+    body = await alice.gql('{ todos(workspaceId: "w-alice", first: 0) { nodes { aggregateId } } }')
     assert codes(body) == ["BAD_USER_INPUT"] and body["errors"][0]["extensions"]["field"] == "first"
-    body = await alice.gql('{ todos(workspaceId: "w-alice", after: "bm90IGEgY3Vyc29y") { nodes { id } } }')
+    body = await alice.gql('{ todos(workspaceId: "w-alice", after: "bm90IGEgY3Vyc29y") { nodes { aggregateId } } }')
     assert codes(body) == ["BAD_USER_INPUT"] and body["errors"][0]["extensions"]["field"] == "after"
     body = await alice.gql(
         'mutation { attachToTodo(workspaceId: "w-alice", input: {todoId: "t", '
@@ -60,7 +60,7 @@ async def test_bad_user_input_names_the_field(alice: Client) -> None:
         "field": "input.attachment.sha256",
     }
     body = await alice.gql(
-        'query($n: Int!) { todos(workspaceId: "w-alice", first: $n) { nodes { id } } }', {"n": "many"}
+        'query($n: Int!) { todos(workspaceId: "w-alice", first: $n) { nodes { aggregateId } } }', {"n": "many"}
     )
     assert codes(body) == ["BAD_USER_INPUT"]
 
@@ -90,7 +90,7 @@ async def test_conflict(alice: Client) -> None:
 
 
 async def test_not_found(alice: Client) -> None:
-    body = await alice.gql('{ todos(workspaceId: "w-alice", timelineId: "nope") { nodes { id } } }')
+    body = await alice.gql('{ todos(workspaceId: "w-alice", timelineId: "nope") { nodes { aggregateId } } }')
     assert codes(body) == ["NOT_FOUND"]
 
 
@@ -149,8 +149,8 @@ async def test_malformed_requests_are_never_a_500(
 @pytest.mark.parametrize("value", ["", " padded ", "a" * 300, "tab\there", "\u0000", "ünïcødé"])
 async def test_odd_ids_are_bad_input_or_fine_never_internal(alice: Client, value: str) -> None:
     for query in (
-        "query($v: ID!) { todo(workspaceId: $v, id: $v) { id } }",
-        'query($v: ID!) { todos(workspaceId: "w-alice", timelineId: $v) { nodes { id } } }',
+        "query($v: ID!) { todo(workspaceId: $v, aggregateId: $v) { id } }",
+        'query($v: ID!) { todos(workspaceId: "w-alice", timelineId: $v) { nodes { aggregateId } } }',
         'mutation($v: ID!) { createTodo(workspaceId: "w-alice", intentId: $v, input: {title: $v, todoId: $v}) '
         "{ sequence } }",
     ):

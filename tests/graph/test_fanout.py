@@ -22,7 +22,7 @@ WATCH = (
     "subscription($ws: ID!, $from: Int!) { watchTimeline(workspaceId: $ws, fromSequence: $from) "
     "{ sequence description } }"
 )
-LIVE = 'subscription { watchTodos(workspaceId: "w-alice", orderBy: TITLE, limit: 5) { id title } }'
+LIVE = 'subscription { watchTodos(workspaceId: "w-alice", orderBy: TITLE, limit: 5) { aggregateId title } }'
 CREATE = "mutation($ws: ID!, $t: String!) { createTodo(workspaceId: $ws, input: {title: $t}) { sequence } }"
 
 

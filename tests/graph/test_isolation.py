@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import pytest
 
+from graph.nodes import NodePlace, global_id
 from tests.graph.server_harness import Client, Running
 from tests.graph.ws_client import open_socket
 
 READS = [
-    '{ todo(workspaceId: "w-alice", id: "t1") { id } }',
-    '{ todos(workspaceId: "w-alice") { nodes { id } } }',
+    '{ todo(workspaceId: "w-alice", aggregateId: "t1") { id } }',
+    '{ todos(workspaceId: "w-alice") { nodes { aggregateId } } }',
     '{ timeline(workspaceId: "w-alice") { sequence } }',
     '{ stateAtSequence(workspaceId: "w-alice", sequence: 1) { id } }',
-    '{ aggregateHistory(workspaceId: "w-alice", id: "t1") { sequence } }',
+    '{ aggregateHistory(workspaceId: "w-alice", aggregateId: "t1") { sequence } }',
     '{ head(workspaceId: "w-alice") }',
     '{ timelines(workspaceId: "w-alice") { timelineId } }',
     '{ canUndoLatest(workspaceId: "w-alice") }',
+    '{ node(id: "' + global_id(NodePlace("Todo", "w-alice", "main", "t1")) + '") { id } }',
 ]
 WRITES = [
     'mutation { createTodo(workspaceId: "w-alice", input: {title: "x"}) { sequence } }',
@@ -57,7 +59,8 @@ async def test_writes_to_another_workspace_are_forbidden_and_write_nothing(
 @pytest.mark.parametrize("query", WRITES[:4])
 async def test_read_access_does_not_allow_writing(seeded: None, alice: Client, carol: Client, query: str) -> None:
     assert_forbidden(await carol.gql(query))
-    assert (await carol.data('{ todo(workspaceId: "w-alice", id: "t1") { title } }'))["todo"]["title"] == "secret"
+    read = await carol.data('{ todo(workspaceId: "w-alice", aggregateId: "t1") { title } }')
+    assert read["todo"]["title"] == "secret"
 
 
 async def test_a_forbidden_intent_id_reveals_nothing_of_where_it_is_stored(

@@ -15,7 +15,7 @@ mutation Create($ws: ID!, $title: String!, $id: ID, $project: ID, $intentId: ID)
   createTodo(workspaceId: $ws, intentId: $intentId, input: {title: $title, todoId: $id, projectId: $project}) {
     success intentId sequence description
     events { __typename aggregateType aggregateId aggregateVersion ... on TodoCreatedEvent { title } }
-    changedAggregates { __typename id deleted ... on Todo { title isCompleted } ... on Project { todoCount } }
+    changedAggregates { __typename aggregateId deleted ... on Todo { title isCompleted } ... on Project { todoCount } }
   }
 }"""
 
@@ -28,7 +28,7 @@ async def create(client: Client, title: str, todo_id: str, ws: str = "w-alice", 
 async def test_create_returns_typed_events_and_changed_aggregates(alice: Client) -> None:
     result = await create(alice, "Buy milk", "t1", project="p1")
     assert result["success"] and result["sequence"] == 1
-    assert result["description"] == 'alice created todo "Buy milk"'
+    assert result["description"] == 'Alice created todo "Buy milk"'  # the token's name: no user records here
     assert result["events"][0] == {
         "__typename": "TodoCreatedEvent",
         "aggregateType": "TodoAggregate",
@@ -39,7 +39,7 @@ async def test_create_returns_typed_events_and_changed_aggregates(alice: Client)
     changed = {a["__typename"]: a for a in result["changedAggregates"]}
     assert changed["Todo"] == {
         "__typename": "Todo",
-        "id": "t1",
+        "aggregateId": "t1",
         "deleted": False,
         "title": "Buy milk",
         "isCompleted": False,
@@ -52,13 +52,13 @@ async def test_read_by_id_and_list_with_filter_order_and_pages(alice: Client) ->
         await create(alice, title, f"t{i}")
     await alice.data('mutation { completeTodo(workspaceId: "w-alice", input: {todoId: "t2"}) { success } }')
 
-    one = await alice.data('{ todo(workspaceId: "w-alice", id: "t2") { title isCompleted createdAt } }')
+    one = await alice.data('{ todo(workspaceId: "w-alice", aggregateId: "t2") { title isCompleted createdAt } }')
     assert one["todo"]["title"] == "charlie" and one["todo"]["isCompleted"] is True
-    assert (await alice.data('{ todo(workspaceId: "w-alice", id: "nope") { id } }'))["todo"] is None
+    assert (await alice.data('{ todo(workspaceId: "w-alice", aggregateId: "nope") { id } }'))["todo"] is None
 
     page = """query($after: String) {
       todos(workspaceId: "w-alice", orderBy: TITLE, first: 3, after: $after) {
-        edges { cursor node { title } } nodes { id } pageInfo { hasNextPage endCursor }
+        edges { cursor node { title } } nodes { aggregateId } pageInfo { hasNextPage endCursor }
       }
     }"""
     first = (await alice.data(page))["todos"]
@@ -69,14 +69,16 @@ async def test_read_by_id_and_list_with_filter_order_and_pages(alice: Client) ->
     assert rest["pageInfo"]["hasNextPage"] is False
 
     filtered = await alice.data("""{
-      done: todos(workspaceId: "w-alice", filter: {isCompleted: {eq: true}}) { nodes { id } }
+      done: todos(workspaceId: "w-alice", filter: {isCompleted: {eq: true}}) { nodes { aggregateId } }
       named: todos(workspaceId: "w-alice", filter: {title: {contains: "A", ne: "alpha"}}, orderBy: TITLE,
                    descending: true) { nodes { title } }
-      some: todos(workspaceId: "w-alice", filter: {id: {in: ["t0", "t3"]}}, orderBy: ID) { nodes { id } }
+      some: todos(workspaceId: "w-alice", filter: {aggregateId: {in: ["t0", "t3"]}}, orderBy: AGGREGATE_ID) {
+        nodes { aggregateId }
+      }
     }""")
-    assert filtered["done"]["nodes"] == [{"id": "t2"}]
+    assert filtered["done"]["nodes"] == [{"aggregateId": "t2"}]
     assert [n["title"] for n in filtered["named"]["nodes"]] == ["delta", "charlie", "bravo"]
-    assert filtered["some"]["nodes"] == [{"id": "t0"}, {"id": "t3"}]
+    assert filtered["some"]["nodes"] == [{"aggregateId": "t0"}, {"aggregateId": "t3"}]
 
 
 async def test_undo_and_redo_with_the_ledger_telling_what_happened(alice: Client) -> None:
@@ -92,7 +94,8 @@ async def test_undo_and_redo_with_the_ledger_telling_what_happened(alice: Client
     )
     assert undo["undoLatest"]["changedAggregates"] == [{"title": "Buy milk"}]
     assert undo["undoLatest"]["description"].startswith("alice undid")
-    assert (await alice.data('{ todo(workspaceId: "w-alice", id: "t1") { title } }'))["todo"]["title"] == "Buy milk"
+    read = await alice.data('{ todo(workspaceId: "w-alice", aggregateId: "t1") { title } }')
+    assert read["todo"]["title"] == "Buy milk"
 
     redo = await alice.data(
         'mutation { redoLatest(workspaceId: "w-alice") { changedAggregates { ... on Todo { title } } } }'
@@ -109,12 +112,12 @@ async def test_undo_and_redo_with_the_ledger_telling_what_happened(alice: Client
     assert entries[1]["intentType"] == "RenameTodoIntent" and entries[1]["intent"]["__typename"] == "RenameTodoIntent"
     assert entries[2]["struckOut"] is True  # the undo was struck out by the redo
 
-    history = await alice.data('{ aggregateHistory(workspaceId: "w-alice", id: "t1") { sequence } }')
+    history = await alice.data('{ aggregateHistory(workspaceId: "w-alice", aggregateId: "t1") { sequence } }')
     assert [e["sequence"] for e in history["aggregateHistory"]] == [1, 2, 3, 4]
     before = await alice.data(
-        '{ stateAtSequence(workspaceId: "w-alice", sequence: 1) { __typename id ... on Todo { title } } }'
+        '{ stateAtSequence(workspaceId: "w-alice", sequence: 1) { __typename aggregateId ... on Todo { title } } }'
     )
-    assert before["stateAtSequence"] == [{"__typename": "Todo", "id": "t1", "title": "Buy milk"}]
+    assert before["stateAtSequence"] == [{"__typename": "Todo", "aggregateId": "t1", "title": "Buy milk"}]
     assert (await alice.data('{ head(workspaceId: "w-alice") }'))["head"] == 4
 
 
@@ -139,10 +142,10 @@ async def test_branch_merge_and_discard(alice: Client) -> None:
         'mutation { createTodo(workspaceId: "w-alice", timelineId: "draft", '
         'input: {title: "draft todo", todoId: "t2"}) { sequence } }'
     )
-    on_main = await alice.data('{ todos(workspaceId: "w-alice") { nodes { id } } }')
-    on_draft = await alice.data('{ todos(workspaceId: "w-alice", timelineId: "draft") { nodes { id } } }')
-    assert on_main["todos"]["nodes"] == [{"id": "t1"}]
-    assert on_draft["todos"]["nodes"] == [{"id": "t1"}, {"id": "t2"}]
+    on_main = await alice.data('{ todos(workspaceId: "w-alice") { nodes { aggregateId } } }')
+    on_draft = await alice.data('{ todos(workspaceId: "w-alice", timelineId: "draft") { nodes { aggregateId } } }')
+    assert on_main["todos"]["nodes"] == [{"aggregateId": "t1"}]
+    assert on_draft["todos"]["nodes"] == [{"aggregateId": "t1"}, {"aggregateId": "t2"}]
 
     merged = await alice.data(
         'mutation { mergeTimeline(workspaceId: "w-alice", source: "draft") '
@@ -208,7 +211,7 @@ async def test_blob_upload_then_attach_by_sha256_or_inline(
     small = {"base64": base64.b64encode(b"hi").decode(), "contentType": "text/plain"}
     inline = await alice.data(attach, {"blob": small})
     assert inline["attachToTodo"]["entry"]["intent"]["attachment"]["base64"] == base64.b64encode(b"hi").decode()
-    todo = await alice.data('{ todo(workspaceId: "w-alice", id: "t1") { attachments } }')
+    todo = await alice.data('{ todo(workspaceId: "w-alice", aggregateId: "t1") { attachments } }')
     assert todo["todo"]["attachments"] == 2
 
 

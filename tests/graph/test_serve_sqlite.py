@@ -31,7 +31,7 @@ CREATE_ASSET = """mutation($id: ID!) {
     success sequence
   }
 }"""
-READ_ASSET = 'query($id: ID!) { trackableAsset(workspaceId: "estate-1", id: $id) { id name } }'
+READ_ASSET = 'query($id: ID!) { trackableAsset(workspaceId: "estate-1", aggregateId: $id) { aggregateId name } }'
 HEADERS = {"authorization": f"Bearer {issue_token(SECRET, 'alice', 'Alice')}"}
 
 
@@ -103,7 +103,7 @@ def test_every_acknowledged_mutation_survives_sigkill(tmp_path: Path) -> None:
 
     with serving(data_dir) as again:  # the lock died with the process: the restart takes the directory
         some = next(iter(acknowledged))
-        assert post(again, READ_ASSET, {"id": some})["data"]["trackableAsset"]["id"] == some
+        assert post(again, READ_ASSET, {"id": some})["data"]["trackableAsset"]["aggregateId"] == some
         assert post(again, CREATE_ASSET, {"id": "after-restart"})["data"]["createTrackableAsset"]["success"]
     asyncio.run(check_store(data_dir, acknowledged))
 

@@ -29,7 +29,9 @@ async def test_create_list_watch_and_undo(adapter: str) -> None:
                     'mutation { createTodo(workspaceId: "w", input: {title: "a", todoId: "t1"}) { sequence } }'
                 )
                 assert (await socket.next_data("live"))["watchTodos"] == [{"title": "a"}]
-                listed = await alice.data('{ todos(workspaceId: "w", filter: {title: {eq: "a"}}) { nodes { id } } }')
-                assert listed["todos"]["nodes"] == [{"id": "t1"}]
+                listed = await alice.data(
+                    '{ todos(workspaceId: "w", filter: {title: {eq: "a"}}) { nodes { aggregateId } } }'
+                )
+                assert listed["todos"]["nodes"] == [{"aggregateId": "t1"}]
                 await alice.data('mutation { undoLatest(workspaceId: "w") { sequence } }')
                 assert (await socket.next_data("live"))["watchTodos"] == []

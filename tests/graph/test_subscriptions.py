@@ -14,7 +14,7 @@ WATCH = (
     'subscription($from: Int!) { watchTimeline(workspaceId: "w-alice", fromSequence: $from) '
     "{ sequence intentType actorId description } }"
 )
-LIVE = 'subscription { watchTodos(workspaceId: "w-alice", orderBy: TITLE, limit: 2) { id title } }'
+LIVE = 'subscription { watchTodos(workspaceId: "w-alice", orderBy: TITLE, limit: 2) { aggregateId title } }'
 
 
 async def create(client: Client, title: str, todo_id: str) -> None:
@@ -51,7 +51,7 @@ async def test_a_subscriber_gets_every_entry_of_a_concurrent_writer_in_order(
         await writing
         await socket.complete("1")
     assert [e["sequence"] for e in seen] == list(range(1, count + 1))
-    assert seen[0]["description"] == 'alice created todo "before"'
+    assert seen[0]["description"] == 'Alice created todo "before"'
     assert {e["actorId"] for e in seen} == {"alice"}
 
 
@@ -59,14 +59,14 @@ async def test_a_live_query_is_seeded_then_follows_changes(server: Running, alic
     await create(alice, "b", "t2")
     async with open_socket(server.ws_url, token=alice.token) as socket:
         await socket.subscribe("live", LIVE)
-        assert (await socket.next_data("live"))["watchTodos"] == [{"id": "t2", "title": "b"}]
+        assert (await socket.next_data("live"))["watchTodos"] == [{"aggregateId": "t2", "title": "b"}]
         await create(alice, "a", "t1")
         assert (await socket.next_data("live"))["watchTodos"] == [
-            {"id": "t1", "title": "a"},
-            {"id": "t2", "title": "b"},
+            {"aggregateId": "t1", "title": "a"},
+            {"aggregateId": "t2", "title": "b"},
         ]
         await alice.data('mutation { undoLatest(workspaceId: "w-alice") { sequence } }')
-        assert (await socket.next_data("live"))["watchTodos"] == [{"id": "t2", "title": "b"}]
+        assert (await socket.next_data("live"))["watchTodos"] == [{"aggregateId": "t2", "title": "b"}]
 
 
 async def test_identical_live_queries_share_one_evaluator(server: Running, alice: Client, carol: Client) -> None:
