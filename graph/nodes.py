@@ -34,6 +34,7 @@ from .errors import BadUserInput
 from .fields import Argument, resolver_field
 from .ledger import Node
 from .settings import Settings
+from .visibility import may_see
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -97,7 +98,9 @@ async def resolve_node(info: Info, catalog: Catalog, place: NodePlace) -> Any:
     else:
         states = await ctx.app.state_at_sequence(ws, tl, inclusive_sequence=sequence)
         state = states.get(AggregateRef(kind.model.type_name, place.aggregate_id))
-    return None if state is None else catalog.aggregate(state, ws, tl, sequence)
+    if state is None or not await may_see(ctx, ws, state):  # estate data kept in a shared workspace
+        return None
+    return catalog.aggregate(state, ws, tl, sequence)
 
 
 def node_queries(catalog: Catalog, settings: Settings) -> list[StrawberryField]:
