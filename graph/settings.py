@@ -27,6 +27,8 @@ NOMOS_MAX_RESPONSE_BYTES largest encoded response (default 5 MiB; RESPONSE_TOO_L
 NOMOS_JWT_LEEWAY_SECONDS clock skew allowed when checking `exp`, `nbf` and `iat` (default 30)
 NOMOS_JWT_MAX_LIFETIME_SECONDS  0 (default): tokens must carry `exp`; N: tokens without `exp`
                          are accepted for N seconds after their `iat` (which they then need)
+NOMOS_MAX_QUEUED_BYTES   results that may wait for one websocket client before it is closed
+                         with 1013 (default 4 MiB)
 NOMOS_SYSTEM_ADMINS      comma-separated user ids who administer the system workspace
                          (taxonomies, funding programs...); on the embedded default with a
                          generated dev token, the dev user is one
@@ -74,8 +76,10 @@ class Settings:
     jwt_leeway_seconds: int = 30
     jwt_max_lifetime_seconds: int = 0
     demo: bool = False
-    # how stale an authorization decision held by a running subscription may become
+    # how long a running subscription may reuse an access decision; a commit that may change
+    # roles ends it at once (graph/revocation.py), this bounds what no commit announces
     access_recheck_seconds: float = 1.0
+    max_queued_bytes: int = 4 * 1024 * 1024
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
