@@ -269,6 +269,8 @@ class Member:
         self.signal: _Signal | None = None
         self.refusal: Exception | None = None
         self.wake = asyncio.Event()
+        self._stop_watching: Callable[[], None] | None = None
+        self.connection.members.add(self)
 
     def offer(self, result: ExecutionResult, size: int) -> None:
         if self.signal is not None:
@@ -291,8 +293,9 @@ class Member:
         self.group.room.set()
 
     def evict(self) -> None:
-        self._drop_pending()
+        """Its connection is past the bound: hold nothing more, even while its sender is stuck."""
         self.end(EVICTED)
+        self._leave()
 
     def refuse(self, error: Exception) -> None:
         self._drop_pending()
@@ -304,8 +307,8 @@ class Member:
         """The shared results, checked for this subscriber; `alone` runs the subscription itself."""
         workspace_id = self.group.shape.workspace_id
         access = self.context.access
-        stop = access.watch(workspace_id, self.context, self.refuse) if access is not None else None
-        self.connection.members.add(self)
+        if access is not None:
+            self._stop_watching = access.watch(workspace_id, self.context, self.refuse)
         try:
             while True:
                 if self.signal is REFUSED or self.signal is EVICTED:
@@ -325,7 +328,7 @@ class Member:
                 elif self.signal is END:
                     return
                 elif self.signal is ALONE:
-                    self._leave(stop)
+                    self._leave()
                     stream = await alone()
                     async with aclosing(stream):
                         async for result in stream:
@@ -337,14 +340,15 @@ class Member:
             if self.signal is REFUSED and self.refusal is not None:
                 yield self._refused(self.refusal)
             elif self.connection.websocket is not None:
-                self._leave(stop)
+                self._leave()
                 await asyncio.Event().wait()  # the socket is closing: end with it, not with a frame
         finally:
-            self._leave(stop)
+            self._leave()
 
-    def _leave(self, stop: Callable[[], None] | None) -> None:
-        if stop is not None:
-            stop()
+    def _leave(self) -> None:
+        if self._stop_watching is not None:
+            self._stop_watching()
+            self._stop_watching = None
         self._drop_pending()
         self.connection.members.discard(self)
         self.group.discard(self)
