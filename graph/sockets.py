@@ -6,7 +6,8 @@ Close codes the server sends (the README's "Subscriptions" section lists them fo
   connection the server refuses; a client signs in again and reconnects.
 - 1013 Try Again Later: more than `max_queued_bytes` of results waited for this client (it
   reads slower than its subscriptions produce). The client may reconnect and resubscribe
-  from its last sequence; `watchTimeline(fromSequence:)` misses nothing.
+  from its last sequence; `watchTimeline(fromSequence:)` misses nothing. A 1xxx code because
+  graphql-ws clients retry after 1013 (it is not among their fatal codes), as they should here.
 
 A connection's subscriptions that share results (fanout.py) queue them here; past the bound
 they are dropped and the socket closed, so a client that never reads holds at most
