@@ -8,11 +8,12 @@ an id the engine acts as itself (`system`), which would pass for the engine in d
 
 from __future__ import annotations
 
+import math
 import secrets
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jwt
@@ -31,6 +32,8 @@ MIN_SECRET_BYTES = 32
 class User:
     id: str
     name: str | None = None
+    # when the token stops being accepted (its exp plus the leeway); not part of who the user is
+    expires_at: float = field(default=math.inf, compare=False)
 
 
 class InvalidToken(Exception):
@@ -105,8 +108,9 @@ class TokenVerifier:
         if user_id.casefold() in RESERVED_ACTOR_IDS:
             raise InvalidToken(f"the subject {user_id!r} is reserved for the engine; sign tokens for real users")
         name = claims.get("name")
-        user = User(user_id, name if isinstance(name, str) and name.strip() else None)
-        return user, self._expiry(claims)
+        expires = self._expiry(claims)
+        user = User(user_id, name if isinstance(name, str) and name.strip() else None, expires + self.leeway_seconds)
+        return user, expires
 
     def _expiry(self, claims: dict[str, object]) -> float:
         expires = claims.get("exp")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from strawberry.types import Info
 
@@ -15,6 +15,10 @@ from .authorization import Authorizer, Need
 from .errors import Forbidden, Unauthenticated
 from .settings import Settings
 from .tracking import Subscriptions
+
+if TYPE_CHECKING:
+    from .revocation import AccessWatch
+    from .sockets import Connection
 
 
 @dataclass
@@ -30,7 +34,9 @@ class RequestContext:
     request: Any = None
     response: Any = None
     connection_params: dict[str, Any] | None = None  # set by Strawberry on connection_init
-    _allowed: dict[tuple[str, Need], float] = field(default_factory=dict)
+    access: AccessWatch | None = None  # moves decisions on when roles change (revocation.py)
+    connection: Connection | None = None  # the websocket's send budget and lifetime (sockets.py)
+    _allowed: dict[tuple[str, Need], tuple[float, int]] = field(default_factory=dict)
 
     def authenticate(self, headers: dict[str, Any] | Any) -> None:
         token = bearer_token(headers)
@@ -47,19 +53,31 @@ class RequestContext:
         if self.user is None:
             reason = f"invalid bearer token: {self.auth_error}" if self.auth_error else "no bearer token"
             raise Unauthenticated(f"{reason}; send Authorization: Bearer <JWT>")
+        if self.user.expires_at <= time.time():  # a socket outliving its token
+            raise Unauthenticated("the bearer token expired; sign in again and reconnect")
         return self.user
 
     async def require(self, workspace_id: str, need: Need, *, max_age: float | None = None) -> User:
-        """The user, if allowed `need` in the workspace; a decision is reused up to `max_age` seconds."""
+        """The user, if allowed `need` in the workspace.
+
+        A decision is reused up to `max_age` seconds, and never past a commit that may have
+        changed roles in the workspace (its access epoch, see revocation.py).
+        """
         user = self.require_user()
         key = (workspace_id, need)
+        epoch = self.access.epoch(workspace_id) if self.access is not None else 0
         decided = self._allowed.get(key)
-        if decided is not None and max_age is not None and time.monotonic() - decided <= max_age:
+        if (
+            decided is not None
+            and max_age is not None
+            and decided[1] == epoch
+            and time.monotonic() - decided[0] <= max_age
+        ):
             return user
         if not await self.authorizer.allows(self.app, user.id, workspace_id, need):
             self._allowed.pop(key, None)
             raise Forbidden(f"you hold no {need.value} access to workspace {workspace_id!r}", need=need.value)
-        self._allowed[key] = time.monotonic()
+        self._allowed[key] = (time.monotonic(), epoch)
         return user
 
     def intent_context(self, workspace_id: str, timeline_id: str) -> IntentContext:

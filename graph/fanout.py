@@ -1,21 +1,26 @@
 """Identical subscriptions share one GraphQL execution per update and one encoded payload.
 
-Subscribers are grouped by (normalized document, operation name, variables, workspace). A
-group runs the operation once, with a context of its own, and hands each result, encoded
-once, to every member; the member's protocol handler splices in its operation id and sends.
+Subscribers are grouped by (document, operation name, variables, workspace). A group runs
+the operation once, with a context of its own, encodes each result once, and hands it to
+every member; each member's own protocol handler sends it (sharing.py splices the encoded
+payload into the member's frame).
 
 Authorization stays per subscriber: each one must be allowed to read the workspace to join,
-and is re-checked (every `access_recheck_seconds`) before each delivery, as its own
-subscription would be. One who loses access gets the same FORBIDDEN result and completes;
-the others go on. The group's own context therefore allows everything: it serves no one
-who was not checked.
+and is re-checked before each delivery as its own subscription would be, and at once when
+a commit may have changed roles (revocation.py). One who loses access gets the same
+FORBIDDEN result and completes; the others go on. The group's own context therefore allows
+everything: it serves no one who was not checked.
 
-A late joiner must see what a subscription of its own would. A live query's results
-supersede one another, so a joiner gets the latest and follows; any other stream
-(watchTimeline delivers every entry from `fromSequence` on) is joinable only until its
-first result. What cannot be shared runs alone, through Strawberry's own path: a document
-that does not parse or names no workspace, a subscriber not (yet) allowed, and a group
-whose first result is an error - so such errors carry the subscriber's correlation id.
+What waits for a member counts against its connection's bound (sockets.py). A live query's
+results supersede one another, so a member holds only the latest, and a late joiner gets it
+and follows. Any other stream (watchTimeline delivers every entry from `fromSequence` on) is
+joinable only until its first result, and its group reads on only while some member has
+room (PACE results), so a catch-up runs at its fastest reader's pace; a member left behind
+by the others runs its connection past the bound and is closed.
+
+What cannot be shared runs alone, through Strawberry's own path: a document that does not
+parse or names no workspace, a subscriber not (yet) allowed, and a group whose first result
+is an error - so such errors carry the subscriber's correlation id.
 """
 
 from __future__ import annotations
@@ -24,10 +29,10 @@ import asyncio
 import dataclasses
 import json
 import logging
-from collections.abc import Awaitable, Callable, Hashable
+from collections import deque
+from collections.abc import AsyncGenerator, Awaitable, Callable, Hashable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graphql import (
     DocumentNode,
@@ -37,10 +42,7 @@ from graphql import (
     StringValueNode,
     VariableNode,
     get_operation_ast,
-    parse,
-    print_ast,
 )
-from strawberry import Schema
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.utils.aio import aclosing
 
@@ -50,19 +52,37 @@ from .authorization import AllowAll, Need
 from .context import RequestContext
 from .errors import shape_errors
 from .settings import Settings
+from .sockets import Connection
 from .visibility import shares_reads
 
+if TYPE_CHECKING:
+    from .sharing import SharingSchema
+
 log = logging.getLogger("nomos.graph")
-Send = Callable[[str], Awaitable[None]]
 Encode = Callable[[object], str | bytes]
+Parse = Callable[..., DocumentNode]
+Stream = AsyncGenerator[ExecutionResult, None]
+PACE = 16  # results a timeline group may read ahead of its fastest member
+
+
+class SharedData(dict[str, Any]):
+    """A shared result's data, with its payload encoded once for every member's frame."""
+
+    __slots__ = ("encoded",)
+
+    def __init__(self, data: dict[str, Any], encoded: str) -> None:
+        super().__init__(data)
+        self.encoded = encoded
 
 
 class _Signal:
-    """What a member's queue holds besides payloads."""
+    """How a member's stream ends, besides its results."""
 
 
 END = _Signal()  # the shared stream is over: complete
 ALONE = _Signal()  # the group could not serve its first result: run the subscription alone
+EVICTED = _Signal()  # its connection fell past the bound and is being closed
+REFUSED = _Signal()  # a re-check refused access
 
 
 @dataclass(frozen=True)
@@ -72,27 +92,14 @@ class Shape:
     workspace_id: str
 
 
-@lru_cache(maxsize=1000)
-def _parsed(query: str, max_tokens: int) -> tuple[DocumentNode, str] | None:
+def shape_of(parse: Parse, query: str, variables: object, operation_name: object, max_tokens: int) -> Shape | None:
+    """What makes a subscription shareable, or None when it is not one to share."""
+    if not isinstance(variables, dict | None) or not isinstance(operation_name, str | None):
+        return None
     try:
-        document = parse(query, max_tokens=max_tokens)
+        document = parse(query, max_tokens=max_tokens)  # Strawberry's own parser cache
     except GraphQLError:
         return None
-    return document, print_ast(document)
-
-
-def shape_of(query: object, variables: object, operation_name: object, max_tokens: int) -> Shape | None:
-    """What makes a subscription shareable, or None when it is not one to share."""
-    if (
-        not isinstance(query, str)
-        or not isinstance(variables, dict | None)
-        or not isinstance(operation_name, str | None)
-    ):
-        return None
-    parsed = _parsed(query, max_tokens)
-    if parsed is None:
-        return None
-    document, normalized = parsed
     operation = get_operation_ast(document, operation_name)
     if operation is None or operation.operation is not OperationType.SUBSCRIPTION:
         return None
@@ -107,7 +114,7 @@ def shape_of(query: object, variables: object, operation_name: object, max_token
         given = json.dumps(variables, sort_keys=True)
     except (TypeError, ValueError):
         return None
-    return Shape((normalized, operation_name, given, workspace_id), field.name.value, workspace_id)
+    return Shape((query, operation_name, given, workspace_id), field.name.value, workspace_id)
 
 
 def _argument(field: FieldNode, name: str, variables: dict[str, Any]) -> object:
@@ -121,11 +128,20 @@ def _argument(field: FieldNode, name: str, variables: dict[str, Any]) -> object:
 
 
 class FanOut:
-    def __init__(self, schema: Schema, settings: Settings, *, live_queries: frozenset[str], encode: Encode) -> None:
+    def __init__(
+        self,
+        schema: SharingSchema,
+        settings: Settings,
+        *,
+        live_queries: frozenset[str],
+        encode: Encode,
+        parse: Parse,
+    ) -> None:
         self.schema = schema
         self.settings = settings
         self.live_queries = live_queries
         self.encode = encode
+        self.parse = parse
         self.groups: dict[Hashable, Group] = {}
         self.executions = 0  # shared results produced; each served every member of its group
 
@@ -133,7 +149,7 @@ class FanOut:
         self, context: RequestContext, query: str, variables: dict[str, Any] | None, operation_name: str | None
     ) -> Member | None:
         """A member of the group for this subscription, or None: run it alone."""
-        shape = shape_of(query, variables, operation_name, self.settings.max_tokens)
+        shape = shape_of(self.parse, query, variables, operation_name, self.settings.max_tokens)
         if shape is None or context.user is None or not shares_reads(context, shape.workspace_id):
             return None
         try:
@@ -146,19 +162,17 @@ class FanOut:
             group.start(context, query, variables, operation_name)
         return group.add(context)
 
-    def payload(self, result: ExecutionResult) -> str:
+    def shared(self, result: ExecutionResult) -> tuple[ExecutionResult, int]:
+        """The result every member sends, its payload encoded once, and the payload's size."""
         body: dict[str, object] = {"data": result.data}
         if result.errors:
             body["errors"] = [error.formatted for error in result.errors]
         if result.extensions:
             body["extensions"] = result.extensions
-        return _text(self.encode(body))
-
-    def refusal(self, error: Exception, context: RequestContext) -> str:
-        """The result a subscription of its own yields when a re-check fails."""
-        graphql_error = error if isinstance(error, GraphQLError) else GraphQLError(str(error), original_error=error)
-        shape_errors([graphql_error], context.correlation_id)
-        return _text(self.encode({"data": None, "errors": [graphql_error.formatted]}))
+        encoded = self.encode(body)
+        text = encoded.decode() if isinstance(encoded, bytes) else encoded
+        data = None if result.data is None else SharedData(result.data, text)
+        return ExecutionResult(data=data, errors=result.errors, extensions=result.extensions), len(text)
 
 
 class Group:
@@ -167,9 +181,10 @@ class Group:
         self.shape = shape
         self.replays_latest = shape.field in fanout.live_queries
         self.members: dict[Member, None] = {}  # in order of joining
-        self.latest: str | None = None
+        self.latest: tuple[ExecutionResult, int] | None = None
         self.open = True
         self.task: asyncio.Task[None] | None = None
+        self.room = asyncio.Event()
 
     @property
     def joinable(self) -> bool:
@@ -185,6 +200,8 @@ class Group:
             request=None,
             response=None,
             connection_params=None,
+            access=None,
+            connection=None,
             _allowed={},
         )
         self.task = asyncio.create_task(self._run(own, query, variables, operation_name))
@@ -193,11 +210,12 @@ class Group:
         member = Member(self, context)
         self.members[member] = None
         if self.latest is not None:
-            member.queue.put_nowait(self.latest)
+            member.offer(*self.latest)
         return member
 
     def discard(self, member: Member) -> None:
         self.members.pop(member, None)
+        self.room.set()
         if not self.members:
             self._close()
             if self.task is not None:
@@ -208,7 +226,7 @@ class Group:
     ) -> None:
         last = END
         try:
-            stream = await self.fanout.schema.stream(
+            stream = await self.fanout.schema.stream_alone(
                 query, variable_values=variables, context_value=context, operation_name=operation_name
             )
             async with aclosing(stream):
@@ -218,14 +236,21 @@ class Group:
                     if self.latest is None and (isinstance(result, PreExecutionError) or result.errors):
                         last = ALONE
                         return
-                    self.latest = payload = self.fanout.payload(result)
+                    self.latest = shared = self.fanout.shared(result)
                     self.fanout.executions += 1
-                    for member in self.members:
-                        member.queue.put_nowait(payload)
+                    for member in list(self.members):
+                        member.offer(*shared)
+                    if not self.replays_latest:
+                        await self._wait_for_room()
         except Exception:
             log.exception("shared subscription %s failed [%s]", self.shape.field, context.correlation_id)
         finally:
             self._close(last)
+
+    async def _wait_for_room(self) -> None:
+        while self.members and all(len(member.pending) >= PACE for member in self.members):
+            self.room.clear()
+            await self.room.wait()
 
     def _close(self, last: _Signal = END) -> None:
         if self.fanout.groups.get(self.shape.key) is self:
@@ -233,34 +258,104 @@ class Group:
         if self.open:
             self.open = False
             for member in self.members:
-                member.queue.put_nowait(last)
+                member.end(last)
 
 
 class Member:
     def __init__(self, group: Group, context: RequestContext) -> None:
         self.group = group
         self.context = context
-        self.queue: asyncio.Queue[str | _Signal] = asyncio.Queue()
+        self.connection = context.connection or Connection(None, context.settings.max_queued_bytes)
+        self.pending: deque[tuple[ExecutionResult, int]] = deque()
+        self.signal: _Signal | None = None
+        self.refusal: Exception | None = None
+        self.wake = asyncio.Event()
+        self._stop_watching: Callable[[], None] | None = None
+        self.connection.members.add(self)
 
-    async def relay(self, send: Send) -> bool:
-        """Send each shared payload until the stream ends; False if this subscription must run alone."""
-        fanout = self.group.fanout
+    def offer(self, result: ExecutionResult, size: int) -> None:
+        if self.signal is not None:
+            return
+        if self.group.replays_latest:
+            while self.pending:  # a newer result supersedes what is still waiting
+                self.connection.release(self.pending.pop()[1])
+        if self.connection.reserve(size):
+            self.pending.append((result, size))
+            self.wake.set()
+
+    def end(self, signal: _Signal) -> None:
+        if self.signal is None:
+            self.signal = signal
+        self.wake.set()
+
+    def _drop_pending(self) -> None:
+        while self.pending:
+            self.connection.release(self.pending.pop()[1])
+        self.group.room.set()
+
+    def evict(self) -> None:
+        """Its connection is past the bound: hold nothing more, even while its sender is stuck."""
+        self.end(EVICTED)
+        self._leave()
+
+    def refuse(self, error: Exception) -> None:
+        self._drop_pending()
+        self.refusal = error
+        self.signal = REFUSED
+        self.wake.set()
+
+    async def results(self, alone: Callable[[], Awaitable[Stream]]) -> Stream:
+        """The shared results, checked for this subscriber; `alone` runs the subscription itself."""
+        workspace_id = self.group.shape.workspace_id
+        access = self.context.access
+        if access is not None:
+            self._stop_watching = access.watch(workspace_id, self.context, self.refuse)
         try:
             while True:
-                payload = await self.queue.get()
-                if isinstance(payload, _Signal):
-                    return payload is END
-                try:
-                    await self.context.require(
-                        self.group.shape.workspace_id, Need.READ, max_age=fanout.settings.access_recheck_seconds
-                    )
-                except Exception as exc:  # what the resolver would have raised
-                    await send(fanout.refusal(exc, self.context))
-                    return True
-                await send(payload)
+                if self.signal is REFUSED or self.signal is EVICTED:
+                    break
+                if self.pending:
+                    result, size = self.pending.popleft()
+                    self.connection.release(size)
+                    self.group.room.set()
+                    try:
+                        await self.context.require(
+                            workspace_id, Need.READ, max_age=self.context.settings.access_recheck_seconds
+                        )
+                    except Exception as exc:  # what the resolver would have raised
+                        self.refusal, self.signal = exc, REFUSED
+                        break
+                    yield result
+                elif self.signal is END:
+                    return
+                elif self.signal is ALONE:
+                    self._leave()
+                    stream = await alone()
+                    async with aclosing(stream):
+                        async for result in stream:
+                            yield result
+                    return
+                else:
+                    self.wake.clear()
+                    await self.wake.wait()
+            if self.signal is REFUSED and self.refusal is not None:
+                yield self._refused(self.refusal)
+            elif self.connection.websocket is not None:
+                self._leave()
+                await asyncio.Event().wait()  # the socket is closing: end with it, not with a frame
         finally:
-            self.group.discard(self)
+            self._leave()
 
+    def _leave(self) -> None:
+        if self._stop_watching is not None:
+            self._stop_watching()
+            self._stop_watching = None
+        self._drop_pending()
+        self.connection.members.discard(self)
+        self.group.discard(self)
 
-def _text(encoded: str | bytes) -> str:
-    return encoded.decode() if isinstance(encoded, bytes) else encoded
+    def _refused(self, error: Exception) -> ExecutionResult:
+        """The result a subscription of its own yields when a re-check fails."""
+        graphql_error = error if isinstance(error, GraphQLError) else GraphQLError(str(error), original_error=error)
+        shape_errors([graphql_error], self.context.correlation_id)
+        return ExecutionResult(data=None, errors=[graphql_error])

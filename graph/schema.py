@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import DocumentNode, GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -35,13 +36,14 @@ from .queries import aggregate_queries, ledger_queries
 from .scalars import SCALAR_MAP
 from .settings import Settings
 from .shapes import SchemaBuildError
+from .sharing import SharingSchema
 from .subscriptions import live_query_subscriptions, timeline_subscription
 from .system import system_mutations
 
 CACHE_SIZE = 1000
 
 
-class NomosSchema(strawberry.Schema):
+class NomosSchema(SharingSchema):
     catalog: Catalog
     persisted: PersistedQueries
     live_queries: frozenset[str]  # subscriptions whose each result supersedes the one before
@@ -86,6 +88,12 @@ def extensions(settings: Settings, persisted: PersistedQueries) -> list[Callable
     if not settings.introspection_enabled:
         chosen.append(DisableIntrospection)
     return chosen
+
+
+def cached_parse() -> Callable[..., DocumentNode]:
+    """The parse of the schema's ParserCache: its LRU is shared by every cache of the same size."""
+    parse: Callable[..., Any] = ParserCache(maxsize=CACHE_SIZE).cached_parse_document
+    return parse
 
 
 def build_schema(registry: TypeRegistry, settings: Settings | None = None) -> NomosSchema:

@@ -37,9 +37,11 @@ from .context import RequestContext
 from .fanout import FanOut
 from .ide import graphiql_html
 from .middleware import BodyLimitMiddleware, CorrelationIdMiddleware, CsrfMiddleware
-from .schema import NomosSchema, build_schema
+from .revocation import AccessWatch
+from .schema import NomosSchema, build_schema, cached_parse
 from .settings import Settings
-from .sockets import LegacyWSHandler, TransportWSHandler
+from .sharing import shared_frame
+from .sockets import Connection
 from .tracking import Subscriptions
 
 log = logging.getLogger("nomos.graph")
@@ -48,9 +50,6 @@ HTTP_ERROR_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 
 
 class NomosGraphQL(GraphQL[RequestContext, None]):
-    graphql_transport_ws_handler_class = TransportWSHandler
-    graphql_ws_handler_class = LegacyWSHandler
-
     def __init__(
         self,
         schema: NomosSchema,
@@ -60,6 +59,7 @@ class NomosGraphQL(GraphQL[RequestContext, None]):
         authorizer: Authorizer,
         tokens: TokenVerifier,
         subscriptions: Subscriptions,
+        access: AccessWatch,
     ) -> None:
         super().__init__(
             schema,
@@ -67,6 +67,7 @@ class NomosGraphQL(GraphQL[RequestContext, None]):
             allow_queries_via_get=True,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
             connection_init_wait_timeout=timedelta(seconds=10),
+            max_subscriptions_per_connection=None,  # counted in sharing.py, with a coded error
             multipart_uploads_enabled=True,
             allowed_origins=settings.allowed_origins,
         )
@@ -75,8 +76,23 @@ class NomosGraphQL(GraphQL[RequestContext, None]):
         self.authorizer = authorizer
         self.tokens = tokens
         self.subscriptions = subscriptions
+        self.access = access
         self._ide_html = graphiql_html()
-        self.fanout = FanOut(schema, settings, live_queries=schema.live_queries, encode=self.encode_json)
+        self.fanout = schema.fanout = FanOut(
+            schema, settings, live_queries=schema.live_queries, encode=self.encode_json, parse=cached_parse()
+        )
+
+    def encode_json(self, data: object) -> str | bytes:
+        return shared_frame(data) or super().encode_json(data)
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        if not self.is_websocket_request(request):
+            return await super().run(request, context, root_value)
+        connection = request.state.connection = Connection(request, self.settings.max_queued_bytes)
+        try:
+            return await super().run(request, context, root_value)
+        finally:
+            connection.end()
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(self._ide_html)
@@ -146,6 +162,8 @@ class NomosGraphQL(GraphQL[RequestContext, None]):
             correlation_id=state.get("correlation_id") or new_id(),
             request=request,
             response=response,
+            access=self.access,
+            connection=getattr(request.state, "connection", None),
         )
         context.authenticate(dict(request.headers))
         return context
@@ -156,6 +174,8 @@ class NomosGraphQL(GraphQL[RequestContext, None]):
             context.authenticate(params)
             if context.user is None:
                 raise ConnectionRejectionError({"message": f"invalid bearer token: {context.auth_error}"})
+        if context.user is not None and context.connection is not None:
+            context.connection.expire_at(context.user.expires_at)  # a socket lives no longer than its token
         return UNSET
 
 
@@ -194,8 +214,15 @@ def create_app(
     schema = build_schema(app.registry, settings)
     subscriptions = Subscriptions()
     authorizer = authorizer or default_authorizer(app, frozenset(settings.system_admins))
+    access = AccessWatch(app, authorizer)
     view = NomosGraphQL(
-        schema, app=app, settings=settings, authorizer=authorizer, tokens=tokens, subscriptions=subscriptions
+        schema,
+        app=app,
+        settings=settings,
+        authorizer=authorizer,
+        tokens=tokens,
+        subscriptions=subscriptions,
+        access=access,
     )
 
     @contextlib.asynccontextmanager
@@ -207,6 +234,7 @@ def create_app(
             yield
         finally:
             subscriptions.close_all()
+            access.close()
             await app.close()
 
     async def home(connection: HTTPConnection) -> Response:

@@ -31,6 +31,8 @@ NOMOS_PERSISTED_QUERIES  auto (default): Apollo's automatic persisted queries; r
                          operations of NOMOS_PERSISTED_QUERIES_FILE run; off: no persisted queries
 NOMOS_PERSISTED_QUERIES_FILE  the operations manifest (Apollo's format, or JSON of hash -> document)
 NOMOS_PERSISTED_QUERIES_CACHE_BYTES  bound of the automatic store (default 16 MiB; least recently used go)
+NOMOS_MAX_QUEUED_BYTES   results that may wait for one websocket client before it is closed
+                         with 1013 (default 4 MiB)
 NOMOS_SYSTEM_ADMINS      comma-separated user ids who administer the system workspace
                          (taxonomies, funding programs...); on the embedded default with a
                          generated dev token, the dev user is one
@@ -94,8 +96,10 @@ class Settings:
     persisted_queries_file: str | None = None
     persisted_queries_cache_bytes: int = 16 * 1024 * 1024
     demo: bool = False
-    # how stale an authorization decision held by a running subscription may become
+    # how long a running subscription may reuse an access decision; a commit that may change
+    # roles ends it at once (graph/revocation.py), this bounds what no commit announces
     access_recheck_seconds: float = 1.0
+    max_queued_bytes: int = 4 * 1024 * 1024
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property

@@ -1,104 +1,129 @@
-"""Strawberry's two websocket protocols, sending shared subscription results (see fanout.py).
+"""One websocket connection's limits: what may wait to be sent to it, and how long it lives.
 
-A subscription that joins a group never executes GraphQL itself: it wraps each shared,
-already-encoded payload in its protocol's frame with its own operation id. One that cannot
-join runs exactly as Strawberry runs it.
+Close codes the server sends (the README's "Subscriptions" section lists them for clients):
+
+- 4403 Forbidden: the connection's token expired. graphql-transport-ws uses 4403 for a
+  connection the server refuses; a client signs in again and reconnects.
+- 1013 Try Again Later: more than `max_queued_bytes` of results waited for this client (it
+  reads slower than its subscriptions produce). The client may reconnect and resubscribe
+  from its last sequence; `watchTimeline(fromSequence:)` misses nothing. A 1xxx code because
+  graphql-ws clients retry after 1013 (it is not among their fatal codes), as they should here.
+
+A connection's subscriptions that share results (fanout.py) queue them here; past the bound
+they are dropped and the socket closed, so a client that never reads holds at most
+`max_queued_bytes` of the server's memory.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-from typing import TYPE_CHECKING, Any, cast
+import contextlib
+import logging
+import math
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
 
-from starlette.websockets import WebSocketDisconnect
-from strawberry.asgi import ASGIWebSocketAdapter
-from strawberry.http.exceptions import WebSocketDisconnected
-from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
-    BaseGraphQLTransportWSHandler,
-    Operation,
-)
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import ErrorMessage as TransportError
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
-from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
-from strawberry.subscriptions.protocols.graphql_ws.types import ErrorMessage as LegacyError
-from strawberry.subscriptions.protocols.graphql_ws.types import StartMessage
+log = logging.getLogger("nomos.graph")
 
-from .context import RequestContext
-from .errors import subscription_limit_error
-from .fanout import FanOut, Send
-
-if TYPE_CHECKING:
-    from strawberry.http.async_base_view import AsyncWebSocketAdapter
+TOKEN_EXPIRED = 4403
+TOO_SLOW = 1013
+MAX_OPERATIONS = 100  # running at once on one connection (queries and mutations included)
 
 
-def _fanout(view: object) -> FanOut:
-    return cast("FanOut", view.fanout)  # type: ignore[attr-defined]
+class Evictable(Protocol):
+    def evict(self) -> None: ...
 
 
-def _sender(websocket: AsyncWebSocketAdapter, prefix: str) -> Send:
-    ws = cast("ASGIWebSocketAdapter", websocket).ws
-
-    async def send(payload: str) -> None:
-        try:
-            await ws.send_text(f"{prefix}{payload}}}")
-        except WebSocketDisconnect as exc:
-            raise WebSocketDisconnected from exc
-
-    return send
+class Closable(Protocol):
+    async def close(self, code: int = 1000, reason: str | None = None) -> None: ...
 
 
-def _full(handler: Any, running: int) -> bool:
-    limit = handler.max_subscriptions_per_connection
-    return limit is not None and running >= limit
+class Connection:
+    """A websocket's send budget and token lifetime (an HTTP request gets one without a socket)."""
 
-
-class TransportWSHandler(BaseGraphQLTransportWSHandler[RequestContext, None]):
-    async def handle_subscribe(self, message: SubscribeMessage) -> None:
-        if self.connection_acknowledged and message["id"] not in self.operations and _full(self, len(self.operations)):
-            limit = subscription_limit_error(self.max_subscriptions_per_connection or 0)
-            await self.send_message(TransportError(id=message["id"], type="error", payload=[limit]))
-            return
-        await super().handle_subscribe(message)
-
-    async def run_operation(self, operation: Operation[RequestContext, None]) -> None:
-        try:
-            member = await _fanout(self.view).join(
-                self.context, operation.query, operation.variables, operation.operation_name
-            )
-            if member is not None:
-                prefix = f'{{"id":{json.dumps(operation.id)},"type":"next","payload":'
-                if await member.relay(_sender(self.websocket, prefix)):
-                    await operation.send_operation_message({"id": operation.id, "type": "complete"})
-                    return
-        except Exception as error:
-            await self.handle_task_exception(error)
-            self.operations.pop(operation.id, None)
-            raise
-        await super().run_operation(operation)
-
-
-class LegacyWSHandler(BaseGraphQLWSHandler[RequestContext, None]):
-    async def handle_start(self, message: StartMessage) -> None:
-        if self.connection_acknowledged and message["id"] not in self.tasks and _full(self, len(self.tasks)):
-            limit = subscription_limit_error(self.max_subscriptions_per_connection or 0)
-            await self.send_message(LegacyError(type="error", id=message["id"], payload=limit))
-            return
-        await super().handle_start(message)
-
-    async def handle_async_results(
-        self, operation_id: str, query: str, operation_name: str | None, variables: dict[str, Any] | None
+    def __init__(
+        self,
+        websocket: Closable | None,
+        max_queued_bytes: int,
+        *,
+        max_operations: int = MAX_OPERATIONS,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
-        try:
-            try:
-                member = await _fanout(self.view).join(self.context, query, variables, operation_name)
-                prefix = f'{{"type":"data","id":{json.dumps(operation_id)},"payload":'
-                shared = member is not None and await member.relay(_sender(self.websocket, prefix))
-            except asyncio.CancelledError:
-                shared = True  # stopped: Strawberry answers with complete too
-            if not shared:
-                await super().handle_async_results(operation_id, query, operation_name, variables)
-                return
-            await self.send_message({"type": "complete", "id": operation_id})
-        finally:
-            self.tasks.pop(operation_id, None)
+        self.websocket = websocket
+        self.max_queued_bytes = max_queued_bytes
+        self.queued = 0  # bytes of encoded results waiting for this client
+        self.peak = 0
+        self.overflowed = False
+        self.closed_with: int | None = None
+        self.members: set[Evictable] = set()
+        self.max_operations = max_operations
+        self.operations = 0
+        self._clock = clock
+        self._sleep = sleep
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def admit(self) -> bool:
+        """Count one more running operation, unless as many as allowed run already."""
+        if self.operations >= self.max_operations:
+            return False
+        self.operations += 1
+        return True
+
+    def done(self) -> None:
+        self.operations = max(self.operations - 1, 0)
+
+    def reserve(self, size: int) -> bool:
+        """Queue `size` more bytes, or, past the bound, drop every queued result and close."""
+        if self.overflowed:
+            return False
+        if self.queued + size > self.max_queued_bytes:
+            self._overflow()
+            return False
+        self.queued += size
+        self.peak = max(self.peak, self.queued)
+        return True
+
+    def release(self, size: int) -> None:
+        self.queued = max(self.queued - size, 0)
+
+    def _overflow(self) -> None:
+        self.overflowed = True
+        log.warning("a websocket client fell %d bytes behind its subscriptions; closing it (%d)", self.queued, TOO_SLOW)
+        for member in list(self.members):
+            member.evict()
+        self.queued = 0
+        self.close(TOO_SLOW, "Too slow: results queued past the server's bound")
+
+    def expire_at(self, instant: float) -> None:
+        """Close the socket (4403) when its token stops being valid."""
+        if math.isfinite(instant):
+            self._spawn(self._expire(instant))
+
+    async def _expire(self, instant: float) -> None:
+        delay = instant - self._clock()
+        if delay > 0:
+            await self._sleep(delay)
+        await self._close(TOKEN_EXPIRED, "Forbidden: the token expired")
+
+    def close(self, code: int, reason: str) -> None:
+        # in a task of its own: closing waits while the client does not read
+        self._spawn(self._close(code, reason))
+
+    async def _close(self, code: int, reason: str) -> None:
+        if self.websocket is None or self.closed_with is not None:
+            return
+        self.closed_with = code
+        with contextlib.suppress(Exception):  # already gone
+            await self.websocket.close(code, reason)
+
+    def _spawn(self, work: Awaitable[None]) -> None:
+        task: asyncio.Task[None] = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def end(self) -> None:
+        """The connection is over: stop its timer and pending closes."""
+        for task in list(self._tasks):
+            task.cancel()

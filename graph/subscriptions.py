@@ -4,7 +4,8 @@ Each subscription holds one engine watch and releases it in `finally`, which run
 client completes the operation, disconnects, or the server shuts down. Identical subscriptions
 run these resolvers once for all their subscribers (see fanout.py). Live queries go
 through `app.watch_query`, so identical queries share one evaluation for all subscribers.
-A subscriber whose access is revoked stops receiving: access is re-checked as results flow.
+A subscriber whose access is revoked stops receiving: access is re-checked before each result
+and on the commit that changes roles (revocation.py), and the stream ends with FORBIDDEN.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .filters import Listing, build_query
 from .ledger import LedgerEntry
 from .naming import upper_first
 from .queries import check_size, listing_arguments, workspace_arguments
+from .revocation import guarded
 from .settings import Settings
 from .visibility import may_see, visible
 
@@ -43,8 +45,7 @@ def timeline_subscription(catalog: Catalog, settings: Settings) -> StrawberryFie
         watch = ctx.app.watch_timeline(workspace_id, timeline_id, from_sequence)
         ctx.subscriptions.add(watch)
         try:
-            async for entry in watch:
-                await ctx.require(workspace_id, Need.READ, max_age=settings.access_recheck_seconds)
+            async for entry in guarded(ctx, workspace_id, watch, watch):
                 if await may_see(ctx, workspace_id, entry):
                     yield catalog.entry(entry)
         finally:
@@ -84,11 +85,9 @@ def _live_query(kind: AggregateKind, listing: Listing, catalog: Catalog, setting
         subscription = ctx.app.watch_query(kind.model, workspace_id, timeline_id, query)
         ctx.subscriptions.add(subscription)
         try:
-            async for states in subscription:
-                await ctx.require(workspace_id, Need.READ, max_age=settings.access_recheck_seconds)
-                yield [
-                    catalog.aggregate(s, workspace_id, timeline_id) for s in await visible(ctx, workspace_id, states)
-                ]
+            async for states in guarded(ctx, workspace_id, subscription, subscription):
+                shown = await visible(ctx, workspace_id, states)
+                yield [catalog.aggregate(s, workspace_id, timeline_id) for s in shown]
         finally:
             ctx.subscriptions.discard(subscription)
             subscription.close()

@@ -28,7 +28,7 @@ from .errors import (
 )
 from .ids import derived_id, new_id
 from .ledger import AggregateRef, EntryKind, EventRecord, IntentLedgerEntry
-from .live import LiveQuerySubscription
+from .live import LiveQuerySubscription, TimelineWatch
 from .model import (
     ACTOR,
     TYPE_FIELD,
@@ -64,7 +64,6 @@ from .system import RedoIntent, UndoIntent
 from .transport import ServerIntentTransport
 from .undo import RedoPlanner, UndoPlanner
 from .verify import Divergence, VerificationReport
-from .watching import TimelineWatch
 from .writer import Authorize, Planner, Slot, TimelineWriter, Written
 
 __all__ = [

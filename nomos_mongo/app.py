@@ -7,8 +7,7 @@ Every write goes through the one TimelineWriter (writer.py), as a planner it run
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Self, TypeVar
 
 from . import branching, dispatching, undo, verify
@@ -20,20 +19,18 @@ from .engine import Engine
 from .errors import InvalidArgument, ServerExecutionRequired
 from .ids import check_sequence
 from .ledger import IntentLedgerEntry
-from .live import LiveQueryHub, LiveQuerySubscription
+from .live import LiveQuerySubscription, LiveResults, TimelineWatch
 from .model import Aggregate, Intent
-from .notifier import Notifier
 from .optimistic import OptimisticResult, Predictions
 from .options import NomosOptions
 from .overlay import OptimisticOverlay
-from .persistence import CommitNotice, Persistence, TimelineRecord
+from .persistence import Persistence, TimelineRecord
 from .policy import PolicyRouter
 from .query import BasicQuery
 from .reading import Reading, check_read
 from .registry import NomosModule
 from .states import TimelineReader
 from .transport import ServerIntentTransport
-from .watching import TimelineWatch
 from .writer import Authorize, Planner, Written
 
 A = TypeVar("A", bound=Aggregate)
@@ -53,19 +50,17 @@ class NomosApp(Reading):
         name_resolvers: Mapping[str, NameResolver] | None = None,
     ) -> None:
         self.options = options or NomosOptions()
-        self.notifier = Notifier()
-        engine = Engine.build(persistence, modules, policy, name_resolvers, self.options, blob_storage, self.notifier)
+        self.live = LiveResults(debounce=self.options.live_query_debounce_seconds, batch=self.options.watch_batch_size)
+        engine = Engine.build(persistence, modules, policy, name_resolvers, self.options, blob_storage, self.live)
         self.engine, self.persistence, self.registry, self.policy = engine, persistence, engine.registry, engine.policy
         self.blob, self.timelines, self.states = engine.blob, engine.timelines, engine.states
         self.executor, self.writer = engine.executor, engine.writer
         self.transport = transport
-        self.live = LiveQueryHub(self.notifier, self.options.live_query_debounce_seconds)
         self.overlay = OptimisticOverlay()
         self.predictions = Predictions(self.engine, self.overlay, self.live)
         self._default_context: IntentContext | None = None
         self._started = False
         self._start_lock: asyncio.Lock | None = None
-        self._foreign_task: asyncio.Task[None] | None = None
 
     # lifecycle --------------------------------------------------------------------------
     async def start(self) -> None:
@@ -76,23 +71,12 @@ class NomosApp(Reading):
             if self._started:
                 return
             await self.persistence.start()
-            commits = self.persistence.watch_commits()
-            if commits is not None:
-                self._foreign_task = asyncio.get_running_loop().create_task(self._relay(commits))
+            self.live.follow(self.persistence.watch_commits())
             self._started = True
-
-    async def _relay(self, commits: AsyncIterator[CommitNotice]) -> None:
-        async for notice in commits:
-            self.notifier.publish(notice)
 
     async def close(self) -> None:
         await self.live.close()
         self.predictions.cancel()
-        if self._foreign_task is not None:
-            self._foreign_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._foreign_task
-        self.notifier.close()
         if self._started:
             await self.persistence.close()
         self._started = False
@@ -183,7 +167,7 @@ class NomosApp(Reading):
             return await self.read_after(workspace_id, timeline_id, after, limit)
 
         first = max(starting_workspace_intent_sequence, 1)
-        return TimelineWatch(self.notifier, workspace_id, timeline_id, first, read_after, self.options.watch_batch_size)
+        return self.live.watch_timeline(workspace_id, timeline_id, first, read_after)
 
     def watch_query(
         self, aggregate_type: type[A], workspace_id: str, timeline_id: str, query: BasicQuery | None = None
@@ -194,7 +178,7 @@ class NomosApp(Reading):
         async def evaluate() -> list[Any]:
             return await self.query(aggregate_type, workspace_id, timeline_id, checked)
 
-        return self.live.watch(aggregate_type, workspace_id, timeline_id, checked, evaluate)
+        return self.live.watch_query(aggregate_type, workspace_id, timeline_id, checked, evaluate)
 
     # undo / redo: `authorize` sees the entry to undo or redo, inside the timeline's lock ------
     async def write(self, workspace_id: str, timeline_id: str, planner: Planner) -> Written | None:

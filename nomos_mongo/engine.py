@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .blobs import BlobStorage, MemoryBlobStorage
 from .dispatcher import Executor, NameResolver
-from .notifier import Notifier
+from .live import LiveResults
 from .options import NomosOptions
 from .persistence import Persistence
 from .policy import PolicyRouter
@@ -38,7 +38,7 @@ class Engine:
         name_resolvers: Mapping[str, NameResolver] | None,
         options: NomosOptions,
         blob: BlobStorage | None,
-        notifier: Notifier,
+        live: LiveResults,
     ) -> Engine:
         """Register the modules (their types, routes and name resolvers) and wire the parts."""
         registry = TypeRegistry([system_module(), *modules])
@@ -53,7 +53,7 @@ class Engine:
         timelines = TimelineDirectory(persistence)
         states = States(persistence, timelines, registry)
         executor = Executor(registry, policy, resolvers, options.history_snapshot_every)
-        writer = TimelineWriter(persistence, timelines, options, notifier)
+        writer = TimelineWriter(persistence, timelines, options, live)
         return cls(
             options, registry, policy, persistence, timelines, states, executor, blob or MemoryBlobStorage(), writer
         )

@@ -12,7 +12,7 @@ from .context import IntentContext, utc_now
 from .dispatcher import directive_context
 from .engine import Engine
 from .ledger import EventRecord, IntentLedgerEntry
-from .live import LiveQueryHub
+from .live import LiveResults
 from .model import Aggregate, Intent
 from .overlay import OptimisticOverlay
 from .states import TimelineReader
@@ -38,7 +38,7 @@ class OptimisticResult:
 class Predictions:
     """The overlay of predicted states, and the confirmations still running."""
 
-    def __init__(self, engine: Engine, overlay: OptimisticOverlay, live: LiveQueryHub) -> None:
+    def __init__(self, engine: Engine, overlay: OptimisticOverlay, live: LiveResults) -> None:
         self.engine = engine
         self.overlay = overlay
         self.live = live

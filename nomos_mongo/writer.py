@@ -21,10 +21,10 @@ from typing import Protocol
 from .context import MAIN_TIMELINE
 from .errors import DuplicateIntent, LedgerWriteConflict, SequenceConflict, TimelineError
 from .ledger import AggregateRef, IntentLedgerEntry
+from .live import LiveResults
 from .model import Aggregate
-from .notifier import Notifier
 from .options import NomosOptions
-from .persistence import Commit, CommitNotice, Persistence, TimelineRecord, TimelineStatus
+from .persistence import Commit, Persistence, TimelineRecord, TimelineStatus
 from .states import TimelineDirectory
 
 #: Called inside the writer's lock with the entries a write is about to act on (the intent an
@@ -94,12 +94,12 @@ def produced_states(commit: Commit) -> dict[AggregateRef, Aggregate | None]:
 
 class TimelineWriter:
     def __init__(
-        self, persistence: Persistence, timelines: TimelineDirectory, options: NomosOptions, notifier: Notifier
+        self, persistence: Persistence, timelines: TimelineDirectory, options: NomosOptions, live: LiveResults
     ) -> None:
         self.persistence = persistence
         self.timelines = timelines
         self.options = options
-        self.notifier = notifier
+        self.live = live
         self._locks: dict[tuple[str, str], asyncio.Lock] = {}
 
     def lock(self, workspace_id: str, timeline_id: str) -> asyncio.Lock:
@@ -164,8 +164,4 @@ class TimelineWriter:
             return Written(planned.entry, produced_states(planned))
 
     def publish(self, entry: IntentLedgerEntry) -> None:
-        if not self.notifier.listening(entry.workspace_id, entry.timeline_id):
-            return  # nobody watches this timeline: spare building the notice on every write
-        self.notifier.publish(
-            CommitNotice(entry.workspace_id, entry.timeline_id, entry.workspace_intent_sequence, entry.touched_types)
-        )
+        self.live.committed(entry)

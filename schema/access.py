@@ -224,6 +224,9 @@ class EstateAuthorizer:
     administrators (NOMOS_SYSTEM_ADMINS) hold every role there.
     """
 
+    # the aggregates its answers come from: a commit touching one re-checks open subscriptions
+    access_aggregates = frozenset({EstateAccessAggregate.type_name})
+
     def __init__(self, system_admins: frozenset[str] = frozenset()) -> None:
         # who administers the system workspace: it has no creator to own it
         self.system_admins = system_admins

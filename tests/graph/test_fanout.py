@@ -191,19 +191,19 @@ async def test_a_late_subscriber_to_a_live_query_gets_the_latest_result(server: 
 
 
 async def test_disconnects_release_the_group_and_the_last_one_the_engine_watch(server: Running, writer: Client) -> None:
-    notifier = server.app.notifier
-    before = notifier.listener_count()
+    live = server.app.live
+    before = live.listener_count()
     head = await create(writer, "w-alice", "before")
     async with open_socket(server.ws_url, token=server.token("alice")) as staying:
         async with open_socket(server.ws_url, token=server.token("carol")) as leaving:
             await staying.subscribe("1", WATCH, {"ws": "w-alice", "from": head + 1})
             await leaving.subscribe("1", WATCH, {"ws": "w-alice", "from": head + 1})
             await wait_until(lambda: members(server) == [2], "both joined one group")
-            assert notifier.listener_count() == before + 1  # one engine watch for the group
+            assert live.listener_count() == before + 1  # one engine watch for the group
         await wait_until(lambda: members(server) == [1], "the disconnected subscriber left the group")
         await create(writer, "w-alice", "after")
         assert await sequences(staying, "1", 1) == [head + 1]
         await staying.complete("1")
         await wait_until(lambda: not server.asgi.state.fanout.groups, "completing the last member ends the group")
-        await wait_until(lambda: notifier.listener_count() == before, "the engine watch is released")
+        await wait_until(lambda: live.listener_count() == before, "the engine watch is released")
     assert len(server.asgi.state.subscriptions) == 0

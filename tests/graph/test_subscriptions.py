@@ -90,18 +90,18 @@ async def test_identical_live_queries_share_one_evaluator(server: Running, alice
 
 
 async def test_completing_or_disconnecting_releases_the_engine_watch(server: Running, alice: Client) -> None:
-    notifier = server.app.notifier
-    before = notifier.listener_count()
+    live = server.app.live
+    before = live.listener_count()
     async with open_socket(server.ws_url, token=alice.token) as socket:
         await create(alice, "a", "t1")
         await socket.subscribe("1", WATCH, {"from": 1})
         await socket.next_data("1")
         assert len(server.asgi.state.subscriptions) == 1
         await socket.complete("1")
-        await wait_until(lambda: notifier.listener_count() == before, "complete releases the watch")
+        await wait_until(lambda: live.listener_count() == before, "complete releases the watch")
         await socket.subscribe("2", WATCH, {"from": 1})
         await socket.next_data("2")
-    await wait_until(lambda: notifier.listener_count() == before, "a disconnect releases the watch")
+    await wait_until(lambda: live.listener_count() == before, "a disconnect releases the watch")
     assert len(server.asgi.state.subscriptions) == 0
 
 
@@ -114,7 +114,7 @@ async def test_graceful_shutdown_closes_open_subscriptions(server: Running, alic
         with pytest.raises(ConnectionClosed):  # the server completes the operation, then closes
             while True:
                 await socket.receive()
-    await wait_until(lambda: server.app.notifier.listener_count() == 0, "shutdown releases every watch")
+    await wait_until(lambda: server.app.live.listener_count() == 0, "shutdown releases every watch")
 
 
 async def test_subscriptions_need_authentication(server: Running) -> None:

@@ -45,11 +45,11 @@ async def test_watcher_sees_every_entry_of_concurrent_writers_in_order(app: Nomo
 
 
 async def test_closing_a_watch_releases_its_listener(app: NomosApp) -> None:
-    before = app.notifier.listener_count()
+    before = app.live.listener_count()
     watch = app.watch_timeline("ws-1", "main")
-    assert app.notifier.listener_count() == before + 1
+    assert app.live.listener_count() == before + 1
     await watch.aclose()
-    assert app.notifier.listener_count() == before
+    assert app.live.listener_count() == before
 
 
 async def test_watch_query_is_seeded_then_live_and_filtered(app: NomosApp, ctx: IntentContext) -> None:
@@ -98,7 +98,7 @@ async def test_identical_live_queries_share_one_evaluation(app: NomosApp, ctx: I
         s.close()
     other.close()
     assert app.live.evaluators == {}
-    assert app.notifier.listener_count() == 0
+    assert app.live.listener_count() == 0
 
 
 async def test_unchanged_results_are_not_pushed_again(app: NomosApp, ctx: IntentContext) -> None:
@@ -154,4 +154,4 @@ async def test_closing_the_app_ends_every_watch(persistence) -> None:  # type: i
         raise AssertionError("the live query should have ended")
     except StopAsyncIteration:
         pass
-    assert app.notifier.listener_count() == 0
+    assert app.live.listener_count() == 0

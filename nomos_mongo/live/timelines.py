@@ -1,6 +1,6 @@
 """watch_timeline: every entry from a sequence on, in order, then live; no gap, no duplicate.
 
-The notifier only wakes the watcher; the watcher reads the ledger by sequence from the last
+A notice only wakes the watcher; the watcher reads the ledger by sequence from the last
 entry it delivered, so a missed or repeated wake-up cannot lose or repeat an entry.
 """
 
@@ -10,19 +10,19 @@ from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Self
 
-from .ledger import IntentLedgerEntry
-from .notifier import Notifier, Wakeup
+from ..ledger import IntentLedgerEntry
+from .notices import Notices, Wakeup
 
 ReadAfter = Callable[[int, int], Awaitable[list[IntentLedgerEntry]]]
 
 
 class TimelineWatch(AsyncIterator[IntentLedgerEntry]):
     def __init__(
-        self, notifier: Notifier, ws: str, tl: str, starting_sequence: int, read_after: ReadAfter, batch: int
+        self, notices: Notices, ws: str, tl: str, starting_sequence: int, read_after: ReadAfter, batch: int
     ) -> None:
         self._wakeup = Wakeup((ws, tl))
-        self._notifier = notifier
-        self._stop = notifier.listen(ws, tl, self._wakeup)
+        self._notices = notices
+        self._stop = notices.listen(ws, tl, self._wakeup)
         self._last = starting_sequence - 1
         self._read_after = read_after
         self._batch = batch
@@ -38,7 +38,7 @@ class TimelineWatch(AsyncIterator[IntentLedgerEntry]):
 
     async def __anext__(self) -> IntentLedgerEntry:
         while not self._buffer:
-            if self._closed or self._notifier.closed:
+            if self._closed or self._notices.closed:
                 self.close()
                 raise StopAsyncIteration
             entries = await self._read_after(self._last, self._batch)

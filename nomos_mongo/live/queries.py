@@ -13,10 +13,10 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Self
 
-from .model import Aggregate
-from .notifier import Notifier
-from .persistence import CommitNotice
-from .query import BasicQuery
+from ..model import Aggregate
+from ..persistence import CommitNotice
+from ..query import BasicQuery
+from .notices import Notices
 
 Evaluate = Callable[[], Awaitable[list[Any]]]
 _UNSET: Any = object()
@@ -85,7 +85,7 @@ class LiveQueryEvaluator:
         self._last: Any = _UNSET
         self._dirty = False
         self._task: asyncio.Task[None] | None = None
-        self._stop_listening = hub.notifier.listen(ws, tl, self._on_commit)
+        self._stop_listening = hub.notices.listen(ws, tl, self._on_commit)
 
     def subscribe(self) -> LiveQuerySubscription:
         subscription = LiveQuerySubscription(self)
@@ -140,8 +140,8 @@ class LiveQueryEvaluator:
 
 
 class LiveQueryHub:
-    def __init__(self, notifier: Notifier, debounce: float) -> None:
-        self.notifier = notifier
+    def __init__(self, notices: Notices, debounce: float) -> None:
+        self.notices = notices
         self.debounce = debounce
         self.evaluators: dict[tuple[Any, ...], LiveQueryEvaluator] = {}
 
