@@ -5,7 +5,7 @@ Granting follows `Role.can_grant`: the granter must hold an admin or owner role 
 reaches the granted level. The creator of an estate becomes its owner (the bootstrap
 grant, allowed only while the estate has no members). An estate always keeps an owner.
 
-Every domain group follows schema/CONVENTIONS.md (read it before writing one).
+How a domain group is written: CONTRIBUTING.md.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from nomos_mongo import (
     Aggregate,
     Event,
     IntentRejected,
-    NomosModule,
     Payload,
     SingleAggregateDirective,
 )
 from nomos_mongo.access import SYSTEM_WORKSPACE
 from nomos_mongo.context import MAIN_TIMELINE
+from nomos_mongo.groups import Group
 from schema.common import Access
 from schema.contracts.base import ValueObject
 from schema.contracts.enums import RoleLevel, RoleType
@@ -33,6 +33,8 @@ from schema.contracts.roles import Role
 if TYPE_CHECKING:
     from nomos_mongo import NomosApp
 
+GROUP = Group("co2.access")
+
 
 class EstateMember(ValueObject):
     user_id: UserId
@@ -41,6 +43,7 @@ class EstateMember(ValueObject):
     expires_at: datetime | None = None
 
 
+@GROUP.event
 class EstateRoleGrantedEvent(Event):
     user_id: UserId
     role: Role
@@ -48,11 +51,13 @@ class EstateRoleGrantedEvent(Event):
     expires_at: datetime | None = None
 
 
+@GROUP.event
 class EstateRoleRevokedEvent(Event):
     user_id: UserId
     revoked_by: UserId
 
 
+@GROUP.aggregate
 class EstateAccessAggregate(Aggregate):
     members: tuple[EstateMember, ...] = ()
 
@@ -84,6 +89,7 @@ class EstateAccessAggregate(Aggregate):
             raise IntentRejected("permissions.estate_needs_owner", "an estate must keep at least one owner")
 
 
+@GROUP.payload
 class EstateRolePayload(Payload):
     estate_id: str
     user_id: UserId
@@ -94,6 +100,7 @@ class EstateRolePayload(Payload):
     now: datetime | None = None
 
 
+@GROUP.directive
 class ChangeEstateRoleDirective(SingleAggregateDirective[EstateAccessAggregate, EstateRolePayload]):
     """Grant (role set) or revoke (role None) one user's estate role, enforcing can_grant."""
 
@@ -178,11 +185,4 @@ class EstateAuthorizer:
         return satisfies(role, need)
 
 
-ACCESS_MODULE = NomosModule(
-    name="co2.access",
-    authorizer=EstateAuthorizer,
-    directives=(ChangeEstateRoleDirective,),
-    events=(EstateRoleGrantedEvent, EstateRoleRevokedEvent),
-    aggregates=(EstateAccessAggregate,),
-    payloads=(EstateRolePayload,),
-)
+ACCESS_MODULE = GROUP.module(authorizer=EstateAuthorizer)
