@@ -1,6 +1,8 @@
 """Nomos for Python: intents -> directives -> events, on a pluggable persistence port."""
 
+from .access import SYSTEM_WORKSPACE, Access, Scope
 from .app import NomosApp, OptimisticResult
+from .authorization import Authorizer
 from .blobs import BlobRef, BlobStorage, LazyBlob, MemoryBlobStorage
 from .branching import MergeOutcome, MergeReport
 from .context import MAIN_TIMELINE, SYSTEM_ACTOR, DirectiveContext, IntentContext
@@ -26,6 +28,7 @@ from .errors import (
     UndoConflict,
     UnknownType,
 )
+from .groups import Group, Route
 from .ids import derived_id, new_id
 from .ledger import AggregateRef, EntryKind, EventRecord, IntentLedgerEntry
 from .live import LiveQuerySubscription
@@ -71,11 +74,14 @@ __all__ = [
     "ACTOR",
     "MAIN_TIMELINE",
     "SYSTEM_ACTOR",
+    "SYSTEM_WORKSPACE",
     "TYPE_FIELD",
     "VERSION_FIELD",
+    "Access",
     "Aggregate",
     "AggregateRef",
     "Authorize",
+    "Authorizer",
     "BasicQuery",
     "BlobNotFound",
     "BlobRef",
@@ -93,6 +99,7 @@ __all__ = [
     "EventRecord",
     "ExecutionTarget",
     "FieldFilter",
+    "Group",
     "HistoryStore",
     "Intent",
     "IntentContext",
@@ -126,7 +133,9 @@ __all__ = [
     "Preview",
     "RedoIntent",
     "RedoPlanner",
+    "Route",
     "SchemaVersionError",
+    "Scope",
     "SequenceConflict",
     "SerializationError",
     "ServerExecutionRequired",

@@ -60,3 +60,9 @@ def test_two_declared_authorizers_are_refused() -> None:
 def test_nothing_to_undo_needs_write() -> None:
     app = NomosApp(MemoryPersistence(), modules=[TODO_MODULE])
     assert undo_need(app.registry, None) is Access.WRITE
+
+
+def test_an_authorizer_without_allows_is_refused() -> None:
+    app = NomosApp(MemoryPersistence(), modules=[NomosModule(name="broken", authorizer=lambda admins: object())])
+    with pytest.raises(TypeError, match="module broken's authorizer has no `allows` method"):
+        default_authorizer(app)
