@@ -28,7 +28,7 @@ from .errors import (
     UndoConflict,
     UnknownType,
 )
-from .groups import Group, Route
+from .groups import Group
 from .ids import derived_id, new_id
 from .ledger import AggregateRef, EntryKind, EventRecord, IntentLedgerEntry
 from .live import LiveQuerySubscription
@@ -57,7 +57,7 @@ from .persistence import (
     TimelineStore,
     WorkspaceIndex,
 )
-from .policy import PolicyRouter
+from .policy import PolicyRouter, Route
 from .query import BasicQuery, Cursor, FieldFilter
 from .readers import SnapshotReader, Staged, latest_state
 from .records import Commit, CommitNotice, SnapshotRecord, TimelineRecord, TimelineStatus

@@ -17,23 +17,19 @@ engine) passes them to `module(routes=...)` instead of declaring them with `rout
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from .context import DirectiveContext
 from .model import Aggregate, Directive, Event, Intent, NomosModel, Payload
+from .policy import I, Route
 from .registry import NomosModule
 
-I = TypeVar("I", bound=Intent)  # noqa: E741 - the conventional name of an intent type variable
 D = TypeVar("D", bound=Directive[Any, Any])
 E = TypeVar("E", bound=Event)
 A = TypeVar("A", bound=Aggregate)
 P = TypeVar("P", bound=Payload)
 T = TypeVar("T", bound=NomosModel)
 F = TypeVar("F", bound=Callable[..., Any])
-
-#: a policy route for intents of type I: the directives it becomes (sync or async)
-Route = Callable[[I, DirectiveContext], Sequence[Directive[Any, Any]] | Awaitable[Sequence[Directive[Any, Any]]]]
 
 
 class Group:

@@ -25,7 +25,6 @@ MONGO_URI = os.environ.get("NOMOS_MONGO_URI")
 needs_mongodb = pytest.mark.skipif(not MONGO_URI, reason="NOMOS_MONGO_URI not set")
 
 ADAPTERS = ["memory", "sqlite", "mongomock", pytest.param("mongodb", marks=needs_mongodb)]
-MONGO_ADAPTERS = ["mongomock", pytest.param("mongodb", marks=needs_mongodb)]
 
 
 def fresh_db_name() -> str:
