@@ -51,7 +51,10 @@ def default_authorizer(app: NomosApp, system_admins: frozenset[str] = frozenset(
         names = ", ".join(module.name for module in declaring)
         raise ValueError(f"several modules declare an authorizer ({names}); pass one to create_app")
     if declaring and declaring[0].authorizer is not None:
-        return declaring[0].authorizer(system_admins)
+        built = declaring[0].authorizer(system_admins)
+        if not isinstance(built, Authorizer):
+            raise TypeError(f"module {declaring[0].name}'s authorizer has no `allows` method")
+        return built
     log.warning(
         "no registered module declares an authorizer: every signed-in user may read and write "
         "every workspace. Register the domain's permissions module or pass an Authorizer."

@@ -2,8 +2,8 @@
 
 Undoing or redoing an intent changes what that intent changed, so it needs the role the
 intent itself needed: write access, and more when the target intent asks for more, or an
-aggregate it touched declares more (`undo_access`: reverting a grant is granting). A merge needs what each intent it
-re-executes needs.
+aggregate it touched declares more (`undo_access`: reverting a grant is granting). A merge
+needs what each intent it re-executes needs.
 """
 
 from __future__ import annotations

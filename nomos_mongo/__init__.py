@@ -1,6 +1,8 @@
 """Nomos for Python: intents -> directives -> events, on a pluggable persistence port."""
 
+from .access import SYSTEM_WORKSPACE, Access, Scope
 from .app import NomosApp, OptimisticResult
+from .authorization import Authorizer
 from .blobs import BlobRef, BlobStorage, LazyBlob, MemoryBlobStorage
 from .branching import MergeOutcome, MergeReport
 from .context import MAIN_TIMELINE, SYSTEM_ACTOR, DirectiveContext, IntentContext
@@ -26,6 +28,7 @@ from .errors import (
     UndoConflict,
     UnknownType,
 )
+from .groups import Group
 from .ids import derived_id, new_id
 from .ledger import AggregateRef, EntryKind, EventRecord, IntentLedgerEntry
 from .live import LiveQuerySubscription, TimelineWatch
@@ -54,7 +57,7 @@ from .persistence import (
     TimelineStore,
     WorkspaceIndex,
 )
-from .policy import PolicyRouter
+from .policy import PolicyRouter, Route
 from .query import BasicQuery, Cursor, FieldFilter
 from .readers import SnapshotReader, Staged, latest_state
 from .records import Commit, CommitNotice, SnapshotRecord, TimelineRecord, TimelineStatus
@@ -70,11 +73,14 @@ __all__ = [
     "ACTOR",
     "MAIN_TIMELINE",
     "SYSTEM_ACTOR",
+    "SYSTEM_WORKSPACE",
     "TYPE_FIELD",
     "VERSION_FIELD",
+    "Access",
     "Aggregate",
     "AggregateRef",
     "Authorize",
+    "Authorizer",
     "BasicQuery",
     "BlobNotFound",
     "BlobRef",
@@ -92,6 +98,7 @@ __all__ = [
     "EventRecord",
     "ExecutionTarget",
     "FieldFilter",
+    "Group",
     "HistoryStore",
     "Intent",
     "IntentContext",
@@ -125,7 +132,9 @@ __all__ = [
     "Preview",
     "RedoIntent",
     "RedoPlanner",
+    "Route",
     "SchemaVersionError",
+    "Scope",
     "SequenceConflict",
     "SerializationError",
     "ServerExecutionRequired",

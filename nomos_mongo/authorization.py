@@ -8,8 +8,8 @@ passes one to the API directly. What each operation needs comes from the declara
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from .access import Access, highest
 
@@ -19,14 +19,11 @@ if TYPE_CHECKING:
     from .registry import TypeRegistry
 
 
+@runtime_checkable
 class Authorizer(Protocol):
     async def allows(self, app: NomosApp, user_id: str, workspace_id: str, need: Access) -> bool:
         """May `user_id` act with `need` in `workspace_id`, as the stored state says now."""
         ...
-
-
-#: how a module builds its authorizer: from the ids of the system workspace's administrators
-AuthorizerFactory = Callable[[frozenset[str]], Authorizer]
 
 
 def undo_access(registry: TypeRegistry, entry: IntentLedgerEntry | None) -> Access:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from .context import DirectiveContext
 from .errors import InvalidArgument
 from .model import Directive, Intent
 
-Route = Callable[[Any, DirectiveContext], Sequence[Directive[Any, Any]] | Awaitable[Sequence[Directive[Any, Any]]]]
+I = TypeVar("I", bound=Intent)  # noqa: E741 - the conventional name of an intent type variable
+
+#: a policy route for intents of type I: the directives it becomes (sync or async); bare `Route` is Route[Any]
+Route = Callable[[I, DirectiveContext], Sequence[Directive[Any, Any]] | Awaitable[Sequence[Directive[Any, Any]]]]
 
 
 class PolicyRouter:

@@ -9,16 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
 from .errors import SerializationError, UnknownType
 from .model import TYPE_FIELD, VERSION_FIELD, Aggregate, Directive, Event, Intent, NomosModel, Payload
 from .upcasting import Upcast, body_of, needs_upcast, upcast
-
-if TYPE_CHECKING:
-    from .authorization import AuthorizerFactory
 
 T = TypeVar("T", bound=NomosModel)
 #: (kind, stored type name, stored schema version, the error or None): see `TypeRegistry.observer`
@@ -37,8 +34,9 @@ class NomosModule:
     payloads: tuple[type[Payload], ...] = ()
     routes: Mapping[type[Intent], Any] = field(default_factory=dict)
     name_resolvers: Mapping[str, Any] = field(default_factory=dict)
-    #: the module that holds a domain's permissions builds the API's authorizer
-    authorizer: AuthorizerFactory | None = None
+    #: the module that holds a domain's permissions builds the API's `Authorizer` from the
+    #: system workspace's administrators (typed loosely: the registry must not import the API hook)
+    authorizer: Callable[[frozenset[str]], object] | None = None
 
 
 class _Kind:

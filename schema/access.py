@@ -5,7 +5,7 @@ Granting follows `Role.can_grant`: the granter must hold an admin or owner role 
 reaches the granted level. The creator of an estate becomes its owner (the bootstrap
 grant, allowed only while the estate has no members). An estate always keeps an owner.
 
-Every domain group follows schema/CONVENTIONS.md (read it before writing one).
+How a domain group is written: CONTRIBUTING.md.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from nomos_mongo import (
     Event,
     IntentLedgerEntry,
     IntentRejected,
-    NomosModule,
     Payload,
     SingleAggregateDirective,
 )
 from nomos_mongo.access import SYSTEM_WORKSPACE
 from nomos_mongo.context import MAIN_TIMELINE
+from nomos_mongo.groups import Group
 from schema.common import Access
 from schema.contracts.base import ValueObject
 from schema.contracts.enums import RoleLevel, RoleType
@@ -34,6 +34,8 @@ from schema.contracts.roles import Role
 if TYPE_CHECKING:
     from nomos_mongo import NomosApp
 
+GROUP = Group("co2.access")
+
 
 class EstateMember(ValueObject):
     user_id: UserId
@@ -42,6 +44,7 @@ class EstateMember(ValueObject):
     expires_at: datetime | None = None
 
 
+@GROUP.event
 class EstateRoleGrantedEvent(Event):
     user_id: UserId
     role: Role
@@ -49,11 +52,13 @@ class EstateRoleGrantedEvent(Event):
     expires_at: datetime | None = None
 
 
+@GROUP.event
 class EstateRoleRevokedEvent(Event):
     user_id: UserId
     revoked_by: UserId
 
 
+@GROUP.aggregate
 class EstateAccessAggregate(Aggregate):
     members: tuple[EstateMember, ...] = ()
 
@@ -85,6 +90,7 @@ class EstateAccessAggregate(Aggregate):
             raise IntentRejected("permissions.estate_needs_owner", "an estate must keep at least one owner")
 
 
+@GROUP.payload
 class EstateRolePayload(Payload):
     estate_id: str
     user_id: UserId
@@ -95,6 +101,7 @@ class EstateRolePayload(Payload):
     now: datetime | None = None
 
 
+@GROUP.directive
 class ChangeEstateRoleDirective(SingleAggregateDirective[EstateAccessAggregate, EstateRolePayload]):
     """Grant (role set) or revoke (role None) one user's estate role, enforcing can_grant."""
 
@@ -247,11 +254,4 @@ class EstateAuthorizer:
         return workspace_id != SYSTEM_WORKSPACE  # there, what a subscriber sees depends on who it is
 
 
-ACCESS_MODULE = NomosModule(
-    name="co2.access",
-    authorizer=EstateAuthorizer,
-    directives=(ChangeEstateRoleDirective,),
-    events=(EstateRoleGrantedEvent, EstateRoleRevokedEvent),
-    aggregates=(EstateAccessAggregate,),
-    payloads=(EstateRolePayload,),
-)
+ACCESS_MODULE = GROUP.module(authorizer=EstateAuthorizer)

@@ -19,6 +19,7 @@ from schema.assets.events import (
     AssetMovedEvent,
     AssetUpdatedEvent,
 )
+from schema.assets.group import GROUP
 from schema.assets.values import AssetChanges, AssetPosition
 from schema.contracts.assets import AssetType
 from schema.contracts.custom_fields import CustomFieldMap
@@ -27,6 +28,7 @@ from schema.contracts.locations import StructuralAssignment
 from schema.contracts.names import AssetDescription, AssetNickname, CommentText
 
 
+@GROUP.aggregate
 class TrackableAssetAggregate(Aggregate):
     name: AssetNickname = AssetNickname.unresolved
     description: AssetDescription | None = None
@@ -99,6 +101,7 @@ class TrackableAssetAggregate(Aggregate):
             raise self.not_found()
 
 
+@GROUP.aggregate
 class TrackableAssetCommentAggregate(Aggregate):
     asset_id: TrackableAssetId = TrackableAssetId.unresolved
     text: CommentText = CommentText.unresolved
@@ -112,6 +115,3 @@ class TrackableAssetCommentAggregate(Aggregate):
                     asset_id=event.asset_id, text=event.text, created_by=event.created_by, created_at=event.created_at
                 )
         return self
-
-
-ASSET_AGGREGATES: tuple[type[Aggregate], ...] = (TrackableAssetAggregate, TrackableAssetCommentAggregate)

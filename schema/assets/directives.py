@@ -34,6 +34,7 @@ from schema.assets.events import (
     AssetMovedEvent,
     AssetUpdatedEvent,
 )
+from schema.assets.group import GROUP
 from schema.assets.values import AssetChanges, AssetPosition
 from schema.contracts.assets import AssetType
 from schema.contracts.custom_fields import CustomFieldMap
@@ -73,6 +74,7 @@ def _require_existing(snapshot: TrackableAssetAggregate) -> None:
         raise snapshot.not_found()
 
 
+@GROUP.payload
 class NewAssetPayload(Payload):
     asset_id: TrackableAssetId
     name: AssetNickname
@@ -84,6 +86,7 @@ class NewAssetPayload(Payload):
     created_at: datetime
 
 
+@GROUP.directive
 class ProvisionAssetDirective(SingleAggregateDirective[TrackableAssetAggregate, NewAssetPayload]):
     aggregate_type = TrackableAssetAggregate
 
@@ -124,6 +127,7 @@ class ProvisionAssetDirective(SingleAggregateDirective[TrackableAssetAggregate, 
         ]
 
 
+@GROUP.payload
 class UpdateAssetsPayload(Payload):
     asset_ids: tuple[TrackableAssetId, ...]
     changes: AssetChanges
@@ -131,6 +135,7 @@ class UpdateAssetsPayload(Payload):
     updated_at: datetime
 
 
+@GROUP.directive
 class UpdateAssetsDirective(Directive[TrackableAssetAggregate, UpdateAssetsPayload]):
     """The same changes to one or many assets; any missing asset refuses them all."""
 
@@ -158,6 +163,7 @@ class UpdateAssetsDirective(Directive[TrackableAssetAggregate, UpdateAssetsPaylo
         ]
 
 
+@GROUP.payload
 class MoveToRoomPayload(Payload):
     asset_ids: tuple[TrackableAssetId, ...]
     structural_assignment: StructuralAssignment
@@ -165,6 +171,7 @@ class MoveToRoomPayload(Payload):
     moved_at: datetime
 
 
+@GROUP.directive
 class MoveAssetsToRoomDirective(Directive[TrackableAssetAggregate, MoveToRoomPayload]):
     aggregate_type = TrackableAssetAggregate
 
@@ -191,12 +198,14 @@ class MoveAssetsToRoomDirective(Directive[TrackableAssetAggregate, MoveToRoomPay
         ]
 
 
+@GROUP.payload
 class MoveToPositionsPayload(Payload):
     positions: tuple[AssetMovePayload, ...]
     moved_by: UserId
     moved_at: datetime
 
 
+@GROUP.directive
 class MoveAssetsToPositionsDirective(Directive[TrackableAssetAggregate, MoveToPositionsPayload]):
     aggregate_type = TrackableAssetAggregate
 
@@ -218,12 +227,14 @@ class MoveAssetsToPositionsDirective(Directive[TrackableAssetAggregate, MoveToPo
         return [AssetMovedEvent(position=position, moved_by=payload.moved_by, moved_at=payload.moved_at)]
 
 
+@GROUP.payload
 class DeleteAssetPayload(Payload):
     asset_id: TrackableAssetId
     deleted_by: UserId
     deleted_at: datetime
 
 
+@GROUP.directive
 class DeleteAssetDirective(SingleAggregateDirective[TrackableAssetAggregate, DeleteAssetPayload]):
     aggregate_type = TrackableAssetAggregate
 
@@ -235,6 +246,7 @@ class DeleteAssetDirective(SingleAggregateDirective[TrackableAssetAggregate, Del
         return [AssetDeletedEvent(deleted_by=payload.deleted_by, deleted_at=payload.deleted_at)]
 
 
+@GROUP.payload
 class NewAssetCommentPayload(Payload):
     comment_id: CommentId
     asset_id: TrackableAssetId
@@ -243,6 +255,7 @@ class NewAssetCommentPayload(Payload):
     created_at: datetime
 
 
+@GROUP.directive
 class CreateAssetCommentDirective(SingleAggregateDirective[TrackableAssetCommentAggregate, NewAssetCommentPayload]):
     aggregate_type = TrackableAssetCommentAggregate
 
@@ -270,22 +283,3 @@ class CreateAssetCommentDirective(SingleAggregateDirective[TrackableAssetComment
                 created_at=payload.created_at,
             )
         ]
-
-
-ASSET_DIRECTIVES = (
-    ProvisionAssetDirective,
-    UpdateAssetsDirective,
-    MoveAssetsToRoomDirective,
-    MoveAssetsToPositionsDirective,
-    DeleteAssetDirective,
-    CreateAssetCommentDirective,
-)
-
-ASSET_PAYLOADS: tuple[type[Payload], ...] = (
-    NewAssetPayload,
-    UpdateAssetsPayload,
-    MoveToRoomPayload,
-    MoveToPositionsPayload,
-    DeleteAssetPayload,
-    NewAssetCommentPayload,
-)

@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import Field
 
 from nomos_mongo import Event
+from schema.assets.group import GROUP
 from schema.assets.values import AssetChanges, AssetPosition
 from schema.contracts.assets import AssetType
 from schema.contracts.custom_fields import CustomFieldMap
@@ -15,6 +16,7 @@ from schema.contracts.locations import StructuralAssignment
 from schema.contracts.names import AssetDescription, AssetNickname, CommentText
 
 
+@GROUP.event
 class AssetCreatedEvent(Event):
     name: AssetNickname
     description: AssetDescription | None = None
@@ -25,12 +27,14 @@ class AssetCreatedEvent(Event):
     created_at: datetime
 
 
+@GROUP.event
 class AssetUpdatedEvent(Event):
     changes: AssetChanges  # a structural assignment in it is complete
     updated_by: UserId
     updated_at: datetime
 
 
+@GROUP.event
 class AssetMovedEvent(Event):
     """The asset is now in a room or at a position: placing it one way clears the other."""
 
@@ -40,22 +44,15 @@ class AssetMovedEvent(Event):
     moved_at: datetime
 
 
+@GROUP.event
 class AssetDeletedEvent(Event):
     deleted_by: UserId
     deleted_at: datetime
 
 
+@GROUP.event
 class AssetCommentCreatedEvent(Event):
     asset_id: TrackableAssetId
     text: CommentText
     created_by: UserId
     created_at: datetime
-
-
-ASSET_EVENTS: tuple[type[Event], ...] = (
-    AssetCreatedEvent,
-    AssetUpdatedEvent,
-    AssetMovedEvent,
-    AssetDeletedEvent,
-    AssetCommentCreatedEvent,
-)

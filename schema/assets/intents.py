@@ -8,6 +8,7 @@ from typing import Annotated, Self
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from nomos_mongo import ACTOR, DescribeContext, IntentDescription, NameRef
+from schema.assets.group import GROUP
 from schema.assets.values import AssetChanges, RequiredAssetNickname, RequiredCommentText
 from schema.common import Co2Intent
 from schema.contracts.assets import AssetType
@@ -50,6 +51,7 @@ def _assets_template(asset_ids: Sequence[TrackableAssetId]) -> str:
     return "asset {asset}" if len(asset_ids) == 1 else f"{len(asset_ids)} assets"
 
 
+@GROUP.intent
 class CreateTrackableAssetIntent(Co2Intent):
     """Without `asset_type` an asset is generic, as `AssetType.from_code(None)` is."""
 
@@ -82,6 +84,7 @@ class CreateTrackableAssetIntent(Co2Intent):
         )
 
 
+@GROUP.intent
 class UpdateTrackableAssetIntent(Co2Intent):
     asset_id: TrackableAssetId
     updates: AssetChanges
@@ -98,6 +101,7 @@ class UpdateTrackableAssetIntent(Co2Intent):
         )
 
 
+@GROUP.intent
 class DeleteTrackableAssetIntent(Co2Intent):
     asset_id: TrackableAssetId
     deleted_by: Annotated[UserId, ACTOR]
@@ -109,6 +113,7 @@ class DeleteTrackableAssetIntent(Co2Intent):
         )
 
 
+@GROUP.intent
 class BulkUpdateTrackableAssetsIntent(Co2Intent):
     """One set of changes applied to every listed asset, atomically."""
 
@@ -127,6 +132,7 @@ class BulkUpdateTrackableAssetsIntent(Co2Intent):
         )
 
 
+@GROUP.intent
 class MoveTrackableAssetsIntent(Co2Intent):
     """Either `asset_ids` into the room of `structural_assignment`, or each asset of
     `positions` to its own point on the earth."""
@@ -172,6 +178,7 @@ class MoveTrackableAssetsIntent(Co2Intent):
         )
 
 
+@GROUP.intent
 class CreateTrackableAssetCommentIntent(Co2Intent):
     comment_id: CommentId | None = None
     asset_id: TrackableAssetId
@@ -183,13 +190,3 @@ class CreateTrackableAssetCommentIntent(Co2Intent):
             "{actor} commented on asset {asset}",
             {"actor": ctx.actor_name(fallback=self.created_by.value), "asset": _asset(ctx, self.asset_id)},
         )
-
-
-ASSET_INTENTS: tuple[type[Co2Intent], ...] = (
-    CreateTrackableAssetIntent,
-    UpdateTrackableAssetIntent,
-    DeleteTrackableAssetIntent,
-    BulkUpdateTrackableAssetsIntent,
-    MoveTrackableAssetsIntent,
-    CreateTrackableAssetCommentIntent,
-)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from typing import Any
 
 from nomos_mongo import Directive, DirectiveContext, SnapshotReader
@@ -21,6 +20,7 @@ from schema.assets.directives import (
     UpdateAssetsDirective,
     UpdateAssetsPayload,
 )
+from schema.assets.group import GROUP
 from schema.assets.intents import (
     BulkUpdateTrackableAssetsIntent,
     CreateTrackableAssetCommentIntent,
@@ -34,6 +34,7 @@ from schema.contracts.identifiers import CommentId, TrackableAssetId
 Directives = list[Directive[Any, Any]]
 
 
+@GROUP.route(CreateTrackableAssetIntent)
 def create_trackable_asset(intent: CreateTrackableAssetIntent, ctx: DirectiveContext) -> Directives:
     payload = NewAssetPayload(
         asset_id=intent.asset_id or TrackableAssetId(ctx.derive_id("asset")),
@@ -48,6 +49,7 @@ def create_trackable_asset(intent: CreateTrackableAssetIntent, ctx: DirectiveCon
     return [ProvisionAssetDirective(payload=payload)]
 
 
+@GROUP.route(UpdateTrackableAssetIntent, BulkUpdateTrackableAssetsIntent)
 def update_trackable_assets(
     intent: UpdateTrackableAssetIntent | BulkUpdateTrackableAssetsIntent, ctx: DirectiveContext
 ) -> Directives:
@@ -58,11 +60,13 @@ def update_trackable_assets(
     return [UpdateAssetsDirective(payload=payload)]
 
 
+@GROUP.route(DeleteTrackableAssetIntent)
 def delete_trackable_asset(intent: DeleteTrackableAssetIntent, ctx: DirectiveContext) -> Directives:
     payload = DeleteAssetPayload(asset_id=intent.asset_id, deleted_by=intent.deleted_by, deleted_at=ctx.now)
     return [DeleteAssetDirective(payload=payload)]
 
 
+@GROUP.route(MoveTrackableAssetsIntent)
 def move_trackable_assets(intent: MoveTrackableAssetsIntent, ctx: DirectiveContext) -> Directives:
     if intent.structural_assignment is not None:
         to_room = MoveToRoomPayload(
@@ -76,6 +80,7 @@ def move_trackable_assets(intent: MoveTrackableAssetsIntent, ctx: DirectiveConte
     return [MoveAssetsToPositionsDirective(payload=to_points)]
 
 
+@GROUP.route(CreateTrackableAssetCommentIntent)
 def create_trackable_asset_comment(intent: CreateTrackableAssetCommentIntent, ctx: DirectiveContext) -> Directives:
     payload = NewAssetCommentPayload(
         comment_id=intent.comment_id or CommentId(ctx.derive_id("comment")),
@@ -87,20 +92,10 @@ def create_trackable_asset_comment(intent: CreateTrackableAssetCommentIntent, ct
     return [CreateAssetCommentDirective(payload=payload)]
 
 
-ROUTES: Mapping[type, Callable[..., Directives]] = {
-    CreateTrackableAssetIntent: create_trackable_asset,
-    UpdateTrackableAssetIntent: update_trackable_assets,
-    DeleteTrackableAssetIntent: delete_trackable_asset,
-    BulkUpdateTrackableAssetsIntent: update_trackable_assets,
-    MoveTrackableAssetsIntent: move_trackable_assets,
-    CreateTrackableAssetCommentIntent: create_trackable_asset_comment,
-}
-
-
+@GROUP.name_resolver("trackableAsset")
 async def asset_name(reader: SnapshotReader, asset_id: str) -> str | None:
     asset = await reader.get(TrackableAssetAggregate, asset_id, include_deleted=True)
     return (asset.name.value or None) if asset is not None else None
 
 
 # The kind is ResourceType.trackable_asset's value, so permission sentences find it too.
-NAME_RESOLVERS = {"trackableAsset": asset_name}

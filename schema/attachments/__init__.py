@@ -13,50 +13,25 @@ from __future__ import annotations
 
 from nomos_mongo import BlobStorage, NomosModule
 
-from .aggregates import AttachmentAggregate, FolderAggregate
-from .directives import (
-    CreateAttachmentDirective,
-    CreateAttachmentPayload,
-    DeleteAttachmentDirective,
-    DeleteAttachmentPayload,
-    DetachAttachmentDirective,
-    DetachAttachmentPayload,
-    MoveAttachmentDirective,
-    MoveAttachmentPayload,
+# importing a module declares its classes in GROUP
+from . import (  # noqa: F401
+    aggregates,
+    directives,
+    events,
+    folder_directives,
+    intents,
+    policy,
+    services,
+    targets,
+    transcription,
+    values,
+    voice_notes,
 )
-from .events import (
-    AttachmentCreatedEvent,
-    AttachmentDeletedEvent,
-    AttachmentDetachedEvent,
-    AttachmentMovedEvent,
-    FolderCreatedEvent,
-    FolderDeletedEvent,
-    VoiceNoteTranscribedEvent,
-    VoiceNoteTranscriptionUpdatedEvent,
-)
-from .folder_directives import CreateFolderDirective, CreateFolderPayload, DeleteFolderDirective, DeleteFolderPayload
-from .intents import (
-    INTENTS,
-    CreateAttachmentIntent,
-    CreateAttachmentIntentV2,
-    CreateFolderIntent,
-    DeleteAttachmentIntent,
-    DeleteFolderIntent,
-    DetachAttachmentIntent,
-    MoveAttachmentBetweenFoldersIntent,
-    TranscribeVoiceNoteIntent,
-    UpdateVoiceNoteTranscriptionIntent,
-)
-from .policy import NAME_RESOLVERS, routes
+from .group import GROUP
+from .policy import routes
 from .services import AttachmentServices
 from .transcription import PocketSphinxTranscriber, Transcriber, default_transcriber
 from .values import AttachmentTarget
-from .voice_notes import (
-    TranscribeVoiceNoteDirective,
-    TranscribeVoiceNotePayload,
-    UpdateTranscriptionPayload,
-    UpdateVoiceNoteTranscriptionDirective,
-)
 
 _DEFAULT = object()
 
@@ -66,65 +41,21 @@ def attachments_module(
 ) -> NomosModule:
     """The attachments module; `transcriber=None` turns transcription off."""
     chosen = default_transcriber() if transcriber is _DEFAULT else transcriber
-    services = AttachmentServices(transcriber=chosen, blob_storage=blob_storage)  # type: ignore[arg-type]
-    return NomosModule(
-        name="co2.attachments",
-        intents=INTENTS,
-        directives=(
-            CreateAttachmentDirective,
-            DeleteAttachmentDirective,
-            MoveAttachmentDirective,
-            DetachAttachmentDirective,
-            CreateFolderDirective,
-            DeleteFolderDirective,
-            TranscribeVoiceNoteDirective,
-            UpdateVoiceNoteTranscriptionDirective,
-        ),
-        events=(
-            AttachmentCreatedEvent,
-            AttachmentDeletedEvent,
-            AttachmentMovedEvent,
-            AttachmentDetachedEvent,
-            FolderCreatedEvent,
-            FolderDeletedEvent,
-            VoiceNoteTranscribedEvent,
-            VoiceNoteTranscriptionUpdatedEvent,
-        ),
-        aggregates=(AttachmentAggregate, FolderAggregate),
-        payloads=(
-            CreateAttachmentPayload,
-            DeleteAttachmentPayload,
-            MoveAttachmentPayload,
-            DetachAttachmentPayload,
-            CreateFolderPayload,
-            DeleteFolderPayload,
-            TranscribeVoiceNotePayload,
-            UpdateTranscriptionPayload,
-        ),
-        routes=routes(services),
-        name_resolvers=NAME_RESOLVERS,
-    )
+    wired = AttachmentServices(transcriber=chosen, blob_storage=blob_storage)  # type: ignore[arg-type]
+    return GROUP.module(routes=routes(wired))
 
 
 MODULE = attachments_module()
 
+# the group's classes by name: `from schema.attachments import AttachmentAggregate`
+__getattr__ = GROUP.member
+
 __all__ = [
-    "INTENTS",
+    "GROUP",
     "MODULE",
-    "AttachmentAggregate",
     "AttachmentServices",
     "AttachmentTarget",
-    "CreateAttachmentIntent",
-    "CreateAttachmentIntentV2",
-    "CreateFolderIntent",
-    "DeleteAttachmentIntent",
-    "DeleteFolderIntent",
-    "DetachAttachmentIntent",
-    "FolderAggregate",
-    "MoveAttachmentBetweenFoldersIntent",
     "PocketSphinxTranscriber",
-    "TranscribeVoiceNoteIntent",
     "Transcriber",
-    "UpdateVoiceNoteTranscriptionIntent",
     "attachments_module",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from nomos_mongo import Aggregate, Event, LazyBlob
+from schema.attachments.group import GROUP
 from schema.contracts import FileName, FolderId, FolderName, UserId, VoiceNoteTranscription
 
 from .events import (
@@ -25,6 +26,7 @@ from .events import (
 from .values import AttachmentTarget, is_voice_note
 
 
+@GROUP.aggregate
 class AttachmentAggregate(Aggregate):
     file_name: FileName = FileName.unresolved
     content: LazyBlob | None = None  # read the bytes with `await content.read(app.blob)`
@@ -83,6 +85,7 @@ class AttachmentAggregate(Aggregate):
         return self
 
 
+@GROUP.aggregate
 class FolderAggregate(Aggregate):
     name: FolderName = FolderName.unresolved
     parent_folder_id: FolderId | None = None

@@ -18,6 +18,7 @@ from nomos_mongo import (
     SingleAggregateDirective,
     SnapshotReader,
 )
+from schema.attachments.group import GROUP
 from schema.contracts import AttachmentId, FileName, FolderId, UserId
 
 from .aggregates import AttachmentAggregate
@@ -27,6 +28,7 @@ from .targets import require_folder, require_target
 from .values import AttachmentTarget
 
 
+@GROUP.payload
 class CreateAttachmentPayload(Payload):
     attachment_id: AttachmentId
     file_name: FileName
@@ -37,12 +39,14 @@ class CreateAttachmentPayload(Payload):
     target: AttachmentTarget | None = None
 
 
+@GROUP.payload
 class DeleteAttachmentPayload(Payload):
     attachment_id: AttachmentId
     deleted_by: UserId
     deleted_at: datetime
 
 
+@GROUP.payload
 class MoveAttachmentPayload(Payload):
     attachment_id: AttachmentId
     from_folder_id: FolderId | None
@@ -51,6 +55,7 @@ class MoveAttachmentPayload(Payload):
     moved_at: datetime
 
 
+@GROUP.payload
 class DetachAttachmentPayload(Payload):
     attachment_id: AttachmentId
     target: AttachmentTarget | None  # None: whatever it is attached to
@@ -70,6 +75,7 @@ def folder_label(folder_id: FolderId | None) -> str:
     return f"folder {folder_id}" if folder_id is not None else "no folder"
 
 
+@GROUP.directive
 class CreateAttachmentDirective(ServiceDirective[AttachmentAggregate, CreateAttachmentPayload]):
     """Both versions of CreateAttachment: V1 embeds the bytes, V2 references a stored blob.
 
@@ -135,6 +141,7 @@ class _OnAttachment(SingleAggregateDirective[AttachmentAggregate, P]):
         return self.payload.attachment_id.value
 
 
+@GROUP.directive
 class DeleteAttachmentDirective(_OnAttachment[DeleteAttachmentPayload]):
     """Deletes the attachment; its bytes stay in blob storage, which undo and history need."""
 
@@ -143,6 +150,7 @@ class DeleteAttachmentDirective(_OnAttachment[DeleteAttachmentPayload]):
         return [AttachmentDeletedEvent(deleted_by=payload.deleted_by, deleted_at=payload.deleted_at)]
 
 
+@GROUP.directive
 class MoveAttachmentDirective(_OnAttachment[MoveAttachmentPayload]):
     async def plan(
         self,
@@ -182,6 +190,7 @@ class MoveAttachmentDirective(_OnAttachment[MoveAttachmentPayload]):
         ]
 
 
+@GROUP.directive
 class DetachAttachmentDirective(_OnAttachment[DetachAttachmentPayload]):
     def execute(self, snapshot: AttachmentAggregate, payload: DetachAttachmentPayload) -> Sequence[Event]:
         existing(snapshot)

@@ -19,6 +19,7 @@ from nomos_mongo import (
     SingleAggregateDirective,
     SnapshotReader,
 )
+from schema.attachments.group import GROUP
 from schema.contracts import FolderId, FolderName, UserId
 
 from .aggregates import AttachmentAggregate, FolderAggregate
@@ -26,6 +27,7 @@ from .events import FolderCreatedEvent, FolderDeletedEvent
 from .targets import require_folder
 
 
+@GROUP.payload
 class CreateFolderPayload(Payload):
     folder_id: FolderId
     name: FolderName
@@ -34,6 +36,7 @@ class CreateFolderPayload(Payload):
     parent_folder_id: FolderId | None = None
 
 
+@GROUP.payload
 class DeleteFolderPayload(Payload):
     folder_id: FolderId
     deleted_by: UserId
@@ -45,6 +48,7 @@ def _children(parent_folder_id: FolderId | None) -> BasicQuery:
     return BasicQuery(filters=(FieldFilter("parent_folder_id", parent),))
 
 
+@GROUP.directive
 class CreateFolderDirective(SingleAggregateDirective[FolderAggregate, CreateFolderPayload]):
     aggregate_type = FolderAggregate
 
@@ -86,6 +90,7 @@ class CreateFolderDirective(SingleAggregateDirective[FolderAggregate, CreateFold
         ]
 
 
+@GROUP.directive
 class DeleteFolderDirective(SingleAggregateDirective[FolderAggregate, DeleteFolderPayload]):
     aggregate_type = FolderAggregate
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import field_validator
 
 from nomos_mongo import ACTOR, BlobRef, DescribeContext, IntentDescription, LazyBlob
+from schema.attachments.group import GROUP
 from schema.common import Co2Intent
 from schema.contracts import AttachmentId, FileName, FolderId, FolderName, UserId, VoiceNoteTranscription
 
@@ -38,6 +39,7 @@ class _NewAttachment(Co2Intent):
         return IntentDescription("{actor} uploaded {file} to {kind} {target}", variables)
 
 
+@GROUP.intent
 class CreateAttachmentIntent(_NewAttachment):
     """Deprecated: embeds the file's bytes in the intent. Use CreateAttachmentIntentV2.
 
@@ -53,6 +55,7 @@ class CreateAttachmentIntent(_NewAttachment):
         return value.model_copy(update={"content_type": mime_type(value.content_type)})
 
 
+@GROUP.intent
 class CreateAttachmentIntentV2(_NewAttachment):
     """Recommended: upload the bytes first (`await app.blob.upload_blob(data, content_type)`),
     then create the attachment with the reference that returns."""
@@ -69,6 +72,7 @@ def _file(ctx: DescribeContext, attachment_id: AttachmentId) -> Any:
     return ctx.resource_name("attachment", attachment_id.value)
 
 
+@GROUP.intent
 class DeleteAttachmentIntent(Co2Intent):
     attachment_id: AttachmentId
     deleted_by: Annotated[UserId, ACTOR]
@@ -84,6 +88,7 @@ def _folder(ctx: DescribeContext, folder_id: FolderId | None) -> Any:
     return ctx.resource_name("folder", folder_id.value) if folder_id is not None else "the top level"
 
 
+@GROUP.intent
 class MoveAttachmentBetweenFoldersIntent(Co2Intent):
     """Moves an attachment from one folder to another; no folder (None) is the top level."""
 
@@ -104,6 +109,7 @@ class MoveAttachmentBetweenFoldersIntent(Co2Intent):
         )
 
 
+@GROUP.intent
 class DetachAttachmentIntent(Co2Intent):
     """Dissociates an attachment from what it documents; the file itself stays."""
 
@@ -123,6 +129,7 @@ class DetachAttachmentIntent(Co2Intent):
         return IntentDescription("{actor} detached {file} from {kind} {target}", variables)
 
 
+@GROUP.intent
 class CreateFolderIntent(Co2Intent):
     name: FolderName
     created_by: Annotated[UserId, ACTOR]
@@ -139,6 +146,7 @@ class CreateFolderIntent(Co2Intent):
         return IntentDescription("{actor} created folder {name} in {parent}", variables)
 
 
+@GROUP.intent
 class DeleteFolderIntent(Co2Intent):
     folder_id: FolderId
     deleted_by: Annotated[UserId, ACTOR]
@@ -150,6 +158,7 @@ class DeleteFolderIntent(Co2Intent):
         )
 
 
+@GROUP.intent
 class TranscribeVoiceNoteIntent(Co2Intent):
     """Turns a voice note's audio into text with the server's transcriber."""
 
@@ -165,6 +174,7 @@ class TranscribeVoiceNoteIntent(Co2Intent):
         )
 
 
+@GROUP.intent
 class UpdateVoiceNoteTranscriptionIntent(Co2Intent):
     """A person's correction of a voice note's text (or the text itself, without a transcriber)."""
 
@@ -177,16 +187,3 @@ class UpdateVoiceNoteTranscriptionIntent(Co2Intent):
             "{actor} corrected the transcription of {file}",
             {"actor": ctx.actor_name(fallback=self.updated_by.value), "file": _file(ctx, self.attachment_id)},
         )
-
-
-INTENTS = (
-    CreateAttachmentIntent,
-    CreateAttachmentIntentV2,
-    DeleteAttachmentIntent,
-    MoveAttachmentBetweenFoldersIntent,
-    DetachAttachmentIntent,
-    CreateFolderIntent,
-    DeleteFolderIntent,
-    TranscribeVoiceNoteIntent,
-    UpdateVoiceNoteTranscriptionIntent,
-)

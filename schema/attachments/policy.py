@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nomos_mongo import Directive, DirectiveContext, Intent, LazyBlob, SnapshotReader
 from nomos_mongo.policy import Route
+from schema.attachments.group import GROUP
 from schema.contracts import AttachmentId, FolderId
 
 from .aggregates import AttachmentAggregate, FolderAggregate
@@ -138,14 +139,13 @@ def routes(services: AttachmentServices) -> dict[type[Intent], Route]:
     }
 
 
+@GROUP.name_resolver("attachment")
 async def attachment_name(reader: SnapshotReader, attachment_id: str) -> str | None:
     attachment = await reader.get(AttachmentAggregate, attachment_id, include_deleted=True)
     return (attachment.file_name.value or None) if attachment is not None else None
 
 
+@GROUP.name_resolver("folder")
 async def folder_name(reader: SnapshotReader, folder_id: str) -> str | None:
     folder = await reader.get(FolderAggregate, folder_id, include_deleted=True)
     return (folder.name.value or None) if folder is not None else None
-
-
-NAME_RESOLVERS = {"attachment": attachment_name, "folder": folder_name}

@@ -22,6 +22,7 @@ from nomos_mongo import (
     SingleAggregateDirective,
     SnapshotReader,
 )
+from schema.attachments.group import GROUP
 from schema.contracts import AttachmentId, UserId, VoiceNoteTranscription
 
 from .aggregates import AttachmentAggregate
@@ -36,6 +37,7 @@ NO_TRANSCRIBER = (
 )
 
 
+@GROUP.payload
 class TranscribeVoiceNotePayload(Payload):
     attachment_id: AttachmentId
     requested_by: UserId
@@ -44,6 +46,7 @@ class TranscribeVoiceNotePayload(Payload):
     engine: str | None = None  # filled by plan
 
 
+@GROUP.payload
 class UpdateTranscriptionPayload(Payload):
     attachment_id: AttachmentId
     transcription: VoiceNoteTranscription
@@ -62,6 +65,7 @@ def voice_note(snapshot: AttachmentAggregate) -> AttachmentAggregate:
     return snapshot
 
 
+@GROUP.directive
 class TranscribeVoiceNoteDirective(ServiceDirective[AttachmentAggregate, TranscribeVoiceNotePayload]):
     aggregate_type = AttachmentAggregate
 
@@ -111,6 +115,7 @@ class TranscribeVoiceNoteDirective(ServiceDirective[AttachmentAggregate, Transcr
         ]
 
 
+@GROUP.directive
 class UpdateVoiceNoteTranscriptionDirective(SingleAggregateDirective[AttachmentAggregate, UpdateTranscriptionPayload]):
     aggregate_type = AttachmentAggregate
 

@@ -3,89 +3,16 @@ estate, and the intents that make assets in an estate from a listing, one or man
 
 from __future__ import annotations
 
-from nomos_mongo import NomosModule
-
-from .aggregates import CatalogueAggregate, CatalogueListingAggregate
-from .asset_directives import AssetsFromListingPayload, ListingAsset, ProvisionAssetsFromListingDirective
-from .asset_intents import (
-    MAX_ASSETS_FROM_LISTING,
-    BulkCreateAssetsFromListingIntent,
-    CreateAssetFromListingIntent,
-    CreateAssetFromListingWithPositionIntent,
-)
-from .directives import (
-    CreateCatalogueDirective,
-    CreateListingDirective,
-    DeleteListingDirective,
-    DeleteListingPayload,
-    NewCataloguePayload,
-    NewListingPayload,
-    UpdateListingDirective,
-    UpdateListingPayload,
-)
-from .events import (
-    CatalogueCreatedEvent,
-    CatalogueListingCreatedEvent,
-    CatalogueListingDeletedEvent,
-    CatalogueListingUpdatedEvent,
-)
-from .intents import (
-    CreateCatalogueIntent,
-    CreateCatalogueListingIntent,
-    DeleteCatalogueListingIntent,
-    UpdateListingAggregateIntent,
-)
-from .policy import NAME_RESOLVERS, ROUTES
+# importing a module declares its classes in GROUP
+from . import aggregates, asset_directives, asset_intents, directives, events, intents, policy, values  # noqa: F401
+from .asset_directives import ListingAsset
+from .asset_intents import MAX_ASSETS_FROM_LISTING
+from .group import GROUP
 from .values import ListingChanges
 
-MODULE = NomosModule(
-    name="co2.catalogues",
-    intents=(
-        CreateCatalogueIntent,
-        CreateCatalogueListingIntent,
-        UpdateListingAggregateIntent,
-        DeleteCatalogueListingIntent,
-        CreateAssetFromListingIntent,
-        CreateAssetFromListingWithPositionIntent,
-        BulkCreateAssetsFromListingIntent,
-    ),
-    directives=(
-        CreateCatalogueDirective,
-        CreateListingDirective,
-        UpdateListingDirective,
-        DeleteListingDirective,
-        ProvisionAssetsFromListingDirective,
-    ),
-    events=(
-        CatalogueCreatedEvent,
-        CatalogueListingCreatedEvent,
-        CatalogueListingUpdatedEvent,
-        CatalogueListingDeletedEvent,
-    ),
-    aggregates=(CatalogueAggregate, CatalogueListingAggregate),
-    payloads=(
-        NewCataloguePayload,
-        NewListingPayload,
-        UpdateListingPayload,
-        DeleteListingPayload,
-        AssetsFromListingPayload,
-    ),
-    routes=ROUTES,
-    name_resolvers=NAME_RESOLVERS,
-)
+MODULE = GROUP.module()
 
-__all__ = [
-    "MAX_ASSETS_FROM_LISTING",
-    "MODULE",
-    "BulkCreateAssetsFromListingIntent",
-    "CatalogueAggregate",
-    "CatalogueListingAggregate",
-    "CreateAssetFromListingIntent",
-    "CreateAssetFromListingWithPositionIntent",
-    "CreateCatalogueIntent",
-    "CreateCatalogueListingIntent",
-    "DeleteCatalogueListingIntent",
-    "ListingAsset",
-    "ListingChanges",
-    "UpdateListingAggregateIntent",
-]
+# the group's classes by name: `from schema.catalogues import AssetsFromListingPayload`
+__getattr__ = GROUP.member
+
+__all__ = ["GROUP", "MAX_ASSETS_FROM_LISTING", "MODULE", "ListingAsset", "ListingChanges"]

@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import Field
 
 from nomos_mongo import Aggregate, Event
+from schema.catalogues.group import GROUP
 from schema.contracts import (
     AssetType,
     CatalogueDescription,
@@ -31,6 +32,7 @@ from .events import (
 from .values import ListingChanges
 
 
+@GROUP.aggregate
 class CatalogueAggregate(Aggregate):
     name: CatalogueName = CatalogueName.unresolved
     description: CatalogueDescription | None = None
@@ -57,6 +59,7 @@ class CatalogueAggregate(Aggregate):
         return self
 
 
+@GROUP.aggregate
 class CatalogueListingAggregate(Aggregate):
     catalogue_id: CatalogueId = CatalogueId.unresolved
     title: ListingTitle = ListingTitle.unresolved

@@ -27,6 +27,7 @@ from schema.assets.aggregates import TrackableAssetAggregate
 from schema.assets.directives import NewAssetPayload, ProvisionAssetDirective
 from schema.assets.events import AssetMovedEvent
 from schema.assets.values import AssetPosition
+from schema.catalogues.group import GROUP
 from schema.common import SYSTEM_WORKSPACE
 from schema.contracts import (
     AssetDescription,
@@ -59,6 +60,7 @@ class ListingAsset(ValueObject):
         return AssetNickname(f"{listing.title.value[:190]} {self.number}")
 
 
+@GROUP.payload
 class AssetsFromListingPayload(Payload):
     listing_id: CatalogueListingId
     assets: tuple[ListingAsset, ...]
@@ -82,6 +84,7 @@ async def active_listing(listing_id: CatalogueListingId, snapshots: SnapshotRead
     return listing
 
 
+@GROUP.directive
 class ProvisionAssetsFromListingDirective(Directive[TrackableAssetAggregate, AssetsFromListingPayload]):
     aggregate_type = TrackableAssetAggregate
 

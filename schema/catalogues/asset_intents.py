@@ -13,6 +13,7 @@ from pydantic import Field, model_validator
 
 from nomos_mongo import ACTOR, DescribeContext, IntentDescription
 from schema.assets.values import AssetPosition
+from schema.catalogues.group import GROUP
 from schema.common import Co2Intent
 from schema.contracts import (
     AssetNickname,
@@ -50,10 +51,12 @@ class _FromListing(Co2Intent):
         )
 
 
+@GROUP.intent
 class CreateAssetFromListingIntent(_FromListing):
     """Unplaced: move it into a room or to a position later."""
 
 
+@GROUP.intent
 class CreateAssetFromListingWithPositionIntent(_FromListing):
     """Placed at once: in a room (`structural_assignment`) or at a point on the earth (`position`)."""
 
@@ -69,6 +72,7 @@ class CreateAssetFromListingWithPositionIntent(_FromListing):
         return self
 
 
+@GROUP.intent
 class BulkCreateAssetsFromListingIntent(Co2Intent):
     """`count` assets named "<prefix> 1" ... "<prefix> N" (the prefix defaults to the listing's
     title), all in one room when `structural_assignment` is given; one atomic write."""

@@ -23,6 +23,7 @@ from nomos_mongo import (
     Staged,
     latest_state,
 )
+from schema.catalogues.group import GROUP
 from schema.contracts import (
     AssetType,
     CatalogueDescription,
@@ -50,6 +51,7 @@ from .events import (
 from .values import ListingChanges
 
 
+@GROUP.payload
 class NewCataloguePayload(Payload):
     catalogue_id: CatalogueId
     name: CatalogueName
@@ -60,6 +62,7 @@ class NewCataloguePayload(Payload):
     created_at: datetime
 
 
+@GROUP.payload
 class NewListingPayload(Payload):
     listing_id: CatalogueListingId
     catalogue_id: CatalogueId
@@ -73,6 +76,7 @@ class NewListingPayload(Payload):
     created_at: datetime
 
 
+@GROUP.payload
 class UpdateListingPayload(Payload):
     listing_id: CatalogueListingId
     changes: ListingChanges
@@ -80,6 +84,7 @@ class UpdateListingPayload(Payload):
     updated_at: datetime
 
 
+@GROUP.payload
 class DeleteListingPayload(Payload):
     listing_id: CatalogueListingId
     deleted_by: UserId
@@ -117,6 +122,7 @@ def listing_not_found(listing_id: CatalogueListingId) -> IntentRejected:
     )
 
 
+@GROUP.directive
 class CreateCatalogueDirective(SingleAggregateDirective[CatalogueAggregate, NewCataloguePayload]):
     aggregate_type = CatalogueAggregate
 
@@ -151,6 +157,7 @@ class CreateCatalogueDirective(SingleAggregateDirective[CatalogueAggregate, NewC
         return [CatalogueCreatedEvent(**payload.model_dump(exclude={"catalogue_id"}))]
 
 
+@GROUP.directive
 class CreateListingDirective(SingleAggregateDirective[CatalogueListingAggregate, NewListingPayload]):
     aggregate_type = CatalogueListingAggregate
 
@@ -185,6 +192,7 @@ async def check_curated_listing(
     await curated_catalogue(listing.catalogue_id, curator, snapshots, staged)
 
 
+@GROUP.directive
 class UpdateListingDirective(SingleAggregateDirective[CatalogueListingAggregate, UpdateListingPayload]):
     aggregate_type = CatalogueListingAggregate
 
@@ -206,6 +214,7 @@ class UpdateListingDirective(SingleAggregateDirective[CatalogueListingAggregate,
         ]
 
 
+@GROUP.directive
 class DeleteListingDirective(SingleAggregateDirective[CatalogueListingAggregate, DeleteListingPayload]):
     aggregate_type = CatalogueListingAggregate
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import Field
 
 from nomos_mongo import Event
+from schema.catalogues.group import GROUP
 from schema.contracts import (
     AssetType,
     CatalogueDescription,
@@ -25,6 +26,7 @@ from schema.contracts import (
 from .values import ListingChanges
 
 
+@GROUP.event
 class CatalogueCreatedEvent(Event):
     name: CatalogueName
     description: CatalogueDescription | None = None
@@ -34,6 +36,7 @@ class CatalogueCreatedEvent(Event):
     created_at: datetime
 
 
+@GROUP.event
 class CatalogueListingCreatedEvent(Event):
     catalogue_id: CatalogueId
     title: ListingTitle
@@ -46,12 +49,14 @@ class CatalogueListingCreatedEvent(Event):
     created_at: datetime
 
 
+@GROUP.event
 class CatalogueListingUpdatedEvent(Event):
     changes: ListingChanges  # custom fields in it carry the listing source
     updated_by: UserId
     updated_at: datetime
 
 
+@GROUP.event
 class CatalogueListingDeletedEvent(Event):
     deleted_by: UserId
     deleted_at: datetime

@@ -12,6 +12,7 @@ from typing import Annotated, ClassVar
 from pydantic import AfterValidator, Field
 
 from nomos_mongo import ACTOR, DescribeContext, IntentDescription, NameRef
+from schema.catalogues.group import GROUP
 from schema.common import Access, Co2Intent, Scope
 from schema.contracts import (
     AssetType,
@@ -39,6 +40,7 @@ def listing_name(ctx: DescribeContext, listing_id: CatalogueListingId) -> NameRe
     return ctx.resource_name("catalogueListing", listing_id.value, fallback=f"listing {listing_id}")
 
 
+@GROUP.intent
 class CreateCatalogueIntent(_CatalogueIntent):
     name: Annotated[CatalogueName, AfterValidator(required)]
     created_by: Annotated[UserId, ACTOR]
@@ -54,6 +56,7 @@ class CreateCatalogueIntent(_CatalogueIntent):
         )
 
 
+@GROUP.intent
 class CreateCatalogueListingIntent(_CatalogueIntent):
     catalogue_id: CatalogueId
     title: RequiredListingTitle
@@ -77,6 +80,7 @@ class CreateCatalogueListingIntent(_CatalogueIntent):
         )
 
 
+@GROUP.intent
 class UpdateListingAggregateIntent(_CatalogueIntent):
     listing_id: CatalogueListingId
     changes: ListingChanges
@@ -93,6 +97,7 @@ class UpdateListingAggregateIntent(_CatalogueIntent):
         )
 
 
+@GROUP.intent
 class DeleteCatalogueListingIntent(_CatalogueIntent):
     listing_id: CatalogueListingId
     deleted_by: Annotated[UserId, ACTOR]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from nomos_mongo import Directive, DirectiveContext, Intent, IntentRejected, SnapshotReader
+from nomos_mongo import Directive, DirectiveContext, IntentRejected, SnapshotReader
+from schema.catalogues.group import GROUP
 from schema.common import SYSTEM_WORKSPACE
 from schema.contracts import AssetNickname, CatalogueId, CatalogueListingId, TrackableAssetId
 
@@ -38,6 +38,7 @@ from .values import from_listing
 Directives = list[Directive[Any, Any]]
 
 
+@GROUP.route(CreateCatalogueIntent)
 def create_catalogue(intent: CreateCatalogueIntent, ctx: DirectiveContext) -> Directives:
     payload = NewCataloguePayload(
         catalogue_id=intent.catalogue_id or CatalogueId(ctx.derive_id("catalogue")),
@@ -51,6 +52,7 @@ def create_catalogue(intent: CreateCatalogueIntent, ctx: DirectiveContext) -> Di
     return [CreateCatalogueDirective(payload=payload)]
 
 
+@GROUP.route(CreateCatalogueListingIntent)
 def create_listing(intent: CreateCatalogueListingIntent, ctx: DirectiveContext) -> Directives:
     payload = NewListingPayload(
         listing_id=intent.listing_id or CatalogueListingId(ctx.derive_id("listing")),
@@ -67,6 +69,7 @@ def create_listing(intent: CreateCatalogueListingIntent, ctx: DirectiveContext) 
     return [CreateListingDirective(payload=payload)]
 
 
+@GROUP.route(UpdateListingAggregateIntent)
 def update_listing(intent: UpdateListingAggregateIntent, ctx: DirectiveContext) -> Directives:
     changes = intent.changes
     if changes.default_custom_fields is not None:
@@ -77,11 +80,13 @@ def update_listing(intent: UpdateListingAggregateIntent, ctx: DirectiveContext) 
     return [UpdateListingDirective(payload=payload)]
 
 
+@GROUP.route(DeleteCatalogueListingIntent)
 def delete_listing(intent: DeleteCatalogueListingIntent, ctx: DirectiveContext) -> Directives:
     payload = DeleteListingPayload(listing_id=intent.listing_id, deleted_by=intent.deleted_by, deleted_at=ctx.now)
     return [DeleteListingDirective(payload=payload)]
 
 
+@GROUP.route(CreateAssetFromListingIntent, CreateAssetFromListingWithPositionIntent)
 def create_asset_from_listing(
     intent: CreateAssetFromListingIntent | CreateAssetFromListingWithPositionIntent, ctx: DirectiveContext
 ) -> Directives:
@@ -101,6 +106,7 @@ def create_asset_from_listing(
     return [ProvisionAssetsFromListingDirective(payload=payload)]
 
 
+@GROUP.route(BulkCreateAssetsFromListingIntent)
 def bulk_create_assets_from_listing(intent: BulkCreateAssetsFromListingIntent, ctx: DirectiveContext) -> Directives:
     if intent.count > MAX_ASSETS_FROM_LISTING:
         raise IntentRejected(
@@ -129,22 +135,13 @@ def bulk_create_assets_from_listing(intent: BulkCreateAssetsFromListingIntent, c
     return [ProvisionAssetsFromListingDirective(payload=payload)]
 
 
-ROUTES: dict[type[Intent], Callable[..., Directives]] = {
-    CreateCatalogueIntent: create_catalogue,
-    CreateCatalogueListingIntent: create_listing,
-    UpdateListingAggregateIntent: update_listing,
-    DeleteCatalogueListingIntent: delete_listing,
-    CreateAssetFromListingIntent: create_asset_from_listing,
-    CreateAssetFromListingWithPositionIntent: create_asset_from_listing,
-    BulkCreateAssetsFromListingIntent: bulk_create_assets_from_listing,
-}
-
-
+@GROUP.name_resolver("catalogue")
 async def catalogue_name(reader: SnapshotReader, catalogue_id: str) -> str | None:
     catalogue = await reader.get(CatalogueAggregate, catalogue_id, include_deleted=True, workspace_id=SYSTEM_WORKSPACE)
     return (catalogue.name.value or None) if catalogue is not None else None
 
 
+@GROUP.name_resolver("catalogueListing")
 async def listing_title(reader: SnapshotReader, listing_id: str) -> str | None:
     listing = await reader.get(
         CatalogueListingAggregate, listing_id, include_deleted=True, workspace_id=SYSTEM_WORKSPACE
@@ -153,4 +150,3 @@ async def listing_title(reader: SnapshotReader, listing_id: str) -> str | None:
 
 
 # The kinds are ResourceType values, so permission sentences find them too.
-NAME_RESOLVERS = {"catalogue": catalogue_name, "catalogueListing": listing_title}

@@ -7,72 +7,15 @@ explicit list of assets.
 
 from __future__ import annotations
 
-from nomos_mongo import NomosModule
-
-from .aggregates import CustomFieldDefinitionAggregate, LayerAggregate
-from .directives import (
-    ApplyLayerDefaultsDirective,
-    ApplyLayerDefaultsPayload,
-    ChangeLayerFieldDirective,
-    DefineCustomFieldDirective,
-    DefineFieldPayload,
-    LayerDefaultsPayload,
-    LayerFieldPayload,
-    SetLayerDefaultsDirective,
-)
-from .events import (
-    CustomFieldDefinedEvent,
-    LayerCustomFieldAttachedEvent,
-    LayerCustomFieldDetachedEvent,
-    LayerDefaultCustomFieldsSetEvent,
-)
-from .intents import (
-    MAX_ASSETS_PER_APPLY,
-    AttachCustomFieldToLayerIntent,
-    BulkApplyLayerDefaultsIntent,
-    DefineCustomFieldIntent,
-    DetachCustomFieldFromLayerIntent,
-    SetLayerDefaultCustomFieldsIntent,
-)
-from .policy import NAME_RESOLVERS, ROUTES
+# importing a module declares its classes in GROUP
+from . import aggregates, directives, events, intents, policy, values  # noqa: F401
+from .group import GROUP
+from .intents import MAX_ASSETS_PER_APPLY
 from .values import LayerField
 
-MODULE = NomosModule(
-    name="co2.custom_fields",
-    intents=(
-        DefineCustomFieldIntent,
-        AttachCustomFieldToLayerIntent,
-        DetachCustomFieldFromLayerIntent,
-        SetLayerDefaultCustomFieldsIntent,
-        BulkApplyLayerDefaultsIntent,
-    ),
-    directives=(
-        DefineCustomFieldDirective,
-        ChangeLayerFieldDirective,
-        SetLayerDefaultsDirective,
-        ApplyLayerDefaultsDirective,
-    ),
-    events=(
-        CustomFieldDefinedEvent,
-        LayerCustomFieldAttachedEvent,
-        LayerCustomFieldDetachedEvent,
-        LayerDefaultCustomFieldsSetEvent,
-    ),
-    aggregates=(CustomFieldDefinitionAggregate, LayerAggregate),
-    payloads=(DefineFieldPayload, LayerFieldPayload, LayerDefaultsPayload, ApplyLayerDefaultsPayload),
-    routes=ROUTES,
-    name_resolvers=NAME_RESOLVERS,
-)
+MODULE = GROUP.module()
 
-__all__ = [
-    "MAX_ASSETS_PER_APPLY",
-    "MODULE",
-    "AttachCustomFieldToLayerIntent",
-    "BulkApplyLayerDefaultsIntent",
-    "CustomFieldDefinitionAggregate",
-    "DefineCustomFieldIntent",
-    "DetachCustomFieldFromLayerIntent",
-    "LayerAggregate",
-    "LayerField",
-    "SetLayerDefaultCustomFieldsIntent",
-]
+# the group's classes by name: `from schema.custom_fields import ApplyLayerDefaultsDirective`
+__getattr__ = GROUP.member
+
+__all__ = ["GROUP", "MAX_ASSETS_PER_APPLY", "MODULE", "LayerField"]

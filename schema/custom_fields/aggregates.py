@@ -19,6 +19,7 @@ from schema.contracts import (
     CustomFieldType,
     UserId,
 )
+from schema.custom_fields.group import GROUP
 
 from .events import (
     CustomFieldDefinedEvent,
@@ -29,6 +30,7 @@ from .events import (
 from .values import LayerField, Options
 
 
+@GROUP.aggregate
 class CustomFieldDefinitionAggregate(Aggregate):
     key: CustomFieldKey | None = None
     label: CustomFieldLabel = CustomFieldLabel.unresolved
@@ -65,6 +67,7 @@ class CustomFieldDefinitionAggregate(Aggregate):
         return self
 
 
+@GROUP.aggregate
 class LayerAggregate(Aggregate):
     fields: tuple[LayerField, ...] = ()
     defaults: CustomFieldMap = Field(default_factory=CustomFieldMap.empty)

@@ -33,6 +33,7 @@ from schema.contracts import (
     TrackableAssetId,
     UserId,
 )
+from schema.custom_fields.group import GROUP
 
 from .aggregates import CustomFieldDefinitionAggregate, LayerAggregate
 from .events import (
@@ -44,6 +45,7 @@ from .events import (
 from .values import LayerField, Options
 
 
+@GROUP.payload
 class DefineFieldPayload(Payload):
     definition_id: CustomFieldDefinitionId
     key: CustomFieldKey
@@ -54,6 +56,7 @@ class DefineFieldPayload(Payload):
     defined_at: datetime
 
 
+@GROUP.payload
 class LayerFieldPayload(Payload):
     """Attach (`attach`) or detach a definition; planning fills `field` from the definition."""
 
@@ -65,6 +68,7 @@ class LayerFieldPayload(Payload):
     field: LayerField | None = None
 
 
+@GROUP.payload
 class LayerDefaultsPayload(Payload):
     layer_id: LayerId
     defaults: CustomFieldMap
@@ -72,6 +76,7 @@ class LayerDefaultsPayload(Payload):
     set_at: datetime
 
 
+@GROUP.payload
 class ApplyLayerDefaultsPayload(Payload):
     layer_id: LayerId
     asset_ids: tuple[TrackableAssetId, ...]
@@ -80,6 +85,7 @@ class ApplyLayerDefaultsPayload(Payload):
     applied_at: datetime
 
 
+@GROUP.directive
 class DefineCustomFieldDirective(SingleAggregateDirective[CustomFieldDefinitionAggregate, DefineFieldPayload]):
     aggregate_type = CustomFieldDefinitionAggregate
 
@@ -110,6 +116,7 @@ class DefineCustomFieldDirective(SingleAggregateDirective[CustomFieldDefinitionA
         return [CustomFieldDefinedEvent(**payload.model_dump(exclude={"definition_id"}))]
 
 
+@GROUP.directive
 class ChangeLayerFieldDirective(SingleAggregateDirective[LayerAggregate, LayerFieldPayload]):
     aggregate_type = LayerAggregate
 
@@ -161,6 +168,7 @@ class ChangeLayerFieldDirective(SingleAggregateDirective[LayerAggregate, LayerFi
         ]
 
 
+@GROUP.directive
 class SetLayerDefaultsDirective(SingleAggregateDirective[LayerAggregate, LayerDefaultsPayload]):
     aggregate_type = LayerAggregate
 
@@ -185,6 +193,7 @@ class SetLayerDefaultsDirective(SingleAggregateDirective[LayerAggregate, LayerDe
         ]
 
 
+@GROUP.directive
 class ApplyLayerDefaultsDirective(Directive[TrackableAssetAggregate, ApplyLayerDefaultsPayload]):
     """Each asset gets the assets group's AssetUpdatedEvent with the defaults it lacks (all
     of them with `overwrite`); an asset that already matches is left untouched."""

@@ -13,10 +13,12 @@ from schema.contracts import (
     CustomFieldType,
     UserId,
 )
+from schema.custom_fields.group import GROUP
 
 from .values import LayerField, Options
 
 
+@GROUP.event
 class CustomFieldDefinedEvent(Event):
     key: CustomFieldKey
     label: CustomFieldLabel
@@ -26,18 +28,21 @@ class CustomFieldDefinedEvent(Event):
     defined_at: datetime
 
 
+@GROUP.event
 class LayerCustomFieldAttachedEvent(Event):
     field: LayerField
     attached_by: UserId
     attached_at: datetime
 
 
+@GROUP.event
 class LayerCustomFieldDetachedEvent(Event):
     definition_id: CustomFieldDefinitionId
     detached_by: UserId
     detached_at: datetime
 
 
+@GROUP.event
 class LayerDefaultCustomFieldsSetEvent(Event):
     defaults: CustomFieldMap
     set_by: UserId

@@ -25,6 +25,7 @@ from schema.contracts import (
     UserId,
 )
 from schema.contracts.base import MaxItems, repeated
+from schema.custom_fields.group import GROUP
 
 from .values import CHOICE_TYPES, Options
 
@@ -57,6 +58,7 @@ class _LayerSetupIntent(Co2Intent):
     access: ClassVar[Access] = Access.ADMIN
 
 
+@GROUP.intent
 class DefineCustomFieldIntent(_LayerSetupIntent):
     """`options` are the choices of a select or multiSelect field, and only of those."""
 
@@ -84,6 +86,7 @@ class DefineCustomFieldIntent(_LayerSetupIntent):
         )
 
 
+@GROUP.intent
 class AttachCustomFieldToLayerIntent(_LayerSetupIntent):
     layer_id: LayerId
     definition_id: CustomFieldDefinitionId
@@ -100,6 +103,7 @@ class AttachCustomFieldToLayerIntent(_LayerSetupIntent):
         )
 
 
+@GROUP.intent
 class DetachCustomFieldFromLayerIntent(_LayerSetupIntent):
     """The field's default value on the layer goes with it; assets keep the values they have."""
 
@@ -118,6 +122,7 @@ class DetachCustomFieldFromLayerIntent(_LayerSetupIntent):
         )
 
 
+@GROUP.intent
 class SetLayerDefaultCustomFieldsIntent(_LayerSetupIntent):
     """Replaces the layer's defaults; each must be a value of a field attached to the layer."""
 
@@ -137,6 +142,7 @@ class SetLayerDefaultCustomFieldsIntent(_LayerSetupIntent):
         )
 
 
+@GROUP.intent
 class BulkApplyLayerDefaultsIntent(Co2Intent):
     """Gives each listed asset the layer's defaults, atomically: by default only the fields an
     asset does not have yet; with `overwrite`, replacing the values it has."""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from nomos_mongo import Directive, DirectiveContext, Intent, SnapshotReader
+from nomos_mongo import Directive, DirectiveContext, SnapshotReader
 from schema.contracts import CustomFieldDefinitionId
+from schema.custom_fields.group import GROUP
 
 from .aggregates import CustomFieldDefinitionAggregate
 from .directives import (
@@ -30,6 +30,7 @@ from .intents import (
 Directives = list[Directive[Any, Any]]
 
 
+@GROUP.route(DefineCustomFieldIntent)
 def define_custom_field(intent: DefineCustomFieldIntent, ctx: DirectiveContext) -> Directives:
     payload = DefineFieldPayload(
         definition_id=intent.definition_id or CustomFieldDefinitionId(ctx.derive_id("custom-field")),
@@ -43,6 +44,7 @@ def define_custom_field(intent: DefineCustomFieldIntent, ctx: DirectiveContext) 
     return [DefineCustomFieldDirective(payload=payload)]
 
 
+@GROUP.route(AttachCustomFieldToLayerIntent)
 def attach_custom_field(intent: AttachCustomFieldToLayerIntent, ctx: DirectiveContext) -> Directives:
     payload = LayerFieldPayload(
         layer_id=intent.layer_id,
@@ -54,6 +56,7 @@ def attach_custom_field(intent: AttachCustomFieldToLayerIntent, ctx: DirectiveCo
     return [ChangeLayerFieldDirective(payload=payload)]
 
 
+@GROUP.route(DetachCustomFieldFromLayerIntent)
 def detach_custom_field(intent: DetachCustomFieldFromLayerIntent, ctx: DirectiveContext) -> Directives:
     payload = LayerFieldPayload(
         layer_id=intent.layer_id,
@@ -65,6 +68,7 @@ def detach_custom_field(intent: DetachCustomFieldFromLayerIntent, ctx: Directive
     return [ChangeLayerFieldDirective(payload=payload)]
 
 
+@GROUP.route(SetLayerDefaultCustomFieldsIntent)
 def set_layer_defaults(intent: SetLayerDefaultCustomFieldsIntent, ctx: DirectiveContext) -> Directives:
     payload = LayerDefaultsPayload(
         layer_id=intent.layer_id, defaults=intent.defaults, set_by=intent.set_by, set_at=ctx.now
@@ -72,6 +76,7 @@ def set_layer_defaults(intent: SetLayerDefaultCustomFieldsIntent, ctx: Directive
     return [SetLayerDefaultsDirective(payload=payload)]
 
 
+@GROUP.route(BulkApplyLayerDefaultsIntent)
 def bulk_apply_layer_defaults(intent: BulkApplyLayerDefaultsIntent, ctx: DirectiveContext) -> Directives:
     payload = ApplyLayerDefaultsPayload(
         layer_id=intent.layer_id,
@@ -83,18 +88,7 @@ def bulk_apply_layer_defaults(intent: BulkApplyLayerDefaultsIntent, ctx: Directi
     return [ApplyLayerDefaultsDirective(payload=payload)]
 
 
-ROUTES: dict[type[Intent], Callable[..., Directives]] = {
-    DefineCustomFieldIntent: define_custom_field,
-    AttachCustomFieldToLayerIntent: attach_custom_field,
-    DetachCustomFieldFromLayerIntent: detach_custom_field,
-    SetLayerDefaultCustomFieldsIntent: set_layer_defaults,
-    BulkApplyLayerDefaultsIntent: bulk_apply_layer_defaults,
-}
-
-
+@GROUP.name_resolver("customField")
 async def custom_field_label(reader: SnapshotReader, definition_id: str) -> str | None:
     definition = await reader.get(CustomFieldDefinitionAggregate, definition_id, include_deleted=True)
     return (definition.label.value or None) if definition is not None else None
-
-
-NAME_RESOLVERS = {"customField": custom_field_label}

@@ -2,64 +2,14 @@
 
 from __future__ import annotations
 
-from nomos_mongo import NomosModule
-from schema.estates.aggregates import (
-    ESTATE_AGGREGATES,
-    BuildingAggregate,
-    EstateAggregate,
-    FloorPlanTileAggregate,
-    RoomAggregate,
-    SiteAggregate,
-    TopologyDraftAggregate,
-)
-from schema.estates.building_directives import BUILDING_DIRECTIVES, BUILDING_PAYLOADS
-from schema.estates.directives import ESTATE_DIRECTIVES, ESTATE_PAYLOADS
-from schema.estates.events import ESTATE_EVENTS
-from schema.estates.intents import (
-    ESTATE_INTENTS,
-    AddFloorPlanTileImageIntent,
-    CreateBuildingIntent,
-    CreateEstateIntent,
-    CreateRoomIntent,
-    CreateSiteWithTopologyDraftIntent,
-    DeleteEstateIntent,
-    PublishSiteTopologyIntent,
-    SetBuildingFootprintIntent,
-    SetSiteAnchorIntent,
-)
-from schema.estates.policy import NAME_RESOLVERS, ROUTES
-from schema.estates.values import SiteAnchor, TileCoordinate, TopologyChange, TopologyStatus
+# importing a module declares its classes in GROUP
+from . import aggregates, building_directives, directives, events, intents, policy, values  # noqa: F401
+from .group import GROUP
+from .values import SiteAnchor, TileCoordinate, TopologyChange, TopologyStatus
 
-MODULE = NomosModule(
-    name="co2.estates",
-    intents=ESTATE_INTENTS,
-    directives=(*ESTATE_DIRECTIVES, *BUILDING_DIRECTIVES),
-    events=ESTATE_EVENTS,
-    aggregates=ESTATE_AGGREGATES,
-    payloads=(*ESTATE_PAYLOADS, *BUILDING_PAYLOADS),
-    routes=ROUTES,
-    name_resolvers=NAME_RESOLVERS,
-)
+MODULE = GROUP.module()
 
-__all__ = [
-    "MODULE",
-    "AddFloorPlanTileImageIntent",
-    "BuildingAggregate",
-    "CreateBuildingIntent",
-    "CreateEstateIntent",
-    "CreateRoomIntent",
-    "CreateSiteWithTopologyDraftIntent",
-    "DeleteEstateIntent",
-    "EstateAggregate",
-    "FloorPlanTileAggregate",
-    "PublishSiteTopologyIntent",
-    "RoomAggregate",
-    "SetBuildingFootprintIntent",
-    "SetSiteAnchorIntent",
-    "SiteAggregate",
-    "SiteAnchor",
-    "TileCoordinate",
-    "TopologyChange",
-    "TopologyDraftAggregate",
-    "TopologyStatus",
-]
+# the group's classes by name: `from schema.estates import AddBuildingToSiteDirective`
+__getattr__ = GROUP.member
+
+__all__ = ["GROUP", "MODULE", "SiteAnchor", "TileCoordinate", "TopologyChange", "TopologyStatus"]

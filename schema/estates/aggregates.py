@@ -44,6 +44,7 @@ from schema.estates.events import (
     TopologyDraftCreatedEvent,
     TopologyPublishedEvent,
 )
+from schema.estates.group import GROUP
 from schema.estates.values import SiteAnchor, TileCoordinate, TopologyStatus
 
 
@@ -66,6 +67,7 @@ class _Structure(Aggregate):
             raise self.not_found()
 
 
+@GROUP.aggregate
 class EstateAggregate(_Structure):
     kind = "estate"
     name: EstateName = EstateName.unresolved
@@ -95,6 +97,7 @@ class EstateAggregate(_Structure):
             raise self.not_found()
 
 
+@GROUP.aggregate
 class SiteAggregate(_Structure):
     kind = "site"
     estate_id: EstateId = EstateId.unresolved
@@ -120,6 +123,7 @@ class SiteAggregate(_Structure):
         return self
 
 
+@GROUP.aggregate
 class TopologyDraftAggregate(_Structure):
     """The unpublished state of a site's topology: `version` counts publications."""
 
@@ -148,6 +152,7 @@ class TopologyDraftAggregate(_Structure):
         return self
 
 
+@GROUP.aggregate
 class BuildingAggregate(_Structure):
     kind = "building"
     site_id: SiteId = SiteId.unresolved
@@ -190,6 +195,7 @@ class BuildingAggregate(_Structure):
         return self
 
 
+@GROUP.aggregate
 class RoomAggregate(_Structure):
     kind = "room"
     site_id: SiteId = SiteId.unresolved
@@ -213,6 +219,7 @@ class RoomAggregate(_Structure):
         return self
 
 
+@GROUP.aggregate
 class FloorPlanTileAggregate(_Structure):
     """One image of a building level's floor plan; its id is derived from where it sits."""
 
@@ -236,13 +243,3 @@ class FloorPlanTileAggregate(_Structure):
                     created_at=self.created_at or event.added_at,
                 )
         return self
-
-
-ESTATE_AGGREGATES: tuple[type[Aggregate], ...] = (
-    EstateAggregate,
-    SiteAggregate,
-    TopologyDraftAggregate,
-    BuildingAggregate,
-    RoomAggregate,
-    FloorPlanTileAggregate,
-)

@@ -28,9 +28,11 @@ from schema.estates.events import (
     FloorPlanTileImageAddedEvent,
     RoomCreatedEvent,
 )
+from schema.estates.group import GROUP
 from schema.estates.values import TileCoordinate
 
 
+@GROUP.payload
 class NewBuildingPayload(Payload):
     building_id: BuildingId
     site_id: SiteId
@@ -42,6 +44,7 @@ class NewBuildingPayload(Payload):
     created_at: datetime
 
 
+@GROUP.directive
 class CreateBuildingDirective(SingleAggregateDirective[BuildingAggregate, NewBuildingPayload]):
     aggregate_type = BuildingAggregate
 
@@ -66,11 +69,13 @@ class CreateBuildingDirective(SingleAggregateDirective[BuildingAggregate, NewBui
         ]
 
 
+@GROUP.payload
 class BuildingFootprintPayload(Payload):
     building_id: BuildingId
     footprint: tuple[GeoPoint, ...]
 
 
+@GROUP.directive
 class SetBuildingFootprintDirective(SingleAggregateDirective[BuildingAggregate, BuildingFootprintPayload]):
     aggregate_type = BuildingAggregate
 
@@ -81,11 +86,13 @@ class SetBuildingFootprintDirective(SingleAggregateDirective[BuildingAggregate, 
         return [BuildingFootprintSetEvent(footprint=payload.footprint)]
 
 
+@GROUP.payload
 class BuildingRoomPayload(Payload):
     building_id: BuildingId
     room_id: RoomId
 
 
+@GROUP.directive
 class AddRoomToBuildingDirective(SingleAggregateDirective[BuildingAggregate, BuildingRoomPayload]):
     aggregate_type = BuildingAggregate
 
@@ -96,6 +103,7 @@ class AddRoomToBuildingDirective(SingleAggregateDirective[BuildingAggregate, Bui
         return [BuildingRoomAddedEvent(room_id=payload.room_id)]
 
 
+@GROUP.payload
 class NewRoomPayload(Payload):
     room_id: RoomId
     building_id: BuildingId
@@ -107,6 +115,7 @@ class NewRoomPayload(Payload):
     created_at: datetime
 
 
+@GROUP.directive
 class CreateRoomDirective(SingleAggregateDirective[RoomAggregate, NewRoomPayload]):
     aggregate_type = RoomAggregate
 
@@ -139,6 +148,7 @@ class CreateRoomDirective(SingleAggregateDirective[RoomAggregate, NewRoomPayload
         ]
 
 
+@GROUP.payload
 class FloorPlanTilePayload(Payload):
     tile_id: str
     building_id: BuildingId
@@ -149,6 +159,7 @@ class FloorPlanTilePayload(Payload):
     added_at: datetime
 
 
+@GROUP.directive
 class AddFloorPlanTileImageDirective(SingleAggregateDirective[FloorPlanTileAggregate, FloorPlanTilePayload]):
     aggregate_type = FloorPlanTileAggregate
 
@@ -173,20 +184,3 @@ class AddFloorPlanTileImageDirective(SingleAggregateDirective[FloorPlanTileAggre
                 added_at=payload.added_at,
             )
         ]
-
-
-BUILDING_DIRECTIVES = (
-    CreateBuildingDirective,
-    SetBuildingFootprintDirective,
-    AddRoomToBuildingDirective,
-    CreateRoomDirective,
-    AddFloorPlanTileImageDirective,
-)
-
-BUILDING_PAYLOADS: tuple[type[Payload], ...] = (
-    NewBuildingPayload,
-    BuildingFootprintPayload,
-    BuildingRoomPayload,
-    NewRoomPayload,
-    FloorPlanTilePayload,
-)

@@ -49,6 +49,7 @@ from schema.estates.events import (
     TopologyDraftCreatedEvent,
     TopologyPublishedEvent,
 )
+from schema.estates.group import GROUP
 from schema.estates.values import SiteAnchor, TopologyChange, TopologyStatus
 
 A = TypeVar("A", bound=Aggregate)
@@ -62,6 +63,7 @@ async def existing_building(building_id: BuildingId, snapshots: SnapshotReader, 
 
 
 # estates ----------------------------------------------------------------------------------
+@GROUP.payload
 class NewEstatePayload(Payload):
     estate_id: EstateId
     name: EstateName
@@ -71,6 +73,7 @@ class NewEstatePayload(Payload):
     created_at: datetime
 
 
+@GROUP.directive
 class CreateEstateDirective(SingleAggregateDirective[EstateAggregate, NewEstatePayload]):
     aggregate_type = EstateAggregate
 
@@ -92,11 +95,13 @@ class CreateEstateDirective(SingleAggregateDirective[EstateAggregate, NewEstateP
         ]
 
 
+@GROUP.payload
 class DeleteEstatePayload(Payload):
     estate_id: EstateId
     deleted_by: UserId
 
 
+@GROUP.directive
 class DeleteEstateDirective(SingleAggregateDirective[EstateAggregate, DeleteEstatePayload]):
     aggregate_type = EstateAggregate
 
@@ -117,11 +122,13 @@ class DeleteEstateDirective(SingleAggregateDirective[EstateAggregate, DeleteEsta
         return [EstateDeletedEvent(deleted_by=payload.deleted_by)]
 
 
+@GROUP.payload
 class EstateSitePayload(Payload):
     estate_id: EstateId
     site_id: SiteId
 
 
+@GROUP.directive
 class AddSiteToEstateDirective(SingleAggregateDirective[EstateAggregate, EstateSitePayload]):
     aggregate_type = EstateAggregate
 
@@ -133,6 +140,7 @@ class AddSiteToEstateDirective(SingleAggregateDirective[EstateAggregate, EstateS
 
 
 # sites and topology drafts ----------------------------------------------------------------
+@GROUP.payload
 class NewSitePayload(Payload):
     site_id: SiteId
     estate_id: EstateId
@@ -142,6 +150,7 @@ class NewSitePayload(Payload):
     created_at: datetime
 
 
+@GROUP.directive
 class CreateSiteDirective(SingleAggregateDirective[SiteAggregate, NewSitePayload]):
     aggregate_type = SiteAggregate
 
@@ -162,11 +171,13 @@ class CreateSiteDirective(SingleAggregateDirective[SiteAggregate, NewSitePayload
         ]
 
 
+@GROUP.payload
 class SiteBuildingPayload(Payload):
     site_id: SiteId
     building_id: BuildingId
 
 
+@GROUP.directive
 class AddBuildingToSiteDirective(SingleAggregateDirective[SiteAggregate, SiteBuildingPayload]):
     aggregate_type = SiteAggregate
 
@@ -177,11 +188,13 @@ class AddBuildingToSiteDirective(SingleAggregateDirective[SiteAggregate, SiteBui
         return [SiteBuildingAddedEvent(building_id=payload.building_id)]
 
 
+@GROUP.payload
 class SiteAnchorPayload(Payload):
     site_id: SiteId
     anchor: SiteAnchor
 
 
+@GROUP.directive
 class SetSiteAnchorDirective(SingleAggregateDirective[SiteAggregate, SiteAnchorPayload]):
     aggregate_type = SiteAggregate
 
@@ -192,12 +205,14 @@ class SetSiteAnchorDirective(SingleAggregateDirective[SiteAggregate, SiteAnchorP
         return [SiteAnchorSetEvent(anchor=payload.anchor)]
 
 
+@GROUP.payload
 class NewTopologyDraftPayload(Payload):
     site_id: SiteId
     created_by: UserId
     created_at: datetime
 
 
+@GROUP.directive
 class CreateTopologyDraftDirective(SingleAggregateDirective[TopologyDraftAggregate, NewTopologyDraftPayload]):
     aggregate_type = TopologyDraftAggregate
 
@@ -208,6 +223,7 @@ class CreateTopologyDraftDirective(SingleAggregateDirective[TopologyDraftAggrega
         return [TopologyDraftCreatedEvent(created_by=payload.created_by, created_at=payload.created_at)]
 
 
+@GROUP.payload
 class TopologyChangePayload(Payload):
     """A change to a site's topology; without `site_id`, the site of `building_id`."""
 
@@ -217,6 +233,7 @@ class TopologyChangePayload(Payload):
     building_id: BuildingId | None = None
 
 
+@GROUP.directive
 class RecordTopologyChangeDirective(Directive[TopologyDraftAggregate, TopologyChangePayload]):
     aggregate_type = TopologyDraftAggregate
 
@@ -234,12 +251,14 @@ class RecordTopologyChangeDirective(Directive[TopologyDraftAggregate, TopologyCh
         return [TopologyChangedEvent(change=payload.change, subject_id=payload.subject_id)]
 
 
+@GROUP.payload
 class PublishTopologyPayload(Payload):
     site_id: SiteId
     published_by: UserId
     published_at: datetime
 
 
+@GROUP.directive
 class PublishTopologyDirective(SingleAggregateDirective[TopologyDraftAggregate, PublishTopologyPayload]):
     aggregate_type = TopologyDraftAggregate
 
@@ -261,28 +280,3 @@ class PublishTopologyDirective(SingleAggregateDirective[TopologyDraftAggregate, 
                 version=snapshot.version + 1, published_by=payload.published_by, published_at=payload.published_at
             )
         ]
-
-
-ESTATE_DIRECTIVES = (
-    CreateEstateDirective,
-    DeleteEstateDirective,
-    AddSiteToEstateDirective,
-    CreateSiteDirective,
-    AddBuildingToSiteDirective,
-    SetSiteAnchorDirective,
-    CreateTopologyDraftDirective,
-    RecordTopologyChangeDirective,
-    PublishTopologyDirective,
-)
-
-ESTATE_PAYLOADS: tuple[type[Payload], ...] = (
-    NewEstatePayload,
-    DeleteEstatePayload,
-    EstateSitePayload,
-    NewSitePayload,
-    SiteBuildingPayload,
-    SiteAnchorPayload,
-    NewTopologyDraftPayload,
-    TopologyChangePayload,
-    PublishTopologyPayload,
-)

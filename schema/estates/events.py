@@ -18,9 +18,11 @@ from schema.contracts.names import (
     SiteDescription,
     SiteName,
 )
+from schema.estates.group import GROUP
 from schema.estates.values import SiteAnchor, TileCoordinate, TopologyChange
 
 
+@GROUP.event
 class EstateCreatedEvent(Event):
     name: EstateName
     description: EstateDescription | None = None
@@ -29,14 +31,17 @@ class EstateCreatedEvent(Event):
     created_at: datetime
 
 
+@GROUP.event
 class EstateDeletedEvent(Event):
     deleted_by: UserId
 
 
+@GROUP.event
 class EstateSiteAddedEvent(Event):
     site_id: SiteId
 
 
+@GROUP.event
 class SiteCreatedEvent(Event):
     estate_id: EstateId
     name: SiteName
@@ -45,30 +50,36 @@ class SiteCreatedEvent(Event):
     created_at: datetime
 
 
+@GROUP.event
 class SiteBuildingAddedEvent(Event):
     building_id: BuildingId
 
 
+@GROUP.event
 class SiteAnchorSetEvent(Event):
     anchor: SiteAnchor
 
 
+@GROUP.event
 class TopologyDraftCreatedEvent(Event):
     created_by: UserId
     created_at: datetime
 
 
+@GROUP.event
 class TopologyChangedEvent(Event):
     change: TopologyChange
     subject_id: str  # the building, room or site that changed
 
 
+@GROUP.event
 class TopologyPublishedEvent(Event):
     version: int
     published_by: UserId
     published_at: datetime
 
 
+@GROUP.event
 class BuildingCreatedEvent(Event):
     site_id: SiteId
     name: BuildingName
@@ -79,14 +90,17 @@ class BuildingCreatedEvent(Event):
     created_at: datetime
 
 
+@GROUP.event
 class BuildingRoomAddedEvent(Event):
     room_id: RoomId
 
 
+@GROUP.event
 class BuildingFootprintSetEvent(Event):
     footprint: tuple[GeoPoint, ...]
 
 
+@GROUP.event
 class RoomCreatedEvent(Event):
     site_id: SiteId
     building_id: BuildingId
@@ -97,6 +111,7 @@ class RoomCreatedEvent(Event):
     created_at: datetime
 
 
+@GROUP.event
 class FloorPlanTileImageAddedEvent(Event):
     building_id: BuildingId
     level: BuildingLevel
@@ -104,21 +119,3 @@ class FloorPlanTileImageAddedEvent(Event):
     image: BlobRef
     added_by: UserId
     added_at: datetime
-
-
-ESTATE_EVENTS: tuple[type[Event], ...] = (
-    EstateCreatedEvent,
-    EstateDeletedEvent,
-    EstateSiteAddedEvent,
-    SiteCreatedEvent,
-    SiteBuildingAddedEvent,
-    SiteAnchorSetEvent,
-    TopologyDraftCreatedEvent,
-    TopologyChangedEvent,
-    TopologyPublishedEvent,
-    BuildingCreatedEvent,
-    BuildingRoomAddedEvent,
-    BuildingFootprintSetEvent,
-    RoomCreatedEvent,
-    FloorPlanTileImageAddedEvent,
-)

@@ -14,6 +14,7 @@ from schema.contracts.identifiers import BuildingId, EstateId, RoomId, SiteId
 from schema.contracts.locations import MAX_LEVEL, BuildingLevel
 from schema.contracts.names import BuildingDescription, EstateDescription, RoomDescription, SiteDescription
 from schema.contracts.payloads import CreateBuildingPayload
+from schema.estates.group import GROUP
 from schema.estates.values import (
     Footprint,
     RequiredBuildingName,
@@ -43,6 +44,7 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+@GROUP.intent
 class CreateEstateIntent(Co2Intent):
     """Dispatched in the new estate's own workspace; the creator becomes its owner."""
 
@@ -57,6 +59,7 @@ class CreateEstateIntent(Co2Intent):
         return IntentDescription("{actor} created estate {estate}", {"actor": ctx.actor_name(), "estate": self.name})
 
 
+@GROUP.intent
 class DeleteEstateIntent(Co2Intent):
     access: ClassVar[Access] = Access.OWNER
 
@@ -69,6 +72,7 @@ class DeleteEstateIntent(Co2Intent):
         )
 
 
+@GROUP.intent
 class CreateSiteWithTopologyDraftIntent(Co2Intent):
     """A site, its topology draft and its first buildings, created together."""
 
@@ -100,6 +104,7 @@ class CreateSiteWithTopologyDraftIntent(Co2Intent):
         )
 
 
+@GROUP.intent
 class CreateBuildingIntent(Co2Intent):
     building_id: BuildingId | None = None
     site_id: SiteId
@@ -122,6 +127,7 @@ class CreateBuildingIntent(Co2Intent):
         )
 
 
+@GROUP.intent
 class CreateRoomIntent(Co2Intent):
     room_id: RoomId | None = None
     building_id: BuildingId
@@ -141,6 +147,7 @@ class CreateRoomIntent(Co2Intent):
         )
 
 
+@GROUP.intent
 class PublishSiteTopologyIntent(Co2Intent):
     """Publishing makes the draft the site's current topology; estate admins decide that."""
 
@@ -155,6 +162,7 @@ class PublishSiteTopologyIntent(Co2Intent):
         )
 
 
+@GROUP.intent
 class SetSiteAnchorIntent(Co2Intent):
     site_id: SiteId
     anchor: SiteAnchor
@@ -166,6 +174,7 @@ class SetSiteAnchorIntent(Co2Intent):
         )
 
 
+@GROUP.intent
 class SetBuildingFootprintIntent(Co2Intent):
     building_id: BuildingId
     footprint: Footprint
@@ -181,6 +190,7 @@ class SetBuildingFootprintIntent(Co2Intent):
         )
 
 
+@GROUP.intent
 class AddFloorPlanTileImageIntent(Co2Intent):
     """`image` comes from `app.blob.upload_blob(...)`: upload the bytes first, then dispatch."""
 
@@ -199,16 +209,3 @@ class AddFloorPlanTileImageIntent(Co2Intent):
                 "building": ctx.resource_name("building", self.building_id.value),
             },
         )
-
-
-ESTATE_INTENTS: tuple[type[Co2Intent], ...] = (
-    CreateEstateIntent,
-    DeleteEstateIntent,
-    CreateSiteWithTopologyDraftIntent,
-    CreateBuildingIntent,
-    CreateRoomIntent,
-    PublishSiteTopologyIntent,
-    SetSiteAnchorIntent,
-    SetBuildingFootprintIntent,
-    AddFloorPlanTileImageIntent,
-)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from nomos_mongo import Directive, DirectiveContext, IntentRejected, SnapshotReader, derived_id
@@ -47,6 +47,7 @@ from schema.estates.directives import (
     SiteBuildingPayload,
     TopologyChangePayload,
 )
+from schema.estates.group import GROUP
 from schema.estates.intents import (
     AddFloorPlanTileImageIntent,
     CreateBuildingIntent,
@@ -78,6 +79,7 @@ def _actor(ctx: DirectiveContext) -> UserId:
     return UserId(ctx.actor_id)
 
 
+@GROUP.route(CreateEstateIntent)
 def create_estate(intent: CreateEstateIntent, ctx: DirectiveContext) -> Directives:
     in_workspace(intent.estate_id, ctx)
     actor = _actor(ctx)
@@ -95,6 +97,7 @@ def create_estate(intent: CreateEstateIntent, ctx: DirectiveContext) -> Directiv
     return [CreateEstateDirective(payload=estate), ChangeEstateRoleDirective(payload=owner)]
 
 
+@GROUP.route(DeleteEstateIntent)
 def delete_estate(intent: DeleteEstateIntent, ctx: DirectiveContext) -> Directives:
     in_workspace(intent.estate_id, ctx)
     return [DeleteEstateDirective(payload=DeleteEstatePayload(estate_id=intent.estate_id, deleted_by=_actor(ctx)))]
@@ -108,6 +111,7 @@ def _building(building_id: BuildingId, site_id: SiteId, ctx: DirectiveContext, *
     return [CreateBuildingDirective(payload=payload), AddBuildingToSiteDirective(payload=link)]
 
 
+@GROUP.route(CreateSiteWithTopologyDraftIntent)
 def create_site_with_topology_draft(intent: CreateSiteWithTopologyDraftIntent, ctx: DirectiveContext) -> Directives:
     in_workspace(intent.estate_id, ctx)
     site_id = intent.site_id or SiteId(ctx.derive_id("site"))
@@ -135,6 +139,7 @@ def _topology_change(change: TopologyChange, subject: str, **where: Any) -> Reco
     return RecordTopologyChangeDirective(payload=TopologyChangePayload(change=change, subject_id=subject, **where))
 
 
+@GROUP.route(CreateBuildingIntent)
 def create_building(intent: CreateBuildingIntent, ctx: DirectiveContext) -> Directives:
     building_id = intent.building_id or BuildingId(ctx.derive_id("building"))
     return [
@@ -151,6 +156,7 @@ def create_building(intent: CreateBuildingIntent, ctx: DirectiveContext) -> Dire
     ]
 
 
+@GROUP.route(CreateRoomIntent)
 def create_room(intent: CreateRoomIntent, ctx: DirectiveContext) -> Directives:
     room_id = intent.room_id or RoomId(ctx.derive_id("room"))
     room = NewRoomPayload(
@@ -169,11 +175,13 @@ def create_room(intent: CreateRoomIntent, ctx: DirectiveContext) -> Directives:
     ]
 
 
+@GROUP.route(PublishSiteTopologyIntent)
 def publish_site_topology(intent: PublishSiteTopologyIntent, ctx: DirectiveContext) -> Directives:
     payload = PublishTopologyPayload(site_id=intent.site_id, published_by=_actor(ctx), published_at=ctx.now)
     return [PublishTopologyDirective(payload=payload)]
 
 
+@GROUP.route(SetSiteAnchorIntent)
 def set_site_anchor(intent: SetSiteAnchorIntent, ctx: DirectiveContext) -> Directives:
     return [
         SetSiteAnchorDirective(payload=SiteAnchorPayload(site_id=intent.site_id, anchor=intent.anchor)),
@@ -181,6 +189,7 @@ def set_site_anchor(intent: SetSiteAnchorIntent, ctx: DirectiveContext) -> Direc
     ]
 
 
+@GROUP.route(SetBuildingFootprintIntent)
 def set_building_footprint(intent: SetBuildingFootprintIntent, ctx: DirectiveContext) -> Directives:
     payload = BuildingFootprintPayload(building_id=intent.building_id, footprint=intent.footprint)
     return [
@@ -194,6 +203,7 @@ def floor_plan_tile_id(building_id: BuildingId, level: int, tile: str) -> str:
     return derived_id(building_id.value, f"floor-plan/{level}/{tile}")
 
 
+@GROUP.route(AddFloorPlanTileImageIntent)
 def add_floor_plan_tile_image(intent: AddFloorPlanTileImageIntent, ctx: DirectiveContext) -> Directives:
     tile_id = floor_plan_tile_id(intent.building_id, intent.level.value, str(intent.tile))
     payload = FloorPlanTilePayload(
@@ -211,19 +221,6 @@ def add_floor_plan_tile_image(intent: AddFloorPlanTileImageIntent, ctx: Directiv
     ]
 
 
-ROUTES: Mapping[type, Callable[..., Directives]] = {
-    CreateEstateIntent: create_estate,
-    DeleteEstateIntent: delete_estate,
-    CreateSiteWithTopologyDraftIntent: create_site_with_topology_draft,
-    CreateBuildingIntent: create_building,
-    CreateRoomIntent: create_room,
-    PublishSiteTopologyIntent: publish_site_topology,
-    SetSiteAnchorIntent: set_site_anchor,
-    SetBuildingFootprintIntent: set_building_footprint,
-    AddFloorPlanTileImageIntent: add_floor_plan_tile_image,
-}
-
-
 def _name_of(
     aggregate_type: type[EstateAggregate | SiteAggregate | BuildingAggregate | RoomAggregate],
 ) -> Callable[[SnapshotReader, str], Awaitable[str | None]]:
@@ -234,9 +231,7 @@ def _name_of(
     return resolve
 
 
-NAME_RESOLVERS = {
-    "estate": _name_of(EstateAggregate),
-    "site": _name_of(SiteAggregate),
-    "building": _name_of(BuildingAggregate),
-    "room": _name_of(RoomAggregate),
-}
+GROUP.name_resolver("estate")(_name_of(EstateAggregate))
+GROUP.name_resolver("site")(_name_of(SiteAggregate))
+GROUP.name_resolver("building")(_name_of(BuildingAggregate))
+GROUP.name_resolver("room")(_name_of(RoomAggregate))

@@ -19,107 +19,24 @@ Every bound that would be crossed is refused with a rule that names the amounts.
 
 from __future__ import annotations
 
-from nomos_mongo import NomosModule
-
-from .aggregates import (
-    FUNDING_AGGREGATES,
-    FundingApplicationAggregate,
-    FundingBenefitAggregate,
-    FundingClaimAggregate,
-    FundingProgramAggregate,
+# importing a module declares its classes in GROUP
+from . import (  # noqa: F401
+    aggregates,
+    application_directives,
+    claim_directives,
+    events,
+    intents,
+    policy,
+    program_directives,
+    reads,
+    values,
 )
-from .application_directives import (
-    ApplyForFundingDirective,
-    ApplyForFundingPayload,
-    DecideFundingApplicationDirective,
-    DecideFundingApplicationPayload,
-    RecordFundingUtilizationDirective,
-    RecordFundingUtilizationPayload,
-)
-from .claim_directives import (
-    AwardFundingBenefitDirective,
-    AwardFundingBenefitPayload,
-    ChangeFundingClaimedDirective,
-    ChangeFundingClaimedPayload,
-    MarkClaimBenefitDirective,
-    SubmitFundingClaimDirective,
-    SubmitFundingClaimPayload,
-    VerifyFundingClaimDirective,
-    VerifyFundingClaimPayload,
-)
-from .events import FUNDING_EVENTS
-from .intents import (
-    FUNDING_INTENTS,
-    ApplyForFundingIntent,
-    AwardBenefitIntent,
-    CompleteClaimVerificationIntent,
-    CreateFundingProgramIntent,
-    DefineFundingProgramIntent,
-    ProcessFundingApplicationIntent,
-    SubmitFundingProgramClaimIntent,
-    TrackFundingUtilizationIntent,
-)
-from .policy import NAME_RESOLVERS, ROUTES
-from .program_directives import (
-    CreateFundingProgramDirective,
-    CreateFundingProgramPayload,
-    DefineFundingProgramDirective,
-    DefineFundingProgramPayload,
-    FundingMovementDirective,
-    FundingMovementPayload,
-)
+from .group import GROUP
 from .values import FundingDecision, FundingMovement, FundingRules, FundingUtilization
 
-MODULE = NomosModule(
-    name="co2.funding",
-    intents=FUNDING_INTENTS,
-    directives=(
-        CreateFundingProgramDirective,
-        DefineFundingProgramDirective,
-        FundingMovementDirective,
-        ApplyForFundingDirective,
-        DecideFundingApplicationDirective,
-        RecordFundingUtilizationDirective,
-        SubmitFundingClaimDirective,
-        ChangeFundingClaimedDirective,
-        VerifyFundingClaimDirective,
-        MarkClaimBenefitDirective,
-        AwardFundingBenefitDirective,
-    ),
-    events=FUNDING_EVENTS,
-    aggregates=FUNDING_AGGREGATES,
-    payloads=(
-        CreateFundingProgramPayload,
-        DefineFundingProgramPayload,
-        FundingMovementPayload,
-        ApplyForFundingPayload,
-        DecideFundingApplicationPayload,
-        RecordFundingUtilizationPayload,
-        SubmitFundingClaimPayload,
-        ChangeFundingClaimedPayload,
-        VerifyFundingClaimPayload,
-        AwardFundingBenefitPayload,
-    ),
-    routes=ROUTES,
-    name_resolvers=NAME_RESOLVERS,
-)
+MODULE = GROUP.module()
 
-__all__ = [
-    "MODULE",
-    "ApplyForFundingIntent",
-    "AwardBenefitIntent",
-    "CompleteClaimVerificationIntent",
-    "CreateFundingProgramIntent",
-    "DefineFundingProgramIntent",
-    "FundingApplicationAggregate",
-    "FundingBenefitAggregate",
-    "FundingClaimAggregate",
-    "FundingDecision",
-    "FundingMovement",
-    "FundingProgramAggregate",
-    "FundingRules",
-    "FundingUtilization",
-    "ProcessFundingApplicationIntent",
-    "SubmitFundingProgramClaimIntent",
-    "TrackFundingUtilizationIntent",
-]
+# the group's classes by name: `from schema.funding import ApplyForFundingDirective`
+__getattr__ = GROUP.member
+
+__all__ = ["GROUP", "MODULE", "FundingDecision", "FundingMovement", "FundingRules", "FundingUtilization"]

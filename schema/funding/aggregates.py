@@ -23,6 +23,7 @@ from schema.contracts.identifiers import (
 )
 from schema.contracts.money import Money
 from schema.contracts.names import FundingProgramDescription, FundingProgramName
+from schema.funding.group import GROUP
 
 from .events import (
     FundingApplicationApprovedEvent,
@@ -52,6 +53,7 @@ def _exceeds(part: Money | None, whole: Money | None) -> bool:
     return part is not None and whole is not None and part > whole
 
 
+@GROUP.aggregate
 class FundingProgramAggregate(Aggregate):
     name: FundingProgramName = FundingProgramName.unresolved
     description: FundingProgramDescription | None = None
@@ -113,6 +115,7 @@ class FundingProgramAggregate(Aggregate):
             )
 
 
+@GROUP.aggregate
 class FundingApplicationAggregate(Aggregate):
     program_id: FundingProgramId | None = None
     estate_id: EstateId | None = None
@@ -191,6 +194,7 @@ class FundingApplicationAggregate(Aggregate):
             )
 
 
+@GROUP.aggregate
 class FundingClaimAggregate(Aggregate):
     application_id: FundingApplicationId | None = None
     program_id: FundingProgramId | None = None
@@ -246,6 +250,7 @@ class FundingClaimAggregate(Aggregate):
         return self
 
 
+@GROUP.aggregate
 class FundingBenefitAggregate(Aggregate):
     claim_id: ClaimId | None = None
     application_id: FundingApplicationId | None = None
@@ -267,11 +272,3 @@ class FundingBenefitAggregate(Aggregate):
                 awarded_at=event.awarded_at,
             )
         return self
-
-
-FUNDING_AGGREGATES = (
-    FundingProgramAggregate,
-    FundingApplicationAggregate,
-    FundingClaimAggregate,
-    FundingBenefitAggregate,
-)

@@ -29,6 +29,7 @@ from schema.contracts.identifiers import (
 )
 from schema.contracts.money import Money
 from schema.contracts.names import FundingProgramDescription
+from schema.funding.group import GROUP
 
 from . import reads
 from .aggregates import FundingApplicationAggregate, FundingProgramAggregate
@@ -42,6 +43,7 @@ from .reads import Staged, same_currency
 from .values import FundingDecision, FundingRules, FundingUtilization
 
 
+@GROUP.payload
 class ApplyForFundingPayload(Payload):
     application_id: FundingApplicationId
     program_id: FundingProgramId
@@ -54,6 +56,7 @@ class ApplyForFundingPayload(Payload):
     applied_at: datetime
 
 
+@GROUP.directive
 class ApplyForFundingDirective(SingleAggregateDirective[FundingApplicationAggregate, ApplyForFundingPayload]):
     aggregate_type = FundingApplicationAggregate
 
@@ -163,6 +166,7 @@ async def check_assets(rules: FundingRules, p: ApplyForFundingPayload, snapshots
             )
 
 
+@GROUP.payload
 class DecideFundingApplicationPayload(Payload):
     application_id: FundingApplicationId
     decision: FundingDecision
@@ -188,6 +192,7 @@ class _ExistingApplication(SingleAggregateDirective[FundingApplicationAggregate,
         return await super().plan(ctx, intent, snapshots, staged)
 
 
+@GROUP.directive
 class DecideFundingApplicationDirective(_ExistingApplication[DecideFundingApplicationPayload]):
     def execute(
         self, snapshot: FundingApplicationAggregate, payload: DecideFundingApplicationPayload
@@ -222,11 +227,13 @@ class DecideFundingApplicationDirective(_ExistingApplication[DecideFundingApplic
         ]
 
 
+@GROUP.payload
 class RecordFundingUtilizationPayload(Payload):
     application_id: FundingApplicationId
     utilization: FundingUtilization
 
 
+@GROUP.directive
 class RecordFundingUtilizationDirective(_ExistingApplication[RecordFundingUtilizationPayload]):
     async def plan(
         self, ctx: DirectiveContext, intent: Intent, snapshots: SnapshotReader, staged: Staged

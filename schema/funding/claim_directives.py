@@ -30,6 +30,7 @@ from schema.contracts.identifiers import (
 )
 from schema.contracts.money import Money
 from schema.contracts.names import FundingProgramDescription
+from schema.funding.group import GROUP
 
 from . import reads
 from .aggregates import FundingApplicationAggregate, FundingBenefitAggregate, FundingClaimAggregate
@@ -45,6 +46,7 @@ from .events import (
 from .reads import Staged, same_currency
 
 
+@GROUP.payload
 class SubmitFundingClaimPayload(Payload):
     claim_id: ClaimId
     application_id: FundingApplicationId
@@ -57,6 +59,7 @@ class SubmitFundingClaimPayload(Payload):
     estate_id: EstateId | None = None
 
 
+@GROUP.directive
 class SubmitFundingClaimDirective(SingleAggregateDirective[FundingClaimAggregate, SubmitFundingClaimPayload]):
     aggregate_type = FundingClaimAggregate
 
@@ -87,6 +90,7 @@ class SubmitFundingClaimDirective(SingleAggregateDirective[FundingClaimAggregate
         return [FundingClaimSubmittedEvent(**payload.model_dump(exclude={"claim_id"}))]
 
 
+@GROUP.payload
 class ChangeFundingClaimedPayload(Payload):
     """Hold (release=False) or give back (release=True) part of an application's recorded spending."""
 
@@ -96,6 +100,7 @@ class ChangeFundingClaimedPayload(Payload):
     amount: Money | None = None
 
 
+@GROUP.directive
 class ChangeFundingClaimedDirective(Directive[FundingApplicationAggregate, ChangeFundingClaimedPayload]):
     aggregate_type = FundingApplicationAggregate
 
@@ -133,6 +138,7 @@ class ChangeFundingClaimedDirective(Directive[FundingApplicationAggregate, Chang
         return [FundingClaimRecordedEvent(claim_id=payload.claim_id, amount=payload.amount)]
 
 
+@GROUP.payload
 class VerifyFundingClaimPayload(Payload):
     claim_id: ClaimId
     outcome: VerificationOutcome
@@ -155,6 +161,7 @@ class _ExistingClaim(SingleAggregateDirective[FundingClaimAggregate, VerifyFundi
         return await super().plan(ctx, intent, snapshots, staged)
 
 
+@GROUP.directive
 class VerifyFundingClaimDirective(_ExistingClaim):
     def execute(self, snapshot: FundingClaimAggregate, payload: VerifyFundingClaimPayload) -> Sequence[Event]:
         if snapshot.status is not ClaimStatus.submitted:
@@ -185,6 +192,7 @@ class VerifyFundingClaimDirective(_ExistingClaim):
         ]
 
 
+@GROUP.payload
 class AwardFundingBenefitPayload(Payload):
     benefit_id: BenefitId
     claim_id: ClaimId
@@ -197,6 +205,7 @@ class AwardFundingBenefitPayload(Payload):
     amount: Money | None = None
 
 
+@GROUP.directive
 class MarkClaimBenefitDirective(SingleAggregateDirective[FundingClaimAggregate, AwardFundingBenefitPayload]):
     aggregate_type = FundingClaimAggregate
 
@@ -226,6 +235,7 @@ class MarkClaimBenefitDirective(SingleAggregateDirective[FundingClaimAggregate, 
         return [FundingClaimBenefitAwardedEvent(benefit_id=payload.benefit_id, amount=snapshot.approved_amount)]
 
 
+@GROUP.directive
 class AwardFundingBenefitDirective(SingleAggregateDirective[FundingBenefitAggregate, AwardFundingBenefitPayload]):
     """Runs after MarkClaimBenefitDirective, whose checks it relies on."""
 

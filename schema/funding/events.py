@@ -18,11 +18,13 @@ from schema.contracts.identifiers import (
 )
 from schema.contracts.money import Money
 from schema.contracts.names import FundingProgramDescription, FundingProgramName
+from schema.funding.group import GROUP
 
 from .values import FundingRules, FundingUtilization
 
 
 # programs -----------------------------------------------------------------------------------
+@GROUP.event
 class FundingProgramCreatedEvent(Event):
     name: FundingProgramName
     description: FundingProgramDescription | None = None
@@ -33,6 +35,7 @@ class FundingProgramCreatedEvent(Event):
     created_at: datetime
 
 
+@GROUP.event
 class FundingProgramDefinedEvent(Event):
     rules: FundingRules
     eligibility: FundingProgramDescription | None = None
@@ -41,16 +44,19 @@ class FundingProgramDefinedEvent(Event):
     defined_at: datetime
 
 
+@GROUP.event
 class FundingAwardCommittedEvent(Event):
     application_id: FundingApplicationId
     amount: Money
 
 
+@GROUP.event
 class FundingProgramUtilizedEvent(Event):
     application_id: FundingApplicationId
     amount: Money
 
 
+@GROUP.event
 class FundingBenefitDisbursedEvent(Event):
     benefit_id: BenefitId
     claim_id: ClaimId
@@ -58,6 +64,7 @@ class FundingBenefitDisbursedEvent(Event):
 
 
 # applications -------------------------------------------------------------------------------
+@GROUP.event
 class FundingApplicationSubmittedEvent(Event):
     program_id: FundingProgramId
     estate_id: EstateId
@@ -69,6 +76,7 @@ class FundingApplicationSubmittedEvent(Event):
     applied_at: datetime
 
 
+@GROUP.event
 class FundingApplicationApprovedEvent(Event):
     awarded: Money
     reason: FundingProgramDescription | None = None
@@ -76,16 +84,19 @@ class FundingApplicationApprovedEvent(Event):
     processed_at: datetime
 
 
+@GROUP.event
 class FundingApplicationRejectedEvent(Event):
     reason: FundingProgramDescription | None = None
     processed_by: UserId
     processed_at: datetime
 
 
+@GROUP.event
 class FundingUtilizationRecordedEvent(Event):
     utilization: FundingUtilization
 
 
+@GROUP.event
 class FundingClaimRecordedEvent(Event):
     """A claim now holds `amount` of the application's recorded spending."""
 
@@ -93,6 +104,7 @@ class FundingClaimRecordedEvent(Event):
     amount: Money
 
 
+@GROUP.event
 class FundingClaimReleasedEvent(Event):
     """A claim verified for less than it asked (or failed) gives back `amount` to claim again."""
 
@@ -101,6 +113,7 @@ class FundingClaimReleasedEvent(Event):
 
 
 # claims and benefits --------------------------------------------------------------------------
+@GROUP.event
 class FundingClaimSubmittedEvent(Event):
     application_id: FundingApplicationId
     program_id: FundingProgramId
@@ -112,6 +125,7 @@ class FundingClaimSubmittedEvent(Event):
     submitted_at: datetime
 
 
+@GROUP.event
 class FundingClaimVerifiedEvent(Event):
     outcome: VerificationOutcome
     approved_amount: Money | None = None  # set when the outcome is approved
@@ -120,11 +134,13 @@ class FundingClaimVerifiedEvent(Event):
     verified_at: datetime
 
 
+@GROUP.event
 class FundingClaimBenefitAwardedEvent(Event):
     benefit_id: BenefitId
     amount: Money
 
 
+@GROUP.event
 class FundingBenefitAwardedEvent(Event):
     claim_id: ClaimId
     application_id: FundingApplicationId
@@ -133,22 +149,3 @@ class FundingBenefitAwardedEvent(Event):
     amount: Money
     awarded_by: UserId
     awarded_at: datetime
-
-
-FUNDING_EVENTS = (
-    FundingProgramCreatedEvent,
-    FundingProgramDefinedEvent,
-    FundingAwardCommittedEvent,
-    FundingProgramUtilizedEvent,
-    FundingBenefitDisbursedEvent,
-    FundingApplicationSubmittedEvent,
-    FundingApplicationApprovedEvent,
-    FundingApplicationRejectedEvent,
-    FundingUtilizationRecordedEvent,
-    FundingClaimRecordedEvent,
-    FundingClaimReleasedEvent,
-    FundingClaimSubmittedEvent,
-    FundingClaimVerifiedEvent,
-    FundingClaimBenefitAwardedEvent,
-    FundingBenefitAwardedEvent,
-)

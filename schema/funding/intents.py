@@ -30,6 +30,7 @@ from schema.contracts.identifiers import (
     UserId,
 )
 from schema.contracts.names import FundingProgramDescription
+from schema.funding.group import GROUP
 
 from .values import (
     MAX_ASSET_TYPES,
@@ -65,6 +66,7 @@ def claim_ref(ctx: DescribeContext, claim_id: ClaimId) -> NameRef:
     return ctx.resource_name("fundingClaim", claim_id.root)
 
 
+@GROUP.intent
 class CreateFundingProgramIntent(FundingBodyIntent):
     program_id: FundingProgramId | None = None
     name: RequiredProgramName
@@ -81,6 +83,7 @@ class CreateFundingProgramIntent(FundingBodyIntent):
         )
 
 
+@GROUP.intent
 class DefineFundingProgramIntent(FundingBodyIntent):
     """Perseus-specific: define the funding rules of a program. The rules are replaced as a whole;
     `eligibility` and `closes_on` change only when given. Applications already approved keep
@@ -101,6 +104,7 @@ class DefineFundingProgramIntent(FundingBodyIntent):
         )
 
 
+@GROUP.intent
 class ApplyForFundingIntent(EstateFundingIntent):
     """An estate applies to a program for `requested`, in the program's currency."""
 
@@ -137,6 +141,7 @@ class ApplyForFundingIntent(EstateFundingIntent):
         )
 
 
+@GROUP.intent
 class ProcessFundingApplicationIntent(FundingBodyIntent):
     """Approve (awarding `awarded`, within the program's remaining budget) or reject an application."""
 
@@ -165,6 +170,7 @@ class ProcessFundingApplicationIntent(FundingBodyIntent):
         return IntentDescription("{actor} rejected {application}", variables)
 
 
+@GROUP.intent
 class TrackFundingUtilizationIntent(EstateFundingIntent):
     """Record money spent from an award; the total never exceeds the award."""
 
@@ -184,6 +190,7 @@ class TrackFundingUtilizationIntent(EstateFundingIntent):
         )
 
 
+@GROUP.intent
 class SubmitFundingProgramClaimIntent(EstateFundingIntent):
     """Claim reimbursement of recorded spending on an approved application."""
 
@@ -205,6 +212,7 @@ class SubmitFundingProgramClaimIntent(EstateFundingIntent):
         )
 
 
+@GROUP.intent
 class CompleteClaimVerificationIntent(FundingBodyIntent):
     """approved (optionally for less than claimed), failed, or conditional (notes say what is missing;
     the claim stays submitted and is verified again)."""
@@ -230,6 +238,7 @@ class CompleteClaimVerificationIntent(FundingBodyIntent):
         )
 
 
+@GROUP.intent
 class AwardBenefitIntent(FundingBodyIntent):
     """Pay out the approved amount of a verified claim to its estate."""
 
@@ -242,15 +251,3 @@ class AwardBenefitIntent(FundingBodyIntent):
             "{actor} awarded the benefit of {claim}",
             {"actor": ctx.actor_name(), "claim": claim_ref(ctx, self.claim_id)},
         )
-
-
-FUNDING_INTENTS = (
-    CreateFundingProgramIntent,
-    DefineFundingProgramIntent,
-    ApplyForFundingIntent,
-    ProcessFundingApplicationIntent,
-    TrackFundingUtilizationIntent,
-    SubmitFundingProgramClaimIntent,
-    CompleteClaimVerificationIntent,
-    AwardBenefitIntent,
-)

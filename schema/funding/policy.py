@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from typing import Any
 
 from nomos_mongo import Directive, DirectiveContext, SnapshotReader
 from schema.contracts.identifiers import BenefitId, ClaimId, FundingApplicationId, FundingProgramId
 from schema.estates.aggregates import EstateAggregate
+from schema.funding.group import GROUP
 
 from .aggregates import FundingApplicationAggregate, FundingClaimAggregate, FundingProgramAggregate
 from .application_directives import (
@@ -52,6 +52,7 @@ from .values import FundingDecision, FundingMovement, FundingRules, FundingUtili
 Routes = list[Directive[Any, Any]]
 
 
+@GROUP.route(CreateFundingProgramIntent)
 def create_program(intent: CreateFundingProgramIntent, ctx: DirectiveContext) -> Routes:
     return [
         CreateFundingProgramDirective(
@@ -69,6 +70,7 @@ def create_program(intent: CreateFundingProgramIntent, ctx: DirectiveContext) ->
     ]
 
 
+@GROUP.route(DefineFundingProgramIntent)
 def define_program(intent: DefineFundingProgramIntent, ctx: DirectiveContext) -> Routes:
     rules = FundingRules(
         max_award_per_application=intent.max_award_per_application,
@@ -89,6 +91,7 @@ def define_program(intent: DefineFundingProgramIntent, ctx: DirectiveContext) ->
     ]
 
 
+@GROUP.route(ApplyForFundingIntent)
 def apply_for_funding(intent: ApplyForFundingIntent, ctx: DirectiveContext) -> Routes:
     return [
         ApplyForFundingDirective(
@@ -107,6 +110,7 @@ def apply_for_funding(intent: ApplyForFundingIntent, ctx: DirectiveContext) -> R
     ]
 
 
+@GROUP.route(ProcessFundingApplicationIntent)
 def process_application(intent: ProcessFundingApplicationIntent, ctx: DirectiveContext) -> Routes:
     # The decision and the budget it consumes are one atomic write.
     directives: Routes = [
@@ -132,6 +136,7 @@ def process_application(intent: ProcessFundingApplicationIntent, ctx: DirectiveC
     return directives
 
 
+@GROUP.route(TrackFundingUtilizationIntent)
 def track_utilization(intent: TrackFundingUtilizationIntent, ctx: DirectiveContext) -> Routes:
     utilization = FundingUtilization(
         amount=intent.amount, note=intent.note, recorded_by=intent.recorded_by, recorded_at=ctx.now
@@ -148,6 +153,7 @@ def track_utilization(intent: TrackFundingUtilizationIntent, ctx: DirectiveConte
     ]
 
 
+@GROUP.route(SubmitFundingProgramClaimIntent)
 def submit_claim(intent: SubmitFundingProgramClaimIntent, ctx: DirectiveContext) -> Routes:
     claim_id = intent.claim_id or ClaimId(ctx.derive_id("funding-claim"))
     return [
@@ -166,6 +172,7 @@ def submit_claim(intent: SubmitFundingProgramClaimIntent, ctx: DirectiveContext)
     ]
 
 
+@GROUP.route(CompleteClaimVerificationIntent)
 def verify_claim(intent: CompleteClaimVerificationIntent, ctx: DirectiveContext) -> Routes:
     return [
         VerifyFundingClaimDirective(
@@ -182,6 +189,7 @@ def verify_claim(intent: CompleteClaimVerificationIntent, ctx: DirectiveContext)
     ]
 
 
+@GROUP.route(AwardBenefitIntent)
 def award_benefit(intent: AwardBenefitIntent, ctx: DirectiveContext) -> Routes:
     payload = AwardFundingBenefitPayload(
         benefit_id=intent.benefit_id or BenefitId(ctx.derive_id("funding-benefit")),
@@ -200,23 +208,13 @@ def award_benefit(intent: AwardBenefitIntent, ctx: DirectiveContext) -> Routes:
     ]
 
 
-ROUTES: Mapping[type, Callable[[Any, DirectiveContext], Routes]] = {
-    CreateFundingProgramIntent: create_program,
-    DefineFundingProgramIntent: define_program,
-    ApplyForFundingIntent: apply_for_funding,
-    ProcessFundingApplicationIntent: process_application,
-    TrackFundingUtilizationIntent: track_utilization,
-    SubmitFundingProgramClaimIntent: submit_claim,
-    CompleteClaimVerificationIntent: verify_claim,
-    AwardBenefitIntent: award_benefit,
-}
-
-
+@GROUP.name_resolver("fundingProgram")
 async def program_name(reader: SnapshotReader, program_id: str) -> str | None:
     program = await reader.get(FundingProgramAggregate, program_id, include_deleted=True)
     return str(program.name) or None if program is not None else None
 
 
+@GROUP.name_resolver("fundedEstate")
 async def estate_name(reader: SnapshotReader, estate_id: str) -> str | None:
     # Funding lives in the system workspace; an estate lives in its own.
     estate = await reader.get(EstateAggregate, estate_id, include_deleted=True, workspace_id=estate_id)
@@ -227,6 +225,7 @@ async def _estate_name(reader: SnapshotReader, estate_id: str) -> str:
     return await estate_name(reader, estate_id) or estate_id
 
 
+@GROUP.name_resolver("fundingApplication")
 async def application_name(reader: SnapshotReader, application_id: str) -> str | None:
     application = await reader.get(FundingApplicationAggregate, application_id, include_deleted=True)
     if application is None or application.program_id is None or application.estate_id is None:
@@ -235,17 +234,10 @@ async def application_name(reader: SnapshotReader, application_id: str) -> str |
     return f"the application of {await _estate_name(reader, application.estate_id.root)} to {program}"
 
 
+@GROUP.name_resolver("fundingClaim")
 async def claim_name(reader: SnapshotReader, claim_id: str) -> str | None:
     claim = await reader.get(FundingClaimAggregate, claim_id, include_deleted=True)
     if claim is None or claim.program_id is None or claim.estate_id is None:
         return None
     program = await program_name(reader, claim.program_id.root) or claim.program_id.root
     return f"the {claim.amount} claim of {await _estate_name(reader, claim.estate_id.root)} on {program}"
-
-
-NAME_RESOLVERS = {
-    "fundingProgram": program_name,
-    "fundingApplication": application_name,
-    "fundingClaim": claim_name,
-    "fundedEstate": estate_name,
-}

@@ -29,6 +29,7 @@ from schema.contracts.identifiers import (
 )
 from schema.contracts.money import Money
 from schema.contracts.names import FundingProgramDescription, FundingProgramName
+from schema.funding.group import GROUP
 
 from . import reads
 from .aggregates import FundingProgramAggregate
@@ -43,6 +44,7 @@ from .reads import Staged, same_currency
 from .values import FundingMovement, FundingRules
 
 
+@GROUP.payload
 class CreateFundingProgramPayload(Payload):
     program_id: FundingProgramId
     name: FundingProgramName
@@ -54,6 +56,7 @@ class CreateFundingProgramPayload(Payload):
     created_at: datetime
 
 
+@GROUP.directive
 class CreateFundingProgramDirective(SingleAggregateDirective[FundingProgramAggregate, CreateFundingProgramPayload]):
     aggregate_type = FundingProgramAggregate
 
@@ -68,6 +71,7 @@ class CreateFundingProgramDirective(SingleAggregateDirective[FundingProgramAggre
         return [FundingProgramCreatedEvent(**payload.model_dump(exclude={"program_id"}))]
 
 
+@GROUP.payload
 class DefineFundingProgramPayload(Payload):
     program_id: FundingProgramId
     rules: FundingRules
@@ -77,6 +81,7 @@ class DefineFundingProgramPayload(Payload):
     defined_at: datetime
 
 
+@GROUP.directive
 class DefineFundingProgramDirective(SingleAggregateDirective[FundingProgramAggregate, DefineFundingProgramPayload]):
     aggregate_type = FundingProgramAggregate
 
@@ -100,6 +105,7 @@ class DefineFundingProgramDirective(SingleAggregateDirective[FundingProgramAggre
         return [FundingProgramDefinedEvent(**payload.model_dump(exclude={"program_id"}))]
 
 
+@GROUP.payload
 class FundingMovementPayload(Payload):
     """Money moving through a program; the program is found from the application or the claim."""
 
@@ -111,6 +117,7 @@ class FundingMovementPayload(Payload):
     program_id: FundingProgramId | None = None  # resolved while planning
 
 
+@GROUP.directive
 class FundingMovementDirective(Directive[FundingProgramAggregate, FundingMovementPayload]):
     aggregate_type = FundingProgramAggregate
 

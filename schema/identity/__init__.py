@@ -8,105 +8,36 @@ workspace of the estate they are about.
 
 from __future__ import annotations
 
-from nomos_mongo import NomosModule
-
-from .aggregates import OrganizationAggregate, ResourcePermissionsAggregate, UserAggregate
-from .directives import (
-    AddOrganizationMemberDirective,
-    AddOrganizationMemberPayload,
-    CreateOrganizationDirective,
-    CreateOrganizationPayload,
-    CreateUserDirective,
-    CreateUserPayload,
-    JoinOrganizationDirective,
-    JoinOrganizationPayload,
-    RequireUserDirective,
-    RequireUserPayload,
+# importing a module declares its classes in GROUP
+from . import (  # noqa: F401
+    aggregates,
+    directives,
+    events,
+    intents,
+    lookups,
+    permission_directives,
+    permission_intents,
+    policy,
+    values,
 )
-from .events import (
-    OrganizationCreatedEvent,
-    OrganizationMemberAddedEvent,
-    ResourcePermissionGrantedEvent,
-    ResourcePermissionRevokedEvent,
-    UserCreatedEvent,
-    UserJoinedOrganizationEvent,
-)
-from .intents import AddUserToOrganizationIntent, CreateOrganizationIntent, CreateUserIntent
+from .group import GROUP
 from .lookups import resource_role
-from .permission_directives import (
-    ChangeExistingEstateRoleDirective,
-    ChangeResourceRoleDirective,
-    ResourceRolePayload,
-    RoleChange,
-)
-from .permission_intents import (
-    PERMISSION_INTENTS,
-    GrantEstateAccessIntent,
-    GrantPermissionToUserIntent,
-    GrantSiteAccessIntent,
-    RevokeEstateAccessIntent,
-    RevokePermissionFromUserIntent,
-    RevokeSiteAccessIntent,
-    UpdateUserPermissionRoleIntent,
-)
-from .policy import NAME_RESOLVERS, ROUTES, organization_name, user_name
+from .permission_directives import RoleChange
+from .policy import organization_name, user_name
 from .values import OrganizationMember, OrganizationRole, ResourceGrant, permission_key
 
-INTENTS = (CreateUserIntent, CreateOrganizationIntent, AddUserToOrganizationIntent, *PERMISSION_INTENTS)
+MODULE = GROUP.module()
 
-MODULE = NomosModule(
-    name="co2.identity",
-    intents=INTENTS,
-    directives=(
-        CreateUserDirective,
-        CreateOrganizationDirective,
-        AddOrganizationMemberDirective,
-        JoinOrganizationDirective,
-        RequireUserDirective,
-        ChangeResourceRoleDirective,
-        ChangeExistingEstateRoleDirective,
-    ),
-    events=(
-        UserCreatedEvent,
-        UserJoinedOrganizationEvent,
-        OrganizationCreatedEvent,
-        OrganizationMemberAddedEvent,
-        ResourcePermissionGrantedEvent,
-        ResourcePermissionRevokedEvent,
-    ),
-    aggregates=(UserAggregate, OrganizationAggregate, ResourcePermissionsAggregate),
-    payloads=(
-        CreateUserPayload,
-        CreateOrganizationPayload,
-        AddOrganizationMemberPayload,
-        JoinOrganizationPayload,
-        RequireUserPayload,
-        ResourceRolePayload,
-    ),
-    routes=ROUTES,
-    name_resolvers=NAME_RESOLVERS,
-)
+# the group's classes by name: `from schema.identity import AddOrganizationMemberDirective`
+__getattr__ = GROUP.member
 
 __all__ = [
-    "INTENTS",
+    "GROUP",
     "MODULE",
-    "AddUserToOrganizationIntent",
-    "CreateOrganizationIntent",
-    "CreateUserIntent",
-    "GrantEstateAccessIntent",
-    "GrantPermissionToUserIntent",
-    "GrantSiteAccessIntent",
-    "OrganizationAggregate",
     "OrganizationMember",
     "OrganizationRole",
     "ResourceGrant",
-    "ResourcePermissionsAggregate",
-    "RevokeEstateAccessIntent",
-    "RevokePermissionFromUserIntent",
-    "RevokeSiteAccessIntent",
     "RoleChange",
-    "UpdateUserPermissionRoleIntent",
-    "UserAggregate",
     "organization_name",
     "permission_key",
     "resource_role",

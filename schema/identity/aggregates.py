@@ -23,6 +23,7 @@ from schema.contracts import (
     UserId,
     UserStatus,
 )
+from schema.identity.group import GROUP
 
 from .events import (
     OrganizationCreatedEvent,
@@ -35,6 +36,7 @@ from .events import (
 from .values import OrganizationMember, OrganizationRole, ResourceGrant
 
 
+@GROUP.aggregate
 class UserAggregate(Aggregate):
     display_name: UserDisplayName = UserDisplayName.unresolved
     email: EmailAddress | None = None
@@ -62,6 +64,7 @@ class UserAggregate(Aggregate):
         return self
 
 
+@GROUP.aggregate
 class OrganizationAggregate(Aggregate):
     name: OrganizationName = OrganizationName.unresolved
     members: tuple[OrganizationMember, ...] = ()
@@ -88,6 +91,7 @@ class OrganizationAggregate(Aggregate):
         return self
 
 
+@GROUP.aggregate
 class ResourcePermissionsAggregate(Aggregate):
     resource_type: ResourceType | None = None
     resource_id: ResourceId | None = None

@@ -28,6 +28,7 @@ from schema.contracts import (
     UserId,
     UserStatus,
 )
+from schema.identity.group import GROUP
 
 from .aggregates import OrganizationAggregate, UserAggregate
 from .events import (
@@ -39,6 +40,7 @@ from .events import (
 from .values import OrganizationRole
 
 
+@GROUP.payload
 class CreateUserPayload(Payload):
     user_id: UserId
     display_name: UserDisplayName
@@ -47,6 +49,7 @@ class CreateUserPayload(Payload):
     created_at: datetime
 
 
+@GROUP.payload
 class CreateOrganizationPayload(Payload):
     organization_id: OrganizationId
     name: OrganizationName
@@ -54,6 +57,7 @@ class CreateOrganizationPayload(Payload):
     created_at: datetime
 
 
+@GROUP.payload
 class AddOrganizationMemberPayload(Payload):
     organization_id: OrganizationId
     user_id: UserId
@@ -62,6 +66,7 @@ class AddOrganizationMemberPayload(Payload):
     added_at: datetime
 
 
+@GROUP.payload
 class JoinOrganizationPayload(Payload):
     user_id: UserId
     organization_id: OrganizationId
@@ -69,11 +74,13 @@ class JoinOrganizationPayload(Payload):
     field: str  # the intent field naming the user, for the error
 
 
+@GROUP.payload
 class RequireUserPayload(Payload):
     user_id: UserId
     field: str
 
 
+@GROUP.directive
 class CreateUserDirective(SingleAggregateDirective[UserAggregate, CreateUserPayload]):
     aggregate_type = UserAggregate
 
@@ -108,6 +115,7 @@ class CreateUserDirective(SingleAggregateDirective[UserAggregate, CreateUserPayl
         ]
 
 
+@GROUP.directive
 class CreateOrganizationDirective(SingleAggregateDirective[OrganizationAggregate, CreateOrganizationPayload]):
     """Creates the organization with its creator as its first admin."""
 
@@ -134,6 +142,7 @@ class CreateOrganizationDirective(SingleAggregateDirective[OrganizationAggregate
         ]
 
 
+@GROUP.directive
 class AddOrganizationMemberDirective(SingleAggregateDirective[OrganizationAggregate, AddOrganizationMemberPayload]):
     aggregate_type = OrganizationAggregate
 
@@ -172,6 +181,7 @@ def unknown_user(user_id: UserId, field: str) -> IntentRejected:
     )
 
 
+@GROUP.directive
 class JoinOrganizationDirective(SingleAggregateDirective[UserAggregate, JoinOrganizationPayload]):
     """The user's side of a membership, so that a user lists their organizations."""
 
@@ -186,6 +196,7 @@ class JoinOrganizationDirective(SingleAggregateDirective[UserAggregate, JoinOrga
         return [UserJoinedOrganizationEvent(organization_id=payload.organization_id, role=payload.role)]
 
 
+@GROUP.directive
 class RequireUserDirective(Directive[UserAggregate, RequireUserPayload]):
     """A guard: changes nothing, refuses the intent unless the user exists and is active.
 

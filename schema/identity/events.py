@@ -17,10 +17,12 @@ from schema.contracts import (
     UserId,
     UserStatus,
 )
+from schema.identity.group import GROUP
 
 from .values import OrganizationRole
 
 
+@GROUP.event
 class UserCreatedEvent(Event):
     display_name: UserDisplayName
     email: EmailAddress
@@ -29,17 +31,20 @@ class UserCreatedEvent(Event):
     created_at: datetime
 
 
+@GROUP.event
 class UserJoinedOrganizationEvent(Event):
     organization_id: OrganizationId
     role: OrganizationRole
 
 
+@GROUP.event
 class OrganizationCreatedEvent(Event):
     name: OrganizationName
     created_by: UserId
     created_at: datetime
 
 
+@GROUP.event
 class OrganizationMemberAddedEvent(Event):
     user_id: UserId
     role: OrganizationRole
@@ -47,6 +52,7 @@ class OrganizationMemberAddedEvent(Event):
     added_at: datetime
 
 
+@GROUP.event
 class ResourcePermissionGrantedEvent(Event):
     resource_type: ResourceType
     resource_id: ResourceId
@@ -58,6 +64,7 @@ class ResourcePermissionGrantedEvent(Event):
     expires_at: datetime | None = None
 
 
+@GROUP.event
 class ResourcePermissionRevokedEvent(Event):
     user_id: UserId
     revoked_by: UserId

@@ -17,6 +17,7 @@ from pydantic import field_validator
 from nomos_mongo import ACTOR, DescribeContext, IntentDescription
 from schema.common import Access, Co2Intent, Scope
 from schema.contracts import EmailAddress, OrganizationId, OrganizationName, UserDisplayName, UserId
+from schema.identity.group import GROUP
 
 from .values import OrganizationRole
 
@@ -32,6 +33,7 @@ def _required_name(value: UserDisplayName | OrganizationName) -> UserDisplayName
     return value
 
 
+@GROUP.intent
 class CreateUserIntent(_SystemIntent):
     # The new user's id is the actor's own: the API fills it from the token.
     user_id: Annotated[UserId, ACTOR]
@@ -50,6 +52,7 @@ class CreateUserIntent(_SystemIntent):
         )
 
 
+@GROUP.intent
 class CreateOrganizationIntent(_SystemIntent):
     name: OrganizationName
     created_by: Annotated[UserId, ACTOR]
@@ -64,6 +67,7 @@ class CreateOrganizationIntent(_SystemIntent):
         )
 
 
+@GROUP.intent
 class AddUserToOrganizationIntent(_SystemIntent):
     organization_id: OrganizationId
     user_id: UserId

@@ -35,6 +35,7 @@ from schema.contracts import (
     UserId,
 )
 from schema.estates.aggregates import SiteAggregate
+from schema.identity.group import GROUP
 
 from .aggregates import ResourcePermissionsAggregate
 from .events import ResourcePermissionGrantedEvent, ResourcePermissionRevokedEvent
@@ -49,6 +50,7 @@ class RoleChange(StrEnum):
     revoke = "revoke"
 
 
+@GROUP.payload
 class ResourceRolePayload(Payload):
     estate_id: str
     resource_type: ResourceType
@@ -68,6 +70,7 @@ def not_a_member(user_id: UserId, where: str) -> IntentRejected:
     return IntentRejected("permissions.not_a_member", f"{user_id} holds no role on {where}", field="targetUserId")
 
 
+@GROUP.directive
 class ChangeResourceRoleDirective(SingleAggregateDirective[ResourcePermissionsAggregate, ResourceRolePayload]):
     aggregate_type = ResourcePermissionsAggregate
 
@@ -136,6 +139,7 @@ class ChangeResourceRoleDirective(SingleAggregateDirective[ResourcePermissionsAg
         ]
 
 
+@GROUP.directive
 class ChangeExistingEstateRoleDirective(ChangeEstateRoleDirective):
     """ChangeEstateRoleDirective for a user who must already be a member (a role update)."""
 

@@ -24,6 +24,7 @@ from schema.contracts import (
     SiteId,
     UserId,
 )
+from schema.identity.group import GROUP
 
 from .values import RESOURCE_LABELS, AwareTime, check_grantable, check_role_fits
 
@@ -60,6 +61,7 @@ def _role_fits_resource(role: Role, info: ValidationInfo) -> Role:
     return check_role_fits(role, info.data.get("resource_type"))
 
 
+@GROUP.intent
 class GrantPermissionToUserIntent(_OnAnyResource):
     role: Role
     granted_by: Annotated[UserId, ACTOR]
@@ -80,6 +82,7 @@ class GrantPermissionToUserIntent(_OnAnyResource):
         )
 
 
+@GROUP.intent
 class RevokePermissionFromUserIntent(_OnAnyResource):
     revoked_by: Annotated[UserId, ACTOR]
     reason: PermissionReasonDescription | None = None
@@ -94,6 +97,7 @@ class RevokePermissionFromUserIntent(_OnAnyResource):
         )
 
 
+@GROUP.intent
 class UpdateUserPermissionRoleIntent(_OnAnyResource):
     """Change the role of a user who already holds one; the actor must be able to grant both."""
 
@@ -122,6 +126,7 @@ def _site_role(role: Role) -> Role:
     return check_role_fits(role, ResourceType.site)
 
 
+@GROUP.intent
 class GrantEstateAccessIntent(_PermissionIntent):
     estate_id: EstateId
     role: Role
@@ -143,6 +148,7 @@ class GrantEstateAccessIntent(_PermissionIntent):
         )
 
 
+@GROUP.intent
 class RevokeEstateAccessIntent(_PermissionIntent):
     estate_id: EstateId
     revoked_by: Annotated[UserId, ACTOR]
@@ -158,6 +164,7 @@ class RevokeEstateAccessIntent(_PermissionIntent):
         )
 
 
+@GROUP.intent
 class GrantSiteAccessIntent(_PermissionIntent):
     site_id: SiteId
     role: Role
@@ -179,6 +186,7 @@ class GrantSiteAccessIntent(_PermissionIntent):
         )
 
 
+@GROUP.intent
 class RevokeSiteAccessIntent(_PermissionIntent):
     site_id: SiteId
     revoked_by: Annotated[UserId, ACTOR]
@@ -192,14 +200,3 @@ class RevokeSiteAccessIntent(_PermissionIntent):
                 **self._subject(ctx, ResourceType.site, self.site_id.value),
             },
         )
-
-
-PERMISSION_INTENTS = (
-    GrantPermissionToUserIntent,
-    RevokePermissionFromUserIntent,
-    GrantEstateAccessIntent,
-    RevokeEstateAccessIntent,
-    GrantSiteAccessIntent,
-    RevokeSiteAccessIntent,
-    UpdateUserPermissionRoleIntent,
-)

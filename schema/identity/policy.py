@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from nomos_mongo import Directive, DirectiveContext, Intent, IntentRejected, SnapshotReader
-from nomos_mongo.policy import Route
+from nomos_mongo import Directive, DirectiveContext, IntentRejected, SnapshotReader
 from schema.access import ChangeEstateRoleDirective, EstateRolePayload
 from schema.common import SYSTEM_WORKSPACE
 from schema.contracts import (
@@ -16,6 +15,7 @@ from schema.contracts import (
     Role,
     UserId,
 )
+from schema.identity.group import GROUP
 
 from .aggregates import OrganizationAggregate, UserAggregate
 from .directives import (
@@ -52,6 +52,7 @@ Directives = list[Directive]  # type: ignore[type-arg]
 
 
 # users and organizations -------------------------------------------------------------------
+@GROUP.route(CreateUserIntent)
 def create_user(intent: CreateUserIntent, ctx: DirectiveContext) -> Directives:
     payload = CreateUserPayload(
         user_id=intent.user_id,
@@ -63,6 +64,7 @@ def create_user(intent: CreateUserIntent, ctx: DirectiveContext) -> Directives:
     return [CreateUserDirective(payload=payload)]
 
 
+@GROUP.route(CreateOrganizationIntent)
 def create_organization(intent: CreateOrganizationIntent, ctx: DirectiveContext) -> Directives:
     organization_id = intent.organization_id or OrganizationId(ctx.derive_id("organization"))
     return [
@@ -82,6 +84,7 @@ def create_organization(intent: CreateOrganizationIntent, ctx: DirectiveContext)
     ]
 
 
+@GROUP.route(AddUserToOrganizationIntent)
 def add_user_to_organization(intent: AddUserToOrganizationIntent, ctx: DirectiveContext) -> Directives:
     return [
         AddOrganizationMemberDirective(
@@ -175,6 +178,7 @@ def _resource_role_change(
     return directives
 
 
+@GROUP.route(GrantPermissionToUserIntent)
 def grant_permission(intent: GrantPermissionToUserIntent, ctx: DirectiveContext) -> Directives:
     if intent.resource_type is ResourceType.estate:
         return _estate_role_change(
@@ -200,6 +204,7 @@ def grant_permission(intent: GrantPermissionToUserIntent, ctx: DirectiveContext)
     )
 
 
+@GROUP.route(RevokePermissionFromUserIntent)
 def revoke_permission(intent: RevokePermissionFromUserIntent, ctx: DirectiveContext) -> Directives:
     if intent.resource_type is ResourceType.estate:
         return _estate_role_change(
@@ -223,6 +228,7 @@ def revoke_permission(intent: RevokePermissionFromUserIntent, ctx: DirectiveCont
     )
 
 
+@GROUP.route(UpdateUserPermissionRoleIntent)
 def update_role(intent: UpdateUserPermissionRoleIntent, ctx: DirectiveContext) -> Directives:
     if intent.resource_type is ResourceType.estate:
         return _estate_role_change(
@@ -247,6 +253,7 @@ def update_role(intent: UpdateUserPermissionRoleIntent, ctx: DirectiveContext) -
     )
 
 
+@GROUP.route(GrantEstateAccessIntent)
 def grant_estate_access(intent: GrantEstateAccessIntent, ctx: DirectiveContext) -> Directives:
     return _estate_role_change(
         ctx,
@@ -259,6 +266,7 @@ def grant_estate_access(intent: GrantEstateAccessIntent, ctx: DirectiveContext) 
     )
 
 
+@GROUP.route(RevokeEstateAccessIntent)
 def revoke_estate_access(intent: RevokeEstateAccessIntent, ctx: DirectiveContext) -> Directives:
     return _estate_role_change(
         ctx,
@@ -270,6 +278,7 @@ def revoke_estate_access(intent: RevokeEstateAccessIntent, ctx: DirectiveContext
     )
 
 
+@GROUP.route(GrantSiteAccessIntent)
 def grant_site_access(intent: GrantSiteAccessIntent, ctx: DirectiveContext) -> Directives:
     return _resource_role_change(
         ctx,
@@ -285,6 +294,7 @@ def grant_site_access(intent: GrantSiteAccessIntent, ctx: DirectiveContext) -> D
     )
 
 
+@GROUP.route(RevokeSiteAccessIntent)
 def revoke_site_access(intent: RevokeSiteAccessIntent, ctx: DirectiveContext) -> Directives:
     return _resource_role_change(
         ctx,
@@ -299,32 +309,17 @@ def revoke_site_access(intent: RevokeSiteAccessIntent, ctx: DirectiveContext) ->
     )
 
 
-ROUTES: dict[type[Intent], Route] = {
-    CreateUserIntent: create_user,
-    CreateOrganizationIntent: create_organization,
-    AddUserToOrganizationIntent: add_user_to_organization,
-    GrantPermissionToUserIntent: grant_permission,
-    RevokePermissionFromUserIntent: revoke_permission,
-    UpdateUserPermissionRoleIntent: update_role,
-    GrantEstateAccessIntent: grant_estate_access,
-    RevokeEstateAccessIntent: revoke_estate_access,
-    GrantSiteAccessIntent: grant_site_access,
-    RevokeSiteAccessIntent: revoke_site_access,
-}
-
-
 # names ---------------------------------------------------------------------------------
+@GROUP.name_resolver("user")
 async def user_name(reader: SnapshotReader, user_id: str) -> str | None:
     """Every actor's name in every audit sentence comes through here."""
     user = await reader.get(UserAggregate, user_id, include_deleted=True, workspace_id=SYSTEM_WORKSPACE)
     return user.display_name.value or None if user is not None else None
 
 
+@GROUP.name_resolver("organization")
 async def organization_name(reader: SnapshotReader, organization_id: str) -> str | None:
     organization = await reader.get(
         OrganizationAggregate, organization_id, include_deleted=True, workspace_id=SYSTEM_WORKSPACE
     )
     return organization.name.value or None if organization is not None else None
-
-
-NAME_RESOLVERS = {"user": user_name, "organization": organization_name}

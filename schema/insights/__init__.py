@@ -22,21 +22,25 @@ from __future__ import annotations
 
 from nomos_mongo import BlobStorage, NomosModule
 
-from .aggregates import INSIGHTS_AGGREGATES, DashboardAggregate, ExportAggregate, ReportAggregate
-from .events import INSIGHTS_EVENTS
-from .export_directives import CreateExportDirective, ExportPayload
-from .intents import (
-    INSIGHTS_INTENTS,
-    CalculateAssetKPIsIntent,
-    CreateAssetInsightsDashboardIntent,
-    CreateDrawingExportIntent,
-    CreateEstateMediaArchiveIntent,
-    CreateVoiceNoteArchiveIntent,
-    GenerateEstateSummaryIntent,
-    TriggerAssetInsightsIntent,
+# importing a module declares its classes in GROUP
+from . import (  # noqa: F401
+    aggregates,
+    archives,
+    directives,
+    documents,
+    drawing,
+    estate_data,
+    events,
+    export_directives,
+    intents,
+    kpis,
+    policy,
+    report_directives,
+    summaries,
+    values,
 )
-from .policy import NAME_RESOLVERS, routes
-from .report_directives import CreateDashboardDirective, DashboardPayload, GenerateReportDirective, ReportPayload
+from .group import GROUP
+from .policy import routes
 from .values import (
     AssetInsight,
     EstateSummary,
@@ -53,42 +57,27 @@ from .values import (
 
 
 def insights_module(*, blob_storage: BlobStorage | None = None) -> NomosModule:
-    return NomosModule(
-        name="co2.insights",
-        intents=INSIGHTS_INTENTS,
-        directives=(GenerateReportDirective, CreateDashboardDirective, CreateExportDirective),
-        events=INSIGHTS_EVENTS,
-        aggregates=INSIGHTS_AGGREGATES,
-        payloads=(ReportPayload, DashboardPayload, ExportPayload),
-        routes=routes(blob_storage),
-        name_resolvers=NAME_RESOLVERS,
-    )
+    return GROUP.module(routes=routes(blob_storage))
 
 
 MODULE = insights_module()
 
+# the group's classes by name: `from schema.insights import CalculateAssetKPIsIntent`
+__getattr__ = GROUP.member
+
 __all__ = [
+    "GROUP",
     "MODULE",
     "AssetInsight",
-    "CalculateAssetKPIsIntent",
-    "CreateAssetInsightsDashboardIntent",
-    "CreateDrawingExportIntent",
-    "CreateEstateMediaArchiveIntent",
-    "CreateVoiceNoteArchiveIntent",
-    "DashboardAggregate",
     "EstateSummary",
-    "ExportAggregate",
     "ExportKind",
     "ExportedItem",
-    "GenerateEstateSummaryIntent",
     "InsightCode",
     "KpiCode",
     "KpiValue",
-    "ReportAggregate",
     "ReportFile",
     "ReportKind",
     "SiteSummary",
     "SkippedItem",
-    "TriggerAssetInsightsIntent",
     "insights_module",
 ]

@@ -12,6 +12,7 @@ from nomos_mongo import Aggregate, Event
 from schema.contracts.custom_fields import CustomFieldKey
 from schema.contracts.identifiers import EstateId, UserId
 from schema.contracts.names import DashboardName
+from schema.insights.group import GROUP
 
 from .events import DashboardCreatedEvent, ExportCreatedEvent, ReportGeneratedEvent
 from .values import (
@@ -28,6 +29,7 @@ from .values import (
 )
 
 
+@GROUP.aggregate
 class ReportAggregate(Aggregate):
     kind: ReportKind = ReportKind.kpis
     estate_id: EstateId | None = None
@@ -45,6 +47,7 @@ class ReportAggregate(Aggregate):
         return self
 
 
+@GROUP.aggregate
 class ExportAggregate(Aggregate):
     kind: ExportKind = ExportKind.drawing
     estate_id: EstateId | None = None
@@ -60,6 +63,7 @@ class ExportAggregate(Aggregate):
         return self
 
 
+@GROUP.aggregate
 class DashboardAggregate(Aggregate):
     """A saved selection of KPIs with their values when it was created."""
 
@@ -75,6 +79,3 @@ class DashboardAggregate(Aggregate):
         if isinstance(event, DashboardCreatedEvent):
             return self.evolve(**{name: getattr(event, name) for name in type(event).model_fields})
         return self
-
-
-INSIGHTS_AGGREGATES = (ReportAggregate, ExportAggregate, DashboardAggregate)

@@ -8,6 +8,7 @@ from nomos_mongo import Event
 from schema.contracts.custom_fields import CustomFieldKey
 from schema.contracts.identifiers import EstateId, UserId
 from schema.contracts.names import DashboardName
+from schema.insights.group import GROUP
 
 from .values import (
     AssetInsight,
@@ -22,6 +23,7 @@ from .values import (
 )
 
 
+@GROUP.event
 class ReportGeneratedEvent(Event):
     kind: ReportKind
     estate_id: EstateId
@@ -34,6 +36,7 @@ class ReportGeneratedEvent(Event):
     generated_at: datetime
 
 
+@GROUP.event
 class ExportCreatedEvent(Event):
     kind: ExportKind
     estate_id: EstateId
@@ -44,6 +47,7 @@ class ExportCreatedEvent(Event):
     generated_at: datetime
 
 
+@GROUP.event
 class DashboardCreatedEvent(Event):
     estate_id: EstateId
     name: DashboardName
@@ -52,6 +56,3 @@ class DashboardCreatedEvent(Event):
     kpis: tuple[KpiValue, ...] = ()
     created_by: UserId
     created_at: datetime
-
-
-INSIGHTS_EVENTS = (ReportGeneratedEvent, ExportCreatedEvent, DashboardCreatedEvent)

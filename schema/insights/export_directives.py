@@ -13,6 +13,7 @@ from schema.attachments.aggregates import AttachmentAggregate
 from schema.attachments.values import AttachmentTarget
 from schema.contracts.identifiers import AttachmentId, BuildingId, EstateId, ReportId, SiteId, UserId
 from schema.estates.aggregates import BuildingAggregate
+from schema.insights.group import GROUP
 
 from .aggregates import ExportAggregate
 from .archives import PathBook, folder_path, zip_bytes
@@ -26,6 +27,7 @@ from .values import ExportedItem, ExportKind, ReportFile, SkippedItem
 Files = tuple[bytes, tuple[ExportedItem, ...], tuple[SkippedItem, ...]]
 
 
+@GROUP.payload
 class ExportPayload(Payload):
     export_id: ReportId
     kind: ExportKind
@@ -42,6 +44,7 @@ class ExportPayload(Payload):
     skipped: tuple[SkippedItem, ...] = ()
 
 
+@GROUP.directive
 class CreateExportDirective(ComputingDirective[ExportAggregate, ExportPayload]):
     aggregate_type = ExportAggregate
 

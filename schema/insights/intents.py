@@ -20,6 +20,7 @@ from schema.contracts.base import MaxItems
 from schema.contracts.custom_fields import CustomFieldKey
 from schema.contracts.identifiers import BuildingId, DashboardId, ReportId, SiteId, UserId
 from schema.contracts.names import DashboardName
+from schema.insights.group import GROUP
 
 from .values import REPLACEMENT_COST_KEY, KpiCode
 
@@ -54,6 +55,7 @@ class ReportIntent(Co2Intent):
     requires_server_execution: ClassVar[bool] = True
 
 
+@GROUP.intent
 class TriggerAssetInsightsIntent(ReportIntent):
     """Analyse the estate's assets: alerts, recommendations and analyses, with the KPIs behind them."""
 
@@ -67,6 +69,7 @@ class TriggerAssetInsightsIntent(ReportIntent):
         )
 
 
+@GROUP.intent
 class CalculateAssetKPIsIntent(ReportIntent):
     report_id: ReportId | None = None
     kpis: KpiCodes = ()
@@ -79,6 +82,7 @@ class CalculateAssetKPIsIntent(ReportIntent):
         )
 
 
+@GROUP.intent
 class CreateAssetInsightsDashboardIntent(ReportIntent):
     access: ClassVar[Access] = Access.WRITE
 
@@ -95,6 +99,7 @@ class CreateAssetInsightsDashboardIntent(ReportIntent):
         )
 
 
+@GROUP.intent
 class GenerateEstateSummaryIntent(ReportIntent):
     report_id: ReportId | None = None
     replacement_cost_key: CustomFieldKey = CustomFieldKey(REPLACEMENT_COST_KEY)
@@ -106,6 +111,7 @@ class GenerateEstateSummaryIntent(ReportIntent):
         )
 
 
+@GROUP.intent
 class CreateDrawingExportIntent(ReportIntent):
     """An SVG drawing of building footprints: the buildings named, else the site's, else the estate's."""
 
@@ -119,6 +125,7 @@ class CreateDrawingExportIntent(ReportIntent):
         return IntentDescription("{actor} exported a drawing of {where}", {"actor": ctx.actor_name(), "where": where})
 
 
+@GROUP.intent
 class CreateVoiceNoteArchiveIntent(ReportIntent):
     """A ZIP of the estate's voice notes with their transcriptions (only those about `target`, if set)."""
 
@@ -132,6 +139,7 @@ class CreateVoiceNoteArchiveIntent(ReportIntent):
         )
 
 
+@GROUP.intent
 class CreateEstateMediaArchiveIntent(ReportIntent):
     """A ZIP backup of the estate's attachments, in their folders."""
 
@@ -143,14 +151,3 @@ class CreateEstateMediaArchiveIntent(ReportIntent):
         return IntentDescription(
             "{actor} archived the media of {estate}", {"actor": ctx.actor_name(), "estate": estate_ref(ctx)}
         )
-
-
-INSIGHTS_INTENTS = (
-    TriggerAssetInsightsIntent,
-    CalculateAssetKPIsIntent,
-    CreateAssetInsightsDashboardIntent,
-    GenerateEstateSummaryIntent,
-    CreateDrawingExportIntent,
-    CreateVoiceNoteArchiveIntent,
-    CreateEstateMediaArchiveIntent,
-)

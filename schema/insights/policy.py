@@ -6,6 +6,7 @@ from typing import Any
 
 from nomos_mongo import BlobStorage, Directive, DirectiveContext, SnapshotReader
 from schema.contracts.identifiers import DashboardId, ReportId
+from schema.insights.group import GROUP
 
 from .aggregates import DashboardAggregate
 from .export_directives import CreateExportDirective, ExportPayload
@@ -88,9 +89,7 @@ def routes(blob_storage: BlobStorage | None) -> dict[type[Any], Any]:
     }
 
 
+@GROUP.name_resolver("dashboard")
 async def dashboard_name(reader: SnapshotReader, dashboard_id: str) -> str | None:
     dashboard = await reader.get(DashboardAggregate, dashboard_id, include_deleted=True)
     return str(dashboard.name) or None if dashboard is not None else None
-
-
-NAME_RESOLVERS = {"dashboard": dashboard_name}

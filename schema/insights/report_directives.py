@@ -10,6 +10,7 @@ from nomos_mongo import DirectiveContext, Event, Payload, SnapshotReader
 from schema.contracts.custom_fields import CustomFieldKey
 from schema.contracts.identifiers import DashboardId, EstateId, ReportId, UserId
 from schema.contracts.names import DashboardName
+from schema.insights.group import GROUP
 
 from .aggregates import DashboardAggregate, ReportAggregate
 from .directives import ComputingDirective
@@ -27,6 +28,7 @@ _FILE_STEMS = {
 }
 
 
+@GROUP.payload
 class ReportPayload(Payload):
     report_id: ReportId
     kind: ReportKind
@@ -42,6 +44,7 @@ class ReportPayload(Payload):
     file: ReportFile | None = None
 
 
+@GROUP.directive
 class GenerateReportDirective(ComputingDirective[ReportAggregate, ReportPayload]):
     aggregate_type = ReportAggregate
 
@@ -111,6 +114,7 @@ def _document(result: ReportPayload, data: EstateData) -> dict[str, Any]:
     return document
 
 
+@GROUP.payload
 class DashboardPayload(Payload):
     dashboard_id: DashboardId
     name: DashboardName
@@ -123,6 +127,7 @@ class DashboardPayload(Payload):
     kpis: tuple[KpiValue, ...] = ()
 
 
+@GROUP.directive
 class CreateDashboardDirective(ComputingDirective[DashboardAggregate, DashboardPayload]):
     """A dashboard keeps its values in its state; it writes no file."""
 

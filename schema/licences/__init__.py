@@ -2,38 +2,14 @@
 
 from __future__ import annotations
 
-from nomos_mongo import NomosModule
+# importing a module declares its classes in GROUP
+from . import aggregates, directives, events, intents, policy  # noqa: F401
+from .aggregates import LicenceKind, LicenceSeat
+from .group import GROUP
 
-from .aggregates import LicenceAggregate, LicenceKind, LicenceSeat
-from .directives import (
-    AssignSeatDirective,
-    AssignSeatPayload,
-    CreateOrganizationalLicenceDirective,
-    CreateOrganizationalLicencePayload,
-    CreatePersonalLicenceDirective,
-    CreatePersonalLicencePayload,
-)
-from .events import LicenceSeatAssignedEvent, OrganizationalLicenceCreatedEvent, PersonalLicenceCreatedEvent
-from .intents import AssignSeatToUserIntent, CreateOrganizationalLicenceIntent, CreatePersonalLicenceIntent
-from .policy import NAME_RESOLVERS, ROUTES
+MODULE = GROUP.module()
 
-MODULE = NomosModule(
-    name="co2.licences",
-    intents=(CreatePersonalLicenceIntent, CreateOrganizationalLicenceIntent, AssignSeatToUserIntent),
-    directives=(CreatePersonalLicenceDirective, CreateOrganizationalLicenceDirective, AssignSeatDirective),
-    events=(PersonalLicenceCreatedEvent, OrganizationalLicenceCreatedEvent, LicenceSeatAssignedEvent),
-    aggregates=(LicenceAggregate,),
-    payloads=(CreatePersonalLicencePayload, CreateOrganizationalLicencePayload, AssignSeatPayload),
-    routes=ROUTES,
-    name_resolvers=NAME_RESOLVERS,
-)
+# the group's classes by name: `from schema.licences import AssignSeatDirective`
+__getattr__ = GROUP.member
 
-__all__ = [
-    "MODULE",
-    "AssignSeatToUserIntent",
-    "CreateOrganizationalLicenceIntent",
-    "CreatePersonalLicenceIntent",
-    "LicenceAggregate",
-    "LicenceKind",
-    "LicenceSeat",
-]
+__all__ = ["GROUP", "MODULE", "LicenceKind", "LicenceSeat"]

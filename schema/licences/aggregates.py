@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from nomos_mongo import Aggregate, Event, IntentRejected
 from schema.contracts import OrganizationId, PermissionReasonDescription, UserId, ValueObject
+from schema.licences.group import GROUP
 
 from .events import LicenceSeatAssignedEvent, OrganizationalLicenceCreatedEvent, PersonalLicenceCreatedEvent
 
@@ -22,6 +23,7 @@ class LicenceSeat(ValueObject):
     assigned_at: datetime
 
 
+@GROUP.aggregate
 class LicenceAggregate(Aggregate):
     kind: LicenceKind | None = None
     holder_user_id: UserId | None = None  # personal licences

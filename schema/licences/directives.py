@@ -22,11 +22,13 @@ from schema.contracts import LicenceId, OrganizationId, PermissionReasonDescript
 from schema.identity.aggregates import OrganizationAggregate, UserAggregate
 from schema.identity.directives import unknown_user
 from schema.identity.values import OrganizationRole
+from schema.licences.group import GROUP
 
 from .aggregates import LicenceAggregate, LicenceKind
 from .events import LicenceSeatAssignedEvent, OrganizationalLicenceCreatedEvent, PersonalLicenceCreatedEvent
 
 
+@GROUP.payload
 class CreatePersonalLicencePayload(Payload):
     licence_id: LicenceId
     user_id: UserId
@@ -37,6 +39,7 @@ class CreatePersonalLicencePayload(Payload):
     created_at: datetime
 
 
+@GROUP.payload
 class CreateOrganizationalLicencePayload(Payload):
     licence_id: LicenceId
     organization_id: OrganizationId
@@ -47,6 +50,7 @@ class CreateOrganizationalLicencePayload(Payload):
     created_at: datetime
 
 
+@GROUP.payload
 class AssignSeatPayload(Payload):
     licence_id: LicenceId
     user_id: UserId
@@ -81,6 +85,7 @@ def _must_be_new(snapshot: LicenceAggregate) -> None:
         )
 
 
+@GROUP.directive
 class CreatePersonalLicenceDirective(SingleAggregateDirective[LicenceAggregate, CreatePersonalLicencePayload]):
     aggregate_type = LicenceAggregate
 
@@ -146,6 +151,7 @@ class CreatePersonalLicenceDirective(SingleAggregateDirective[LicenceAggregate, 
         ]
 
 
+@GROUP.directive
 class CreateOrganizationalLicenceDirective(
     SingleAggregateDirective[LicenceAggregate, CreateOrganizationalLicencePayload]
 ):
@@ -179,6 +185,7 @@ class CreateOrganizationalLicenceDirective(
         ]
 
 
+@GROUP.directive
 class AssignSeatDirective(SingleAggregateDirective[LicenceAggregate, AssignSeatPayload]):
     """The seat count itself is LicenceAggregate's invariant (validate_state)."""
 

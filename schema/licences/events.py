@@ -6,8 +6,10 @@ from datetime import date, datetime
 
 from nomos_mongo import Event
 from schema.contracts import OrganizationId, PermissionReasonDescription, UserId
+from schema.licences.group import GROUP
 
 
+@GROUP.event
 class PersonalLicenceCreatedEvent(Event):
     user_id: UserId
     requested_by: UserId
@@ -17,6 +19,7 @@ class PersonalLicenceCreatedEvent(Event):
     created_at: datetime
 
 
+@GROUP.event
 class OrganizationalLicenceCreatedEvent(Event):
     organization_id: OrganizationId
     seat_count: int
@@ -26,6 +29,7 @@ class OrganizationalLicenceCreatedEvent(Event):
     created_at: datetime
 
 
+@GROUP.event
 class LicenceSeatAssignedEvent(Event):
     user_id: UserId
     assigned_by: UserId

@@ -10,6 +10,7 @@ from pydantic import Field, model_validator
 from nomos_mongo import ACTOR, DescribeContext, IntentDescription
 from schema.common import Access, Co2Intent, Scope
 from schema.contracts import ContractViolation, LicenceId, OrganizationId, PermissionReasonDescription, UserId
+from schema.licences.group import GROUP
 
 MAX_SEATS = 100_000
 
@@ -21,6 +22,7 @@ class _LicenceIntent(Co2Intent):
     scope: ClassVar[Scope] = Scope.SYSTEM
 
 
+@GROUP.intent
 class CreatePersonalLicenceIntent(_LicenceIntent):
     user_id: UserId
     requested_by: Annotated[UserId, ACTOR]
@@ -38,6 +40,7 @@ class CreatePersonalLicenceIntent(_LicenceIntent):
         )
 
 
+@GROUP.intent
 class CreateOrganizationalLicenceIntent(_LicenceIntent):
     organization_id: OrganizationId
     seat_count: Annotated[int, Field(gt=0, le=MAX_SEATS, strict=True)]
@@ -65,6 +68,7 @@ class CreateOrganizationalLicenceIntent(_LicenceIntent):
         )
 
 
+@GROUP.intent
 class AssignSeatToUserIntent(_LicenceIntent):
     licence_id: LicenceId
     user_id: UserId

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from nomos_mongo import DirectiveContext, Intent, SnapshotReader
+from nomos_mongo import DirectiveContext, SnapshotReader
 from schema.contracts import LicenceId
 from schema.identity.aggregates import OrganizationAggregate, UserAggregate
+from schema.licences.group import GROUP
 
 from .aggregates import LicenceAggregate
 from .directives import (
@@ -25,6 +23,7 @@ def _licence_id(given: LicenceId | None, ctx: DirectiveContext) -> LicenceId:
     return given if given is not None else LicenceId(ctx.derive_id("licence"))
 
 
+@GROUP.route(CreatePersonalLicenceIntent)
 def create_personal_licence(
     intent: CreatePersonalLicenceIntent, ctx: DirectiveContext
 ) -> list[CreatePersonalLicenceDirective]:
@@ -40,6 +39,7 @@ def create_personal_licence(
     return [CreatePersonalLicenceDirective(payload=payload)]
 
 
+@GROUP.route(CreateOrganizationalLicenceIntent)
 def create_organizational_licence(
     intent: CreateOrganizationalLicenceIntent, ctx: DirectiveContext
 ) -> list[CreateOrganizationalLicenceDirective]:
@@ -55,6 +55,7 @@ def create_organizational_licence(
     return [CreateOrganizationalLicenceDirective(payload=payload)]
 
 
+@GROUP.route(AssignSeatToUserIntent)
 def assign_seat(intent: AssignSeatToUserIntent, ctx: DirectiveContext) -> list[AssignSeatDirective]:
     payload = AssignSeatPayload(
         licence_id=intent.licence_id,
@@ -65,13 +66,7 @@ def assign_seat(intent: AssignSeatToUserIntent, ctx: DirectiveContext) -> list[A
     return [AssignSeatDirective(payload=payload)]
 
 
-ROUTES: dict[type[Intent], Callable[..., Any]] = {
-    CreatePersonalLicenceIntent: create_personal_licence,
-    CreateOrganizationalLicenceIntent: create_organizational_licence,
-    AssignSeatToUserIntent: assign_seat,
-}
-
-
+@GROUP.name_resolver("licence")
 async def licence_name(reader: SnapshotReader, licence_id: str) -> str | None:
     """A licence in audit sentences: "the Acme licence", "Bob's personal licence"."""
     licence = await reader.get(LicenceAggregate, licence_id, include_deleted=True)
@@ -86,6 +81,3 @@ async def licence_name(reader: SnapshotReader, licence_id: str) -> str | None:
         name = user.display_name.value if user is not None else ""
         return f"{name or licence.holder_user_id.value}'s personal licence"
     return None
-
-
-NAME_RESOLVERS = {"licence": licence_name}

@@ -7,93 +7,16 @@ their own timeline, merged into main when it is approved.
 
 from __future__ import annotations
 
-from nomos_mongo import NomosModule
-
-from .aggregates import ProposalAggregate, ProposalStatusChange, ResponsibilityAggregate
-from .directives import (
-    ChangeProposalStatusDirective,
-    CreateProposalDirective,
-    CreateProposalPayload,
-    CreateResponsibilityDirective,
-    CreateResponsibilityPayload,
-    LinkResponsibilitiesDirective,
-    LinkResponsibilitiesPayload,
-    ProposalStatusPayload,
-    ResponsibilityStatusPayload,
-    UpdateResponsibilityStatusDirective,
-)
-from .events import (
-    ProposalCreatedEvent,
-    ProposalResponsibilitiesLinkedEvent,
-    ProposalStatusChangedEvent,
-    ResponsibilityCreatedEvent,
-    ResponsibilityStatusUpdatedEvent,
-)
-from .intents import (
-    ApproveProposalIntent,
-    CreateProposalIntent,
-    CreateResponsibilitiesFromProposalIntent,
-    CreateResponsibilityIntent,
-    MarkProposalImplementedIntent,
-    RejectProposalIntent,
-    ResponsibilityDraft,
-    SubmitProposalIntent,
-    UpdateResponsibilityStatusIntent,
-)
-from .policy import NAME_RESOLVERS, ROUTES
+# importing a module declares its classes in GROUP
+from . import aggregates, branches, directives, events, intents, policy, statuses  # noqa: F401
+from .aggregates import ProposalStatusChange
+from .group import GROUP
+from .intents import ResponsibilityDraft
 from .statuses import ResponsibilityStatus
 
-MODULE = NomosModule(
-    name="co2.proposals",
-    intents=(
-        CreateProposalIntent,
-        SubmitProposalIntent,
-        ApproveProposalIntent,
-        RejectProposalIntent,
-        MarkProposalImplementedIntent,
-        CreateResponsibilityIntent,
-        UpdateResponsibilityStatusIntent,
-        CreateResponsibilitiesFromProposalIntent,
-    ),
-    directives=(
-        CreateProposalDirective,
-        ChangeProposalStatusDirective,
-        LinkResponsibilitiesDirective,
-        CreateResponsibilityDirective,
-        UpdateResponsibilityStatusDirective,
-    ),
-    events=(
-        ProposalCreatedEvent,
-        ProposalStatusChangedEvent,
-        ProposalResponsibilitiesLinkedEvent,
-        ResponsibilityCreatedEvent,
-        ResponsibilityStatusUpdatedEvent,
-    ),
-    aggregates=(ProposalAggregate, ResponsibilityAggregate),
-    payloads=(
-        CreateProposalPayload,
-        ProposalStatusPayload,
-        LinkResponsibilitiesPayload,
-        CreateResponsibilityPayload,
-        ResponsibilityStatusPayload,
-    ),
-    routes=ROUTES,
-    name_resolvers=NAME_RESOLVERS,
-)
+MODULE = GROUP.module()
 
-__all__ = [
-    "MODULE",
-    "ApproveProposalIntent",
-    "CreateProposalIntent",
-    "CreateResponsibilitiesFromProposalIntent",
-    "CreateResponsibilityIntent",
-    "MarkProposalImplementedIntent",
-    "ProposalAggregate",
-    "ProposalStatusChange",
-    "RejectProposalIntent",
-    "ResponsibilityAggregate",
-    "ResponsibilityDraft",
-    "ResponsibilityStatus",
-    "SubmitProposalIntent",
-    "UpdateResponsibilityStatusIntent",
-]
+# the group's classes by name: `from schema.proposals import ApproveProposalIntent`
+__getattr__ = GROUP.member
+
+__all__ = ["GROUP", "MODULE", "ProposalStatusChange", "ResponsibilityDraft", "ResponsibilityStatus"]

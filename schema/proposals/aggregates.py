@@ -22,6 +22,7 @@ from schema.contracts import (
     UserId,
     ValueObject,
 )
+from schema.proposals.group import GROUP
 
 from .events import (
     ProposalCreatedEvent,
@@ -40,6 +41,7 @@ class ProposalStatusChange(ValueObject):
     comment: CommentText | None = None
 
 
+@GROUP.aggregate
 class ProposalAggregate(Aggregate):
     title: ProposalTitle = ProposalTitle.unresolved
     proposal_type: ProposalType = ProposalType.unresolved
@@ -81,6 +83,7 @@ class ProposalAggregate(Aggregate):
         return self
 
 
+@GROUP.aggregate
 class ResponsibilityAggregate(Aggregate):
     title: ResponsibilityTitle = ResponsibilityTitle.unresolved
     description: ResponsibilityDescription | None = None

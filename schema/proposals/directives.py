@@ -33,6 +33,7 @@ from schema.contracts import (
     ResponsibilityTitle,
     UserId,
 )
+from schema.proposals.group import GROUP
 
 from .aggregates import ProposalAggregate, ResponsibilityAggregate
 from .events import (
@@ -45,6 +46,7 @@ from .events import (
 from .statuses import PROPOSAL_PREDECESSOR, PROPOSAL_VERB, ResponsibilityStatus
 
 
+@GROUP.payload
 class CreateProposalPayload(Payload):
     proposal_id: ProposalId
     title: ProposalTitle
@@ -57,6 +59,7 @@ class CreateProposalPayload(Payload):
     target_implementation_date: ProposalTargetDate | None = None
 
 
+@GROUP.payload
 class ProposalStatusPayload(Payload):
     proposal_id: ProposalId
     status: ProposalStatus
@@ -65,11 +68,13 @@ class ProposalStatusPayload(Payload):
     comment: CommentText | None = None
 
 
+@GROUP.payload
 class LinkResponsibilitiesPayload(Payload):
     proposal_id: ProposalId
     responsibility_ids: tuple[ResponsibilityId, ...]
 
 
+@GROUP.payload
 class CreateResponsibilityPayload(Payload):
     responsibility_id: ResponsibilityId
     created_by: UserId
@@ -82,6 +87,7 @@ class CreateResponsibilityPayload(Payload):
     proposal_id: ProposalId | None = None
 
 
+@GROUP.payload
 class ResponsibilityStatusPayload(Payload):
     responsibility_id: ResponsibilityId
     status: ResponsibilityStatus
@@ -96,6 +102,7 @@ def _existing_proposal(snapshot: ProposalAggregate) -> ProposalAggregate:
     return snapshot
 
 
+@GROUP.directive
 class CreateProposalDirective(SingleAggregateDirective[ProposalAggregate, CreateProposalPayload]):
     aggregate_type = ProposalAggregate
 
@@ -110,6 +117,7 @@ class CreateProposalDirective(SingleAggregateDirective[ProposalAggregate, Create
         return [ProposalCreatedEvent(**payload.model_dump(exclude={"proposal_id"}))]
 
 
+@GROUP.directive
 class ChangeProposalStatusDirective(SingleAggregateDirective[ProposalAggregate, ProposalStatusPayload]):
     """Moves a proposal one step forward; anything else is refused naming where it stands."""
 
@@ -139,6 +147,7 @@ class ChangeProposalStatusDirective(SingleAggregateDirective[ProposalAggregate, 
         ]
 
 
+@GROUP.directive
 class LinkResponsibilitiesDirective(SingleAggregateDirective[ProposalAggregate, LinkResponsibilitiesPayload]):
     aggregate_type = ProposalAggregate
 
@@ -156,6 +165,7 @@ class LinkResponsibilitiesDirective(SingleAggregateDirective[ProposalAggregate, 
         return [ProposalResponsibilitiesLinkedEvent(responsibility_ids=payload.responsibility_ids)]
 
 
+@GROUP.directive
 class CreateResponsibilityDirective(SingleAggregateDirective[ResponsibilityAggregate, CreateResponsibilityPayload]):
     """A responsibility from a proposal without a title of its own takes the proposal's title and description."""
 
@@ -218,6 +228,7 @@ class CreateResponsibilityDirective(SingleAggregateDirective[ResponsibilityAggre
         ]
 
 
+@GROUP.directive
 class UpdateResponsibilityStatusDirective(
     SingleAggregateDirective[ResponsibilityAggregate, ResponsibilityStatusPayload]
 ):

@@ -21,10 +21,12 @@ from schema.contracts import (
     ResponsibilityTitle,
     UserId,
 )
+from schema.proposals.group import GROUP
 
 from .statuses import ResponsibilityStatus
 
 
+@GROUP.event
 class ProposalCreatedEvent(Event):
     title: ProposalTitle
     proposal_type: ProposalType
@@ -36,6 +38,7 @@ class ProposalCreatedEvent(Event):
     target_implementation_date: ProposalTargetDate | None = None
 
 
+@GROUP.event
 class ProposalStatusChangedEvent(Event):
     status: ProposalStatus
     changed_by: UserId
@@ -43,10 +46,12 @@ class ProposalStatusChangedEvent(Event):
     comment: CommentText | None = None
 
 
+@GROUP.event
 class ProposalResponsibilitiesLinkedEvent(Event):
     responsibility_ids: tuple[ResponsibilityId, ...]
 
 
+@GROUP.event
 class ResponsibilityCreatedEvent(Event):
     title: ResponsibilityTitle
     created_by: UserId
@@ -58,6 +63,7 @@ class ResponsibilityCreatedEvent(Event):
     proposal_id: ProposalId | None = None
 
 
+@GROUP.event
 class ResponsibilityStatusUpdatedEvent(Event):
     status: ResponsibilityStatus
     updated_by: UserId

@@ -28,6 +28,7 @@ from schema.contracts import (
     ValueObject,
 )
 from schema.contracts.base import MaxItems
+from schema.proposals.group import GROUP
 
 from .statuses import ResponsibilityStatus
 
@@ -56,6 +57,7 @@ def _responsibility(ctx: DescribeContext, responsibility_id: ResponsibilityId) -
     return ctx.resource_name("responsibility", responsibility_id.value)
 
 
+@GROUP.intent
 class CreateProposalIntent(Co2Intent):
     title: Annotated[ProposalTitle, AfterValidator(_filled)]
     proposal_type: Annotated[ProposalType, AfterValidator(_filled)]
@@ -73,6 +75,7 @@ class CreateProposalIntent(Co2Intent):
         )
 
 
+@GROUP.intent
 class SubmitProposalIntent(Co2Intent):
     proposal_id: ProposalId
     submitted_by: Annotated[UserId, ACTOR]
@@ -84,6 +87,7 @@ class SubmitProposalIntent(Co2Intent):
         )
 
 
+@GROUP.intent
 class ApproveProposalIntent(Co2Intent):
     access: ClassVar[Access] = Access.ADMIN
 
@@ -98,6 +102,7 @@ class ApproveProposalIntent(Co2Intent):
         )
 
 
+@GROUP.intent
 class RejectProposalIntent(Co2Intent):
     access: ClassVar[Access] = Access.ADMIN
 
@@ -112,6 +117,7 @@ class RejectProposalIntent(Co2Intent):
         )
 
 
+@GROUP.intent
 class MarkProposalImplementedIntent(Co2Intent):
     proposal_id: ProposalId
     implemented_by: Annotated[UserId, ACTOR]
@@ -124,6 +130,7 @@ class MarkProposalImplementedIntent(Co2Intent):
         )
 
 
+@GROUP.intent
 class CreateResponsibilityIntent(Co2Intent):
     title: Annotated[ResponsibilityTitle, AfterValidator(_filled)]
     created_by: Annotated[UserId, ACTOR]
@@ -142,6 +149,7 @@ class CreateResponsibilityIntent(Co2Intent):
         return IntentDescription(template, variables)
 
 
+@GROUP.intent
 class UpdateResponsibilityStatusIntent(Co2Intent):
     responsibility_id: ResponsibilityId
     status: ResponsibilityStatus
@@ -170,6 +178,7 @@ class ResponsibilityDraft(ValueObject):
     responsibility_id: ResponsibilityId | None = None
 
 
+@GROUP.intent
 class CreateResponsibilitiesFromProposalIntent(Co2Intent):
     """Empty `responsibilities`: one responsibility carrying the proposal's title and description."""
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from nomos_mongo import Directive, DirectiveContext, Intent, SnapshotReader
+from nomos_mongo import Directive, DirectiveContext, SnapshotReader
 from schema.contracts import CommentText, ProposalId, ProposalStatus, ResponsibilityId, UserId
+from schema.proposals.group import GROUP
 
 from .aggregates import ProposalAggregate, ResponsibilityAggregate
 from .directives import (
@@ -33,6 +33,7 @@ from .intents import (
 )
 
 
+@GROUP.route(CreateProposalIntent)
 def create_proposal(intent: CreateProposalIntent, ctx: DirectiveContext) -> list[CreateProposalDirective]:
     payload = CreateProposalPayload(
         proposal_id=intent.proposal_id or ProposalId(ctx.derive_id("proposal")),
@@ -57,24 +58,29 @@ def _move(
     return [ChangeProposalStatusDirective(payload=payload)]
 
 
+@GROUP.route(SubmitProposalIntent)
 def submit_proposal(intent: SubmitProposalIntent, ctx: DirectiveContext) -> list[ChangeProposalStatusDirective]:
     return _move(intent.proposal_id, ProposalStatus.submitted, intent.submitted_by, ctx, None)
 
 
+@GROUP.route(ApproveProposalIntent)
 def approve_proposal(intent: ApproveProposalIntent, ctx: DirectiveContext) -> list[ChangeProposalStatusDirective]:
     return _move(intent.proposal_id, ProposalStatus.approved, intent.approved_by, ctx, intent.comment)
 
 
+@GROUP.route(RejectProposalIntent)
 def reject_proposal(intent: RejectProposalIntent, ctx: DirectiveContext) -> list[ChangeProposalStatusDirective]:
     return _move(intent.proposal_id, ProposalStatus.rejected, intent.rejected_by, ctx, intent.reason)
 
 
+@GROUP.route(MarkProposalImplementedIntent)
 def mark_proposal_implemented(
     intent: MarkProposalImplementedIntent, ctx: DirectiveContext
 ) -> list[ChangeProposalStatusDirective]:
     return _move(intent.proposal_id, ProposalStatus.implemented, intent.implemented_by, ctx, intent.comment)
 
 
+@GROUP.route(CreateResponsibilityIntent)
 def create_responsibility(
     intent: CreateResponsibilityIntent, ctx: DirectiveContext
 ) -> list[CreateResponsibilityDirective]:
@@ -91,6 +97,7 @@ def create_responsibility(
     return [CreateResponsibilityDirective(payload=payload)]
 
 
+@GROUP.route(UpdateResponsibilityStatusIntent)
 def update_responsibility_status(
     intent: UpdateResponsibilityStatusIntent, ctx: DirectiveContext
 ) -> list[UpdateResponsibilityStatusDirective]:
@@ -104,6 +111,7 @@ def update_responsibility_status(
     return [UpdateResponsibilityStatusDirective(payload=payload)]
 
 
+@GROUP.route(CreateResponsibilitiesFromProposalIntent)
 def create_responsibilities_from_proposal(
     intent: CreateResponsibilitiesFromProposalIntent, ctx: DirectiveContext
 ) -> list[Directive[Any, Any]]:
@@ -132,26 +140,13 @@ def create_responsibilities_from_proposal(
     return [link, *creations]
 
 
-ROUTES: dict[type[Intent], Callable[..., Any]] = {
-    CreateProposalIntent: create_proposal,
-    SubmitProposalIntent: submit_proposal,
-    ApproveProposalIntent: approve_proposal,
-    RejectProposalIntent: reject_proposal,
-    MarkProposalImplementedIntent: mark_proposal_implemented,
-    CreateResponsibilityIntent: create_responsibility,
-    UpdateResponsibilityStatusIntent: update_responsibility_status,
-    CreateResponsibilitiesFromProposalIntent: create_responsibilities_from_proposal,
-}
-
-
+@GROUP.name_resolver("proposal")
 async def proposal_title(reader: SnapshotReader, proposal_id: str) -> str | None:
     proposal = await reader.get(ProposalAggregate, proposal_id, include_deleted=True)
     return proposal.title.value if proposal is not None and not proposal.title.is_unresolved else None
 
 
+@GROUP.name_resolver("responsibility")
 async def responsibility_title(reader: SnapshotReader, responsibility_id: str) -> str | None:
     responsibility = await reader.get(ResponsibilityAggregate, responsibility_id, include_deleted=True)
     return responsibility.title.value if responsibility is not None and not responsibility.title.is_unresolved else None
-
-
-NAME_RESOLVERS = {"proposal": proposal_title, "responsibility": responsibility_title}

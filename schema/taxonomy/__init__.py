@@ -13,56 +13,14 @@ under them); its label, options, requiredness and default may.
 
 from __future__ import annotations
 
-from nomos_mongo import NomosModule
-
-from .aggregates import TaxonomyAggregate
-from .directives import TAXONOMY_DIRECTIVES, TAXONOMY_PAYLOADS
-from .events import TAXONOMY_EVENTS
-from .intents import (
-    TAXONOMY_INTENTS,
-    AddTaxonomyCategoryIntent,
-    AddTaxonomyCustomFieldIntent,
-    AddTaxonomySubCategoryIntent,
-    CreateTaxonomyIntent,
-    RemoveTaxonomyCategoryIntent,
-    RemoveTaxonomyCustomFieldIntent,
-    RemoveTaxonomyIntent,
-    RemoveTaxonomySubCategoryIntent,
-    UpdateTaxonomyCategoryIntent,
-    UpdateTaxonomyCustomFieldIntent,
-    UpdateTaxonomyIntent,
-    UpdateTaxonomySubCategoryIntent,
-)
-from .policy import NAME_RESOLVERS, ROUTES
+# importing a module declares its classes in GROUP
+from . import aggregates, directives, events, intents, policy, values  # noqa: F401
+from .group import GROUP
 from .values import TaxonomyCategory, TaxonomyCustomFieldDefinition, TaxonomySubCategory
 
-MODULE = NomosModule(
-    name="co2.taxonomy",
-    intents=TAXONOMY_INTENTS,
-    directives=TAXONOMY_DIRECTIVES,
-    events=TAXONOMY_EVENTS,
-    aggregates=(TaxonomyAggregate,),
-    payloads=TAXONOMY_PAYLOADS,
-    routes=ROUTES,
-    name_resolvers=NAME_RESOLVERS,
-)
+MODULE = GROUP.module()
 
-__all__ = [
-    "MODULE",
-    "AddTaxonomyCategoryIntent",
-    "AddTaxonomyCustomFieldIntent",
-    "AddTaxonomySubCategoryIntent",
-    "CreateTaxonomyIntent",
-    "RemoveTaxonomyCategoryIntent",
-    "RemoveTaxonomyCustomFieldIntent",
-    "RemoveTaxonomyIntent",
-    "RemoveTaxonomySubCategoryIntent",
-    "TaxonomyAggregate",
-    "TaxonomyCategory",
-    "TaxonomyCustomFieldDefinition",
-    "TaxonomySubCategory",
-    "UpdateTaxonomyCategoryIntent",
-    "UpdateTaxonomyCustomFieldIntent",
-    "UpdateTaxonomyIntent",
-    "UpdateTaxonomySubCategoryIntent",
-]
+# the group's classes by name: `from schema.taxonomy import AddTaxonomyCategoryDirective`
+__getattr__ = GROUP.member
+
+__all__ = ["GROUP", "MODULE", "TaxonomyCategory", "TaxonomyCustomFieldDefinition", "TaxonomySubCategory"]

@@ -13,6 +13,7 @@ from typing import TypeVar
 from nomos_mongo import Aggregate, Event, IntentRejected
 from schema.contracts.identifiers import UserId
 from schema.contracts.names import TaxonomyDescription, TaxonomyName
+from schema.taxonomy.group import GROUP
 
 from .events import (
     TaxonomyCategoryAddedEvent,
@@ -37,6 +38,7 @@ def _name_key(name: object) -> str:
     return str(name).casefold()
 
 
+@GROUP.aggregate
 class TaxonomyAggregate(Aggregate):
     name: TaxonomyName = TaxonomyName.unresolved
     description: TaxonomyDescription | None = None

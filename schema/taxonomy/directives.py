@@ -23,6 +23,7 @@ from schema.contracts.base import ContractViolation
 from schema.contracts.custom_fields import CustomField
 from schema.contracts.identifiers import CustomFieldDefinitionId, TaxonomyCategoryId, TaxonomyId, UserId
 from schema.contracts.names import CategoryName, CustomFieldLabel, TaxonomyDescription, TaxonomyName
+from schema.taxonomy.group import GROUP
 
 from .aggregates import TaxonomyAggregate
 from .events import (
@@ -43,6 +44,7 @@ from .values import Options, TaxonomyCustomFieldDefinition, as_taxonomy_field, c
 
 
 # payloads ---------------------------------------------------------------------------------
+@GROUP.payload
 class TaxonomyPayload(Payload):
     taxonomy_id: TaxonomyId
     name: TaxonomyName | None = None
@@ -51,6 +53,7 @@ class TaxonomyPayload(Payload):
     at: datetime
 
 
+@GROUP.payload
 class TaxonomyCategoryPayload(Payload):
     taxonomy_id: TaxonomyId
     category_id: TaxonomyCategoryId
@@ -58,6 +61,7 @@ class TaxonomyCategoryPayload(Payload):
     description: TaxonomyDescription | None = None
 
 
+@GROUP.payload
 class TaxonomySubCategoryPayload(Payload):
     taxonomy_id: TaxonomyId
     subcategory_id: TaxonomyCategoryId
@@ -66,11 +70,13 @@ class TaxonomySubCategoryPayload(Payload):
     description: TaxonomyDescription | None = None
 
 
+@GROUP.payload
 class TaxonomyCustomFieldPayload(Payload):
     taxonomy_id: TaxonomyId
     definition: TaxonomyCustomFieldDefinition
 
 
+@GROUP.payload
 class TaxonomyCustomFieldChangePayload(Payload):
     taxonomy_id: TaxonomyId
     field_id: CustomFieldDefinitionId
@@ -105,6 +111,7 @@ class _TaxonomyDirective(SingleAggregateDirective[TaxonomyAggregate, Any]):
         return targets
 
 
+@GROUP.directive
 class CreateTaxonomyDirective(SingleAggregateDirective[TaxonomyAggregate, TaxonomyPayload]):
     aggregate_type = TaxonomyAggregate
 
@@ -124,6 +131,7 @@ class CreateTaxonomyDirective(SingleAggregateDirective[TaxonomyAggregate, Taxono
         ]
 
 
+@GROUP.directive
 class UpdateTaxonomyDirective(_TaxonomyDirective):
     payload: TaxonomyPayload
 
@@ -135,6 +143,7 @@ class UpdateTaxonomyDirective(_TaxonomyDirective):
         ]
 
 
+@GROUP.directive
 class RemoveTaxonomyDirective(_TaxonomyDirective):
     """Removes the whole taxonomy with everything in it: the intent names the taxonomy itself."""
 
@@ -144,6 +153,7 @@ class RemoveTaxonomyDirective(_TaxonomyDirective):
         return [TaxonomyRemovedEvent(removed_by=payload.actor_id, removed_at=payload.at)]
 
 
+@GROUP.directive
 class AddTaxonomyCategoryDirective(_TaxonomyDirective):
     payload: TaxonomyCategoryPayload
 
@@ -156,6 +166,7 @@ class AddTaxonomyCategoryDirective(_TaxonomyDirective):
         ]
 
 
+@GROUP.directive
 class UpdateTaxonomyCategoryDirective(_TaxonomyDirective):
     payload: TaxonomyCategoryPayload
 
@@ -168,6 +179,7 @@ class UpdateTaxonomyCategoryDirective(_TaxonomyDirective):
         ]
 
 
+@GROUP.directive
 class RemoveTaxonomyCategoryDirective(_TaxonomyDirective):
     payload: TaxonomyCategoryPayload
 
@@ -184,6 +196,7 @@ class RemoveTaxonomyCategoryDirective(_TaxonomyDirective):
         return [TaxonomyCategoryRemovedEvent(category_id=payload.category_id)]
 
 
+@GROUP.directive
 class AddTaxonomySubCategoryDirective(_TaxonomyDirective):
     payload: TaxonomySubCategoryPayload
 
@@ -200,6 +213,7 @@ class AddTaxonomySubCategoryDirective(_TaxonomyDirective):
         ]
 
 
+@GROUP.directive
 class UpdateTaxonomySubCategoryDirective(_TaxonomyDirective):
     payload: TaxonomySubCategoryPayload
 
@@ -212,6 +226,7 @@ class UpdateTaxonomySubCategoryDirective(_TaxonomyDirective):
         ]
 
 
+@GROUP.directive
 class RemoveTaxonomySubCategoryDirective(_TaxonomyDirective):
     payload: TaxonomySubCategoryPayload
 
@@ -220,6 +235,7 @@ class RemoveTaxonomySubCategoryDirective(_TaxonomyDirective):
         return [TaxonomySubCategoryRemovedEvent(subcategory_id=payload.subcategory_id)]
 
 
+@GROUP.directive
 class AddTaxonomyCustomFieldDirective(_TaxonomyDirective):
     payload: TaxonomyCustomFieldPayload
 
@@ -234,6 +250,7 @@ class AddTaxonomyCustomFieldDirective(_TaxonomyDirective):
         return [TaxonomyCustomFieldAddedEvent(definition=payload.definition)]
 
 
+@GROUP.directive
 class UpdateTaxonomyCustomFieldDirective(_TaxonomyDirective):
     payload: TaxonomyCustomFieldChangePayload
 
@@ -262,6 +279,7 @@ class UpdateTaxonomyCustomFieldDirective(_TaxonomyDirective):
         return [TaxonomyCustomFieldUpdatedEvent(definition=updated)]
 
 
+@GROUP.directive
 class RemoveTaxonomyCustomFieldDirective(_TaxonomyDirective):
     payload: TaxonomyCustomFieldChangePayload
 
@@ -302,27 +320,3 @@ def _require_custom_field(snapshot: TaxonomyAggregate, field_id: CustomFieldDefi
             field="fieldId",
         )
     return found
-
-
-TAXONOMY_PAYLOADS = (
-    TaxonomyPayload,
-    TaxonomyCategoryPayload,
-    TaxonomySubCategoryPayload,
-    TaxonomyCustomFieldPayload,
-    TaxonomyCustomFieldChangePayload,
-)
-
-TAXONOMY_DIRECTIVES = (
-    CreateTaxonomyDirective,
-    UpdateTaxonomyDirective,
-    RemoveTaxonomyDirective,
-    AddTaxonomyCategoryDirective,
-    UpdateTaxonomyCategoryDirective,
-    RemoveTaxonomyCategoryDirective,
-    AddTaxonomySubCategoryDirective,
-    UpdateTaxonomySubCategoryDirective,
-    RemoveTaxonomySubCategoryDirective,
-    AddTaxonomyCustomFieldDirective,
-    UpdateTaxonomyCustomFieldDirective,
-    RemoveTaxonomyCustomFieldDirective,
-)

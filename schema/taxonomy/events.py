@@ -7,10 +7,12 @@ from datetime import datetime
 from nomos_mongo import Event
 from schema.contracts.identifiers import CustomFieldDefinitionId, TaxonomyCategoryId, UserId
 from schema.contracts.names import CategoryName, TaxonomyDescription, TaxonomyName
+from schema.taxonomy.group import GROUP
 
 from .values import TaxonomyCustomFieldDefinition
 
 
+@GROUP.event
 class TaxonomyCreatedEvent(Event):
     name: TaxonomyName
     description: TaxonomyDescription | None = None
@@ -18,6 +20,7 @@ class TaxonomyCreatedEvent(Event):
     created_at: datetime
 
 
+@GROUP.event
 class TaxonomyUpdatedEvent(Event):
     name: TaxonomyName | None = None
     description: TaxonomyDescription | None = None
@@ -25,29 +28,34 @@ class TaxonomyUpdatedEvent(Event):
     updated_at: datetime
 
 
+@GROUP.event
 class TaxonomyRemovedEvent(Event):
     removed_by: UserId
     removed_at: datetime
 
 
+@GROUP.event
 class TaxonomyCategoryAddedEvent(Event):
     category_id: TaxonomyCategoryId
     name: CategoryName
     description: TaxonomyDescription | None = None
 
 
+@GROUP.event
 class TaxonomyCategoryUpdatedEvent(Event):
     category_id: TaxonomyCategoryId
     name: CategoryName | None = None
     description: TaxonomyDescription | None = None
 
 
+@GROUP.event
 class TaxonomyCategoryRemovedEvent(Event):
     """Removes the category and the custom fields it defines."""
 
     category_id: TaxonomyCategoryId
 
 
+@GROUP.event
 class TaxonomySubCategoryAddedEvent(Event):
     category_id: TaxonomyCategoryId
     subcategory_id: TaxonomyCategoryId
@@ -55,41 +63,30 @@ class TaxonomySubCategoryAddedEvent(Event):
     description: TaxonomyDescription | None = None
 
 
+@GROUP.event
 class TaxonomySubCategoryUpdatedEvent(Event):
     subcategory_id: TaxonomyCategoryId
     name: CategoryName | None = None
     description: TaxonomyDescription | None = None
 
 
+@GROUP.event
 class TaxonomySubCategoryRemovedEvent(Event):
     """Removes the subcategory and the custom fields it defines."""
 
     subcategory_id: TaxonomyCategoryId
 
 
+@GROUP.event
 class TaxonomyCustomFieldAddedEvent(Event):
     definition: TaxonomyCustomFieldDefinition
 
 
+@GROUP.event
 class TaxonomyCustomFieldUpdatedEvent(Event):
     definition: TaxonomyCustomFieldDefinition  # the whole definition after the change
 
 
+@GROUP.event
 class TaxonomyCustomFieldRemovedEvent(Event):
     field_id: CustomFieldDefinitionId
-
-
-TAXONOMY_EVENTS = (
-    TaxonomyCreatedEvent,
-    TaxonomyUpdatedEvent,
-    TaxonomyRemovedEvent,
-    TaxonomyCategoryAddedEvent,
-    TaxonomyCategoryUpdatedEvent,
-    TaxonomyCategoryRemovedEvent,
-    TaxonomySubCategoryAddedEvent,
-    TaxonomySubCategoryUpdatedEvent,
-    TaxonomySubCategoryRemovedEvent,
-    TaxonomyCustomFieldAddedEvent,
-    TaxonomyCustomFieldUpdatedEvent,
-    TaxonomyCustomFieldRemovedEvent,
-)

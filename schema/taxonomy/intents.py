@@ -15,6 +15,7 @@ from schema.contracts.custom_fields import CustomField, CustomFieldKey
 from schema.contracts.enums import CustomFieldType
 from schema.contracts.identifiers import CustomFieldDefinitionId, TaxonomyCategoryId, TaxonomyId, UserId
 from schema.contracts.names import TaxonomyDescription
+from schema.taxonomy.group import GROUP
 
 from .values import Options, RequiredCategoryName, RequiredLabel, RequiredTaxonomyName, check_default, check_options
 
@@ -46,6 +47,7 @@ def _one_change(model: object, *names: str) -> None:
         raise ValueError(f"give at least one of {', '.join(names)} to change")
 
 
+@GROUP.intent
 class CreateTaxonomyIntent(TaxonomyIntent):
     taxonomy_id: TaxonomyId | None = None
     name: RequiredTaxonomyName
@@ -56,6 +58,7 @@ class CreateTaxonomyIntent(TaxonomyIntent):
         return IntentDescription("{actor} created taxonomy {name}", {"actor": ctx.actor_name(), "name": self.name})
 
 
+@GROUP.intent
 class UpdateTaxonomyIntent(TaxonomyIntent):
     taxonomy_id: TaxonomyId
     name: RequiredTaxonomyName | None = None
@@ -74,6 +77,7 @@ class UpdateTaxonomyIntent(TaxonomyIntent):
         )
 
 
+@GROUP.intent
 class RemoveTaxonomyIntent(TaxonomyIntent):
     taxonomy_id: TaxonomyId
     removed_by: Annotated[UserId, ACTOR]
@@ -85,6 +89,7 @@ class RemoveTaxonomyIntent(TaxonomyIntent):
         )
 
 
+@GROUP.intent
 class AddTaxonomyCategoryIntent(TaxonomyIntent):
     taxonomy_id: TaxonomyId
     category_id: TaxonomyCategoryId | None = None
@@ -99,6 +104,7 @@ class AddTaxonomyCategoryIntent(TaxonomyIntent):
         )
 
 
+@GROUP.intent
 class UpdateTaxonomyCategoryIntent(TaxonomyIntent):
     taxonomy_id: TaxonomyId
     category_id: TaxonomyCategoryId
@@ -122,6 +128,7 @@ class UpdateTaxonomyCategoryIntent(TaxonomyIntent):
         )
 
 
+@GROUP.intent
 class RemoveTaxonomyCategoryIntent(TaxonomyIntent):
     """Refused while the category has subcategories; its own custom fields go with it."""
 
@@ -140,6 +147,7 @@ class RemoveTaxonomyCategoryIntent(TaxonomyIntent):
         )
 
 
+@GROUP.intent
 class AddTaxonomySubCategoryIntent(TaxonomyIntent):
     taxonomy_id: TaxonomyId
     category_id: TaxonomyCategoryId
@@ -160,6 +168,7 @@ class AddTaxonomySubCategoryIntent(TaxonomyIntent):
         )
 
 
+@GROUP.intent
 class UpdateTaxonomySubCategoryIntent(TaxonomyIntent):
     taxonomy_id: TaxonomyId
     subcategory_id: TaxonomyCategoryId
@@ -183,6 +192,7 @@ class UpdateTaxonomySubCategoryIntent(TaxonomyIntent):
         )
 
 
+@GROUP.intent
 class RemoveTaxonomySubCategoryIntent(TaxonomyIntent):
     taxonomy_id: TaxonomyId
     subcategory_id: TaxonomyCategoryId
@@ -199,6 +209,7 @@ class RemoveTaxonomySubCategoryIntent(TaxonomyIntent):
         )
 
 
+@GROUP.intent
 class AddTaxonomyCustomFieldIntent(TaxonomyIntent):
     """Define a custom field that assets of a category (or subcategory) carry, with source taxonomy."""
 
@@ -234,6 +245,7 @@ class AddTaxonomyCustomFieldIntent(TaxonomyIntent):
         )
 
 
+@GROUP.intent
 class UpdateTaxonomyCustomFieldIntent(TaxonomyIntent):
     """Change a field's label, whether it is required, its options or its default.
 
@@ -268,6 +280,7 @@ class UpdateTaxonomyCustomFieldIntent(TaxonomyIntent):
         )
 
 
+@GROUP.intent
 class RemoveTaxonomyCustomFieldIntent(TaxonomyIntent):
     taxonomy_id: TaxonomyId
     field_id: CustomFieldDefinitionId
@@ -282,19 +295,3 @@ class RemoveTaxonomyCustomFieldIntent(TaxonomyIntent):
                 "taxonomy": taxonomy_ref(ctx, self.taxonomy_id),
             },
         )
-
-
-TAXONOMY_INTENTS = (
-    CreateTaxonomyIntent,
-    UpdateTaxonomyIntent,
-    RemoveTaxonomyIntent,
-    AddTaxonomyCategoryIntent,
-    UpdateTaxonomyCategoryIntent,
-    RemoveTaxonomyCategoryIntent,
-    AddTaxonomySubCategoryIntent,
-    UpdateTaxonomySubCategoryIntent,
-    RemoveTaxonomySubCategoryIntent,
-    AddTaxonomyCustomFieldIntent,
-    UpdateTaxonomyCustomFieldIntent,
-    RemoveTaxonomyCustomFieldIntent,
-)

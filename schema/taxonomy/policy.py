@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
 from typing import Any
 
 from nomos_mongo import Directive, DirectiveContext, SnapshotReader
 from schema.contracts.identifiers import CustomFieldDefinitionId, TaxonomyCategoryId, TaxonomyId
+from schema.taxonomy.group import GROUP
 
 from .aggregates import TaxonomyAggregate
 from .directives import (
@@ -48,6 +48,7 @@ from .values import TaxonomyCustomFieldDefinition, as_taxonomy_field
 Routes = list[Directive[Any, Any]]
 
 
+@GROUP.route(CreateTaxonomyIntent)
 def create_taxonomy(intent: CreateTaxonomyIntent, ctx: DirectiveContext) -> Routes:
     taxonomy_id = intent.taxonomy_id or TaxonomyId(ctx.derive_id("taxonomy"))
     return [
@@ -63,6 +64,7 @@ def create_taxonomy(intent: CreateTaxonomyIntent, ctx: DirectiveContext) -> Rout
     ]
 
 
+@GROUP.route(UpdateTaxonomyIntent)
 def update_taxonomy(intent: UpdateTaxonomyIntent, ctx: DirectiveContext) -> Routes:
     return [
         UpdateTaxonomyDirective(
@@ -77,6 +79,7 @@ def update_taxonomy(intent: UpdateTaxonomyIntent, ctx: DirectiveContext) -> Rout
     ]
 
 
+@GROUP.route(RemoveTaxonomyIntent)
 def remove_taxonomy(intent: RemoveTaxonomyIntent, ctx: DirectiveContext) -> Routes:
     return [
         RemoveTaxonomyDirective(
@@ -85,6 +88,7 @@ def remove_taxonomy(intent: RemoveTaxonomyIntent, ctx: DirectiveContext) -> Rout
     ]
 
 
+@GROUP.route(AddTaxonomyCategoryIntent)
 def add_category(intent: AddTaxonomyCategoryIntent, ctx: DirectiveContext) -> Routes:
     category_id = intent.category_id or TaxonomyCategoryId(ctx.derive_id("category"))
     return [
@@ -99,6 +103,7 @@ def add_category(intent: AddTaxonomyCategoryIntent, ctx: DirectiveContext) -> Ro
     ]
 
 
+@GROUP.route(UpdateTaxonomyCategoryIntent)
 def update_category(intent: UpdateTaxonomyCategoryIntent, ctx: DirectiveContext) -> Routes:
     return [
         UpdateTaxonomyCategoryDirective(
@@ -112,6 +117,7 @@ def update_category(intent: UpdateTaxonomyCategoryIntent, ctx: DirectiveContext)
     ]
 
 
+@GROUP.route(RemoveTaxonomyCategoryIntent)
 def remove_category(intent: RemoveTaxonomyCategoryIntent, ctx: DirectiveContext) -> Routes:
     return [
         RemoveTaxonomyCategoryDirective(
@@ -120,6 +126,7 @@ def remove_category(intent: RemoveTaxonomyCategoryIntent, ctx: DirectiveContext)
     ]
 
 
+@GROUP.route(AddTaxonomySubCategoryIntent)
 def add_subcategory(intent: AddTaxonomySubCategoryIntent, ctx: DirectiveContext) -> Routes:
     subcategory_id = intent.subcategory_id or TaxonomyCategoryId(ctx.derive_id("subcategory"))
     return [
@@ -135,6 +142,7 @@ def add_subcategory(intent: AddTaxonomySubCategoryIntent, ctx: DirectiveContext)
     ]
 
 
+@GROUP.route(UpdateTaxonomySubCategoryIntent)
 def update_subcategory(intent: UpdateTaxonomySubCategoryIntent, ctx: DirectiveContext) -> Routes:
     return [
         UpdateTaxonomySubCategoryDirective(
@@ -148,6 +156,7 @@ def update_subcategory(intent: UpdateTaxonomySubCategoryIntent, ctx: DirectiveCo
     ]
 
 
+@GROUP.route(RemoveTaxonomySubCategoryIntent)
 def remove_subcategory(intent: RemoveTaxonomySubCategoryIntent, ctx: DirectiveContext) -> Routes:
     return [
         RemoveTaxonomySubCategoryDirective(
@@ -156,6 +165,7 @@ def remove_subcategory(intent: RemoveTaxonomySubCategoryIntent, ctx: DirectiveCo
     ]
 
 
+@GROUP.route(AddTaxonomyCustomFieldIntent)
 def add_custom_field(intent: AddTaxonomyCustomFieldIntent, ctx: DirectiveContext) -> Routes:
     definition = TaxonomyCustomFieldDefinition(
         field_id=intent.field_id or CustomFieldDefinitionId(ctx.derive_id("custom-field")),
@@ -174,6 +184,7 @@ def add_custom_field(intent: AddTaxonomyCustomFieldIntent, ctx: DirectiveContext
     ]
 
 
+@GROUP.route(UpdateTaxonomyCustomFieldIntent)
 def update_custom_field(intent: UpdateTaxonomyCustomFieldIntent, ctx: DirectiveContext) -> Routes:
     return [
         UpdateTaxonomyCustomFieldDirective(
@@ -190,6 +201,7 @@ def update_custom_field(intent: UpdateTaxonomyCustomFieldIntent, ctx: DirectiveC
     ]
 
 
+@GROUP.route(RemoveTaxonomyCustomFieldIntent)
 def remove_custom_field(intent: RemoveTaxonomyCustomFieldIntent, ctx: DirectiveContext) -> Routes:
     return [
         RemoveTaxonomyCustomFieldDirective(
@@ -198,27 +210,13 @@ def remove_custom_field(intent: RemoveTaxonomyCustomFieldIntent, ctx: DirectiveC
     ]
 
 
-ROUTES: Mapping[type, Callable[[Any, DirectiveContext], Routes]] = {
-    CreateTaxonomyIntent: create_taxonomy,
-    UpdateTaxonomyIntent: update_taxonomy,
-    RemoveTaxonomyIntent: remove_taxonomy,
-    AddTaxonomyCategoryIntent: add_category,
-    UpdateTaxonomyCategoryIntent: update_category,
-    RemoveTaxonomyCategoryIntent: remove_category,
-    AddTaxonomySubCategoryIntent: add_subcategory,
-    UpdateTaxonomySubCategoryIntent: update_subcategory,
-    RemoveTaxonomySubCategoryIntent: remove_subcategory,
-    AddTaxonomyCustomFieldIntent: add_custom_field,
-    UpdateTaxonomyCustomFieldIntent: update_custom_field,
-    RemoveTaxonomyCustomFieldIntent: remove_custom_field,
-}
-
-
+@GROUP.name_resolver("taxonomy")
 async def taxonomy_name(reader: SnapshotReader, taxonomy_id: str) -> str | None:
     taxonomy = await reader.get(TaxonomyAggregate, taxonomy_id, include_deleted=True)
     return str(taxonomy.name) or None if taxonomy is not None else None
 
 
+@GROUP.name_resolver("taxonomyCategory")
 async def category_name(reader: SnapshotReader, ref: str) -> str | None:
     taxonomy_id, category_id = json.loads(ref)
     taxonomy = await reader.get(TaxonomyAggregate, taxonomy_id, include_deleted=True)
@@ -228,15 +226,9 @@ async def category_name(reader: SnapshotReader, ref: str) -> str | None:
     return str(part.name) or None if part is not None else None
 
 
+@GROUP.name_resolver("taxonomyCustomField")
 async def custom_field_label(reader: SnapshotReader, ref: str) -> str | None:
     taxonomy_id, field_id = json.loads(ref)
     taxonomy = await reader.get(TaxonomyAggregate, taxonomy_id, include_deleted=True)
     field = taxonomy.custom_field(field_id) if taxonomy is not None else None
     return str(field.label) or None if field is not None else None
-
-
-NAME_RESOLVERS = {
-    "taxonomy": taxonomy_name,
-    "taxonomyCategory": category_name,
-    "taxonomyCustomField": custom_field_label,
-}

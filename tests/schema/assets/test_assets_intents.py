@@ -6,6 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from nomos_mongo import BasicQuery, FieldFilter, NomosApp
+from schema.assets import MODULE as ASSETS
 from schema.assets import (
     AssetChanges,
     AssetPosition,
@@ -18,7 +19,6 @@ from schema.assets import (
     TrackableAssetCommentAggregate,
     UpdateTrackableAssetIntent,
 )
-from schema.assets.intents import ASSET_INTENTS
 from schema.common import Access, Co2Intent, Scope
 from schema.contracts import (
     AssetDescription,
@@ -84,7 +84,7 @@ def into_room(room_id: str, *asset_ids: TrackableAssetId) -> MoveTrackableAssets
 
 
 # registration ---------------------------------------------------------------------------
-@pytest.mark.parametrize("intent_type", ASSET_INTENTS, ids=lambda t: t.__name__)
+@pytest.mark.parametrize("intent_type", ASSETS.intents, ids=lambda t: t.__name__)
 def test_every_asset_intent_is_registered_routed_and_estate_scoped(
     co2_app: NomosApp, intent_type: type[Co2Intent]
 ) -> None:
@@ -108,7 +108,7 @@ async def test_every_intent_event_and_aggregate_round_trips_through_json(co2_app
     ):
         await co2_app.dispatch(intent, CTX)
     entries = await co2_app.read_timeline(ESTATE, "main")
-    assert {type(e.intent) for e in entries} >= set(ASSET_INTENTS)
+    assert {type(e.intent) for e in entries} >= set(ASSETS.intents)
     await assert_round_trips(co2_app, entries)
     state = await co2_app.state_at_sequence(ESTATE, "main", inclusive_sequence=len(entries))
     assert {"TrackableAssetAggregate", "TrackableAssetCommentAggregate"} <= {ref.type for ref in state}

@@ -19,6 +19,7 @@ from schema.contracts import (
     SiteId,
     SiteName,
 )
+from schema.estates import MODULE as ESTATES
 from schema.estates import (
     AddFloorPlanTileImageIntent,
     BuildingAggregate,
@@ -38,8 +39,6 @@ from schema.estates import (
     TopologyDraftAggregate,
     TopologyStatus,
 )
-from schema.estates.aggregates import ESTATE_AGGREGATES
-from schema.estates.intents import ESTATE_INTENTS
 from tests.schema.estates.campus import (
     ESTATE,
     Campus,
@@ -73,7 +72,7 @@ async def draft_of(app: NomosApp, site_id: str = "site-001") -> TopologyDraftAgg
 
 
 # registration ---------------------------------------------------------------------------
-@pytest.mark.parametrize("intent_type", ESTATE_INTENTS, ids=lambda t: t.__name__)
+@pytest.mark.parametrize("intent_type", ESTATES.intents, ids=lambda t: t.__name__)
 def test_every_estate_intent_is_registered_routed_and_estate_scoped(
     co2_app: NomosApp, intent_type: type[Co2Intent]
 ) -> None:
@@ -83,7 +82,7 @@ def test_every_estate_intent_is_registered_routed_and_estate_scoped(
 
 
 def test_who_may_dispatch_what() -> None:
-    access = {t.__name__: t.access for t in ESTATE_INTENTS}
+    access = {t.__name__: t.access for t in ESTATES.intents}
     assert access.pop("CreateEstateIntent") is Access.AUTHENTICATED
     assert access.pop("DeleteEstateIntent") is Access.OWNER
     assert access.pop("PublishSiteTopologyIntent") is Access.ADMIN
@@ -102,10 +101,10 @@ async def test_every_intent_event_and_aggregate_round_trips_through_json(co2_app
     ):
         await co2_app.dispatch(intent, CTX)
     entries = await co2_app.read_timeline(ESTATE, "main")
-    assert {type(e.intent) for e in entries} == set(ESTATE_INTENTS) - {DeleteEstateIntent}
+    assert {type(e.intent) for e in entries} == set(ESTATES.intents) - {DeleteEstateIntent}
     await assert_round_trips(co2_app, entries)
     state = await co2_app.state_at_sequence(ESTATE, "main", inclusive_sequence=len(entries))
-    assert {ref.type for ref in state} >= {t.__name__ for t in ESTATE_AGGREGATES}
+    assert {ref.type for ref in state} >= {t.__name__ for t in ESTATES.aggregates}
 
 
 # estates --------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from schema.contracts import (
     Money,
     VerificationOutcome,
 )
+from schema.funding import MODULE as FUNDING
 from schema.funding import (
     ApplyForFundingIntent,
     AwardBenefitIntent,
@@ -32,7 +33,6 @@ from schema.funding import (
     SubmitFundingProgramClaimIntent,
     TrackFundingUtilizationIntent,
 )
-from schema.funding.intents import FUNDING_INTENTS
 from tests.schema.funding.funding_setup import FUNDER, dispatch, funded_world
 
 A = TypeVar("A", bound=Aggregate)
@@ -56,7 +56,7 @@ def test_every_funding_intent_is_registered_and_routed(co2_app: NomosApp, intent
 
 
 def test_the_intent_list_is_complete() -> None:
-    assert set(FUNDING_INTENTS) == set(FUNDING_BODY + ESTATE_SIDE)
+    assert set(FUNDING.intents) == set(FUNDING_BODY + ESTATE_SIDE)
 
 
 async def read(app: NomosApp, aggregate_type: type[A], aggregate_id: str) -> A:

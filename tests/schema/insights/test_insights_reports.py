@@ -14,6 +14,7 @@ from nomos_mongo.states import TimelineReader
 from schema.common import Access, Co2Intent, Scope
 from schema.contracts import InsightType, Money
 from schema.estates import CreateEstateIntent
+from schema.insights import MODULE as INSIGHTS
 from schema.insights import (
     CalculateAssetKPIsIntent,
     CreateAssetInsightsDashboardIntent,
@@ -28,7 +29,6 @@ from schema.insights import (
     ReportKind,
     TriggerAssetInsightsIntent,
 )
-from schema.insights.intents import INSIGHTS_INTENTS
 from schema.insights.policy import dashboard_name
 from tests.schema.insights.insights_setup import ESTATE, dispatch, estate_world, media_world
 
@@ -56,7 +56,7 @@ def test_every_insights_intent_is_registered_routed_and_server_only(
 
 
 def test_the_intent_list_is_complete() -> None:
-    assert set(INSIGHTS_INTENTS) == set(ALL_INTENTS)
+    assert set(INSIGHTS.intents) == set(ALL_INTENTS)
 
 
 async def report(app: NomosApp, report_id: str) -> ReportAggregate:

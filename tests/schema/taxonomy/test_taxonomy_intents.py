@@ -8,6 +8,7 @@ from nomos_mongo import IntentLedgerEntry, NomosApp
 from nomos_mongo.codec import entry_from_document, entry_to_document
 from schema.common import SYSTEM_WORKSPACE, Access, Co2Intent, Scope
 from schema.contracts import CustomField, CustomFieldSource, CustomFieldType, UserId
+from schema.taxonomy import MODULE as TAXONOMY
 from schema.taxonomy import (
     AddTaxonomyCategoryIntent,
     AddTaxonomyCustomFieldIntent,
@@ -23,7 +24,6 @@ from schema.taxonomy import (
     UpdateTaxonomyIntent,
     UpdateTaxonomySubCategoryIntent,
 )
-from schema.taxonomy.intents import TAXONOMY_INTENTS
 from tests.schema.helpers import system_ctx
 
 ALL_INTENTS = [
@@ -51,7 +51,7 @@ def test_every_taxonomy_intent_is_registered_and_routed(co2_app: NomosApp, inten
 
 
 def test_the_intent_list_is_complete() -> None:
-    assert set(TAXONOMY_INTENTS) == set(ALL_INTENTS)
+    assert set(TAXONOMY.intents) == set(ALL_INTENTS)
 
 
 async def run(app: NomosApp, intent: object, actor: str = "alice") -> IntentLedgerEntry:

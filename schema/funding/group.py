@@ -1,0 +1,5 @@
+"""The funding group: each of its classes declares itself here, once."""
+
+from nomos_mongo.groups import Group
+
+GROUP = Group("co2.funding")

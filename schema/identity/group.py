@@ -1,0 +1,5 @@
+"""The identity group: each of its classes declares itself here, once."""
+
+from nomos_mongo.groups import Group
+
+GROUP = Group("co2.identity")
