@@ -387,6 +387,24 @@ class PersistenceContract(ABC):
         assert await store.load_snapshot("ws-1", "draft", TaskAggregate, "t1") is not None
         assert await store.head("ws-1", "main") == 1
 
+    async def test_a_repair_up_to_a_sequence_keeps_what_later_commits_wrote(self, store: Persistence) -> None:
+        await store.commit(Commit(entry(1), snapshots=(snapshot(task("t1"), 1), snapshot(task("gone"), 1))))
+        # committed while the repair was being computed from entries up to 1
+        renamed = snapshot(task("t1", title=Title("renamed")), 2, version=2)
+        added = snapshot(task("t2"), 3)
+        await store.commit(Commit(entry(2), snapshots=(renamed,), history=(renamed,)))
+        await store.commit(Commit(entry(3), snapshots=(added,), history=(added,)))
+
+        repaired = snapshot(task("t1", points=3), 1)
+        await store.replace_snapshots("ws-1", "main", [repaired], [repaired], up_to=1)
+
+        assert await store.load_snapshot("ws-1", "main", TaskAggregate, "t1") == renamed
+        assert await store.load_snapshot("ws-1", "main", TaskAggregate, "t2") == added
+        assert await store.load_snapshot("ws-1", "main", TaskAggregate, "gone") is None
+        assert await store.load_history_snapshot("ws-1", "main", TaskAggregate, "t1", 1) == repaired
+        assert await store.load_history_snapshot("ws-1", "main", TaskAggregate, "t1", 2) == renamed
+        assert by_id(await store.load_history_snapshots_at("ws-1", "main", 3)).keys() == {"t1", "t2"}
+
     # timelines ------------------------------------------------------------------------------
     async def test_timelines_are_saved_loaded_and_listed(self, store: Persistence) -> None:
         draft = TimelineRecord("ws-1", "draft", "main", 4, T0.astimezone(CET), created_by="alice")
