@@ -194,7 +194,8 @@ class TypeRegistry:
         if TYPE_FIELD not in data:
             raise SerializationError(f'JSON for a {kind} must contain a "{TYPE_FIELD}" field', field=TYPE_FIELD)
         registered = self._kinds[kind]
-        cls = registered.by_name.get(data[TYPE_FIELD])
+        name = data[TYPE_FIELD]
+        cls = registered.by_name.get(name) if isinstance(name, str) else None
         if cls is not None and not needs_upcast(cls, data):
             found = [(cls, body_of(data))]
         else:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .errors import SchemaVersionError, SerializationError
+from .errors import SchemaVersionError, SerializationError, StaleSnapshot
 from .model import CONTEXT_VERSION_FIELD, TYPE_FIELD, VERSION_FIELD, Aggregate, JsonObject, NomosModel
 
 Resolve = Callable[[object], type[NomosModel]]
@@ -57,14 +57,8 @@ def upcast(resolve: Resolve, data: Mapping[str, Any], _hops: int = 0) -> list[Up
     current = cls.schema_version
     if version > current:
         raise SchemaVersionError.newer(name, version, current)
-    if version < current and issubclass(cls, Aggregate):
-        raise SchemaVersionError(
-            f"{name} state of version {version} is not upcast (this code's is version {current}): aggregate "
-            "state is rebuilt from the ledger's events, see `nomos rebuild-snapshots`",
-            type_name=name,
-            stored_version=version,
-            code_version=current,
-        )
+    if version < current and issubclass(cls, Aggregate):  # state is derived: rebuilt, never upcast
+        raise StaleSnapshot(name, str(data.get("id")), version, current)
     body = body_of(data)
     while version < current:
         step = cls.upcasters.get(version)

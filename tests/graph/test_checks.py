@@ -71,6 +71,23 @@ def test_the_embedded_store_in_a_data_directory_is_checked(tmp_path: Path) -> No
     assert "every document loads with this code" in output
 
 
+def test_a_version_1_ledger_imported_by_version_2_is_checked_on_the_embedded_store(tmp_path: Path) -> None:
+    directory = datadir.prepare(tmp_path / "data")
+
+    async def store_the_fixture() -> None:
+        store = SqlitePersistence(datadir.database_path(directory))
+        app = NomosApp(store, modules=[TODO_MODULE])
+        await app.start()
+        await import_lines(app, read_lines(FIXTURE))  # version 1 documents, upcast, stored by version 2
+        await app.close()
+        await store.close()
+
+    asyncio.run(store_the_fixture())
+    code, output = check_ledger("--data-dir", str(directory), "--domain", TODO_V2)
+    assert code == 0, output
+    assert "11 ledger entries read" in output and "every document loads" in output
+
+
 async def test_a_long_scan_shows_a_progress_bar() -> None:
     app = NomosApp(MemoryPersistence(), modules=[TODO_MODULE])
     await import_lines(app, read_lines(FIXTURE))

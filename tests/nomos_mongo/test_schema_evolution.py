@@ -7,6 +7,9 @@ stored, so the adapter's own reads upcast them; other stores import them through
 
 from __future__ import annotations
 
+import contextlib
+import json
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -37,6 +40,8 @@ from nomos_mongo.ledger_check import check_lines, check_store, rebuild_stale_sna
 from nomos_mongo.ledger_files import Line, import_lines, read_lines
 from nomos_mongo.stores.mongo import MongoPersistence
 from nomos_mongo.stores.mongo.indexes import HEADS, LEDGER, SNAPSHOT_HISTORY, TIMELINES, snapshot_collection
+from nomos_mongo.stores.sqlite import SqlitePersistence
+from nomos_mongo.stores.sqlite.writes import LEDGER_COLUMNS
 from tests.persistence.stores import ADAPTERS, MONGO_ADAPTERS, open_store
 
 WS = "ws-todo"
@@ -207,3 +212,45 @@ async def test_reads_never_serve_a_snapshot_of_an_older_aggregate_version(kind: 
         t1 = await app.read_latest(TodoAggregate, WS, "main", "t1")
         assert t1 is not None and t1.is_completed
         await app.close()
+
+
+async def test_sqlite_reads_version_1_rows_as_they_were_written(tmp_path: Path) -> None:
+    """The embedded store's own reads upcast: its ledger rows hold the version 1 documents."""
+    path = tmp_path / "nomos.sqlite3"
+    created = SqlitePersistence(path)
+    NomosApp(created, modules=[TODO_MODULE])
+    await created.start()  # the tables
+    await created.close()
+    with contextlib.closing(sqlite3.connect(path)) as connection, connection:
+        for line in read_lines(FIXTURE):
+            document = dict(line["document"])
+            key = (document["workspace_id"], document["timeline_id"])
+            if line["collection"] == "timelines":
+                connection.execute("INSERT INTO timelines VALUES (?, ?, ?)", (*key, json.dumps(document)))
+            elif line["collection"] == "ledger":
+                row = (document["_id"], *key, document["seq"], document["kind"], document["actor_id"])
+                stored = {k: v for k, v in document.items() if k not in LEDGER_COLUMNS}
+                connection.execute(
+                    "INSERT INTO ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*row, int(document["struck_out"]), json.dumps(stored)),
+                )
+                for aggregate_id in dict.fromkeys(document["touched"]):
+                    connection.execute("INSERT INTO touches VALUES (?, ?, ?, ?)", (*key, aggregate_id, document["seq"]))
+                connection.execute(
+                    "INSERT INTO heads VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET seq = max(seq, excluded.seq)",
+                    (*key, document["seq"]),
+                )
+    store = SqlitePersistence(path)
+    app = NomosApp(store, modules=[TODO_MODULE], options=NomosOptions(history_snapshot_every=3))
+    await app.start()
+    try:
+        for timeline in ("main", "draft"):  # what `nomos rebuild-snapshots` does after the deploy
+            await app.rebuild_snapshots(WS, timeline)
+        t2 = await app.read_latest(TodoAggregate, WS, "main", "t2")
+        assert t2 is not None and (t2.title, t2.is_completed) == ("Walk the dog twice", False)
+        report = await app.verify_timeline(WS, "main")
+        assert report.ok and report.facts_only == (4, 9)
+        assert (await check_store(app)).tallies[("event", "TodoFinishedEvent", 1)].loaded == 2
+    finally:
+        await app.close()
+        await store.close()

@@ -113,6 +113,11 @@ def test_a_failing_upcaster_is_named_not_a_traceback_of_its_own() -> None:
         registry().event_from_json(stored("BrokenEvent"))
 
 
+def test_a_type_name_that_is_not_a_string_is_unknown() -> None:
+    with pytest.raises(SerializationError, match="unknown event type"):
+        registry().event_from_json({TYPE_FIELD: ["TodoCreatedEvent"]})
+
+
 def test_a_bad_version_is_refused() -> None:
     with pytest.raises(SerializationError, match="schemaVersion must be a positive integer"):
         registry().event_from_json(stored("NoteWrittenEvent", 0, body="x"))
