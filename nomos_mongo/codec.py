@@ -29,7 +29,7 @@ def entry_to_document(entry: IntentLedgerEntry) -> dict[str, Any]:
         "kind": entry.kind.value,
         "intent_type": entry.intent.type_name,
         "intent": entry.intent.to_document(),
-        "directives": [d.to_document() for d in entry.directives],
+        "directives": _directive_documents(entry),
         "events": [
             {
                 "aggregate_type": r.aggregate_type,
@@ -53,6 +53,15 @@ def entry_to_document(entry: IntentLedgerEntry) -> dict[str, Any]:
         "struck_out": entry.struck_out,
         "foreign_reads": [[ws, seq] for ws, seq in entry.foreign_reads],
     }
+
+
+def _directive_documents(entry: IntentLedgerEntry) -> list[dict[str, Any]]:
+    documents = [d.to_document() for d in entry.directives]
+    # an entry read back from a store keeps the context version each directive ran with:
+    # storing it again (an import, a copy) must not pass it off as the running code's
+    for document, ran in zip(documents, entry.context_versions, strict=False):
+        document[CONTEXT_VERSION_FIELD] = ran
+    return documents
 
 
 def entry_from_document(registry: TypeRegistry, doc: dict[str, Any]) -> IntentLedgerEntry:
