@@ -57,7 +57,8 @@ def entry_to_document(entry: IntentLedgerEntry) -> dict[str, Any]:
 
 def _directive_documents(entry: IntentLedgerEntry) -> list[dict[str, Any]]:
     documents = [d.to_document() for d in entry.directives]
-    # an entry read from an older ledger keeps the directive versions that ran, when stored again
+    # an entry read back from a store keeps the context version each directive ran with:
+    # storing it again (an import, a copy) must not pass it off as the running code's
     for document, ran in zip(documents, entry.context_versions, strict=False):
         document[CONTEXT_VERSION_FIELD] = ran
     return documents
