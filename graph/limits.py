@@ -174,9 +174,9 @@ class _Measure:
                 return max(0, min(given, self.max_page_size))
         for name in PAGE_ARGUMENTS:
             declared = definition.args.get(name)
-            if declared is not None:
-                default = declared.default_value
-                return min(default, self.max_page_size) if isinstance(default, int) else self.max_page_size
+            if declared is not None and isinstance(declared.default_value, int):
+                return min(declared.default_value, self.max_page_size)
+        # none given nor declared: the field's default page (a connection's is NOMOS_UNPAGED_LIST_SIZE)
         return None
 
     def _list_size(self, node: FieldNode, parent: GraphQLNamedType | None, own: int | None, page: int | None) -> float:

@@ -21,7 +21,6 @@ from .settings import Settings
 from .visibility import may_see, visible
 
 ID = strawberry.ID
-DEFAULT_PAGE = 50
 
 
 def workspace_arguments() -> list[Argument]:
@@ -58,13 +57,16 @@ class PageWindow:
 def page_window(
     first: int | None, after: str | None, last: int | None, before: str | None, settings: Settings
 ) -> PageWindow:
-    """Forward (`first`/`after`) or backward (`last`/`before`): one direction per request."""
+    """Forward (`first`/`after`) or backward (`last`/`before`): one direction per request.
+
+    Without `first` or `last` a page holds `unpaged_list_size` items, what the cost limit counts."""
+    default = settings.unpaged_list_size
     if last is None and before is None:
-        size = check_size("first", DEFAULT_PAGE if first is None else first, settings)
+        size = check_size("first", default if first is None else first, settings)
         return PageWindow(size, after, "after", False)
     if first is not None or after is not None:
         raise InvalidArgument("last", "page forward (first/after) or backward (last/before), not both at once")
-    return PageWindow(check_size("last", DEFAULT_PAGE if last is None else last, settings), before, "before", True)
+    return PageWindow(check_size("last", default if last is None else last, settings), before, "before", True)
 
 
 def aggregate_queries(
@@ -164,7 +166,9 @@ def _connection(kind: AggregateKind, listing: Listing, catalog: Catalog, setting
     arguments = [
         *workspace_arguments(),
         *listing_arguments(listing),
-        Argument("first", int | None, None, description=f"Page forward: this many (default {DEFAULT_PAGE})."),
+        Argument(
+            "first", int | None, None, description=f"Page forward: this many (default {settings.unpaged_list_size})."
+        ),
         Argument("after", str | None, None, description="endCursor of the previous page."),
         Argument("last", int | None, None, description="Page backward: the last this many (before `before`)."),
         Argument("before", str | None, None, description="startCursor of the next page, paging backward."),

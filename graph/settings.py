@@ -23,7 +23,8 @@ NOMOS_MAX_TOKENS         most tokens in one document (default 5000)
 NOMOS_MAX_PAGE_SIZE      largest `first` / `last` / `limit` (default 500)
 NOMOS_MAX_COST           most field resolutions an operation may ask for, lists multiplied by
                          their page size (default 50000; QUERY_TOO_COSTLY above it)
-NOMOS_UNPAGED_LIST_SIZE  items a list without first/last/limit counts as in that cost (default 50)
+NOMOS_UNPAGED_LIST_SIZE  items a list without first/last/limit counts as in that cost (default 50),
+                         and the page a connection returns when neither first nor last is given
 NOMOS_MAX_RESPONSE_BYTES largest encoded response (default 5 MiB; RESPONSE_TOO_LARGE above it)
 NOMOS_JWT_LEEWAY_SECONDS clock skew allowed when checking `exp`, `nbf` and `iat` (default 30)
 NOMOS_JWT_MAX_LIFETIME_SECONDS  0 (default): tokens must carry `exp`; N: tokens without `exp`

@@ -9,7 +9,7 @@ mutation($title: String!, $id: ID, $intentId: ID, $preview: Boolean = false) {
   createTodo(workspaceId: "w-alice", intentId: $intentId, preview: $preview, input: {title: $title, todoId: $id}) {
     success intentId sequence description
     events { aggregateType aggregateId }
-    changedAggregates { id ... on Todo { title } }
+    changedAggregates { aggregateId ... on Todo { title } }
     entry { sequence }
   }
 }
@@ -24,11 +24,11 @@ def codes(body: dict) -> list[str]:
 async def test_a_preview_returns_the_result_shape_and_writes_nothing(alice: Client) -> None:
     preview = (await alice.data(CREATE, {"title": "draft", "id": "t1", "preview": True}))["createTodo"]
     assert preview["sequence"] is None and preview["entry"] is None
-    assert preview["success"] is True and preview["description"] == 'alice created todo "draft"'
+    assert preview["success"] is True and preview["description"] == 'Alice created todo "draft"'
     assert preview["events"] == [{"aggregateType": "TodoAggregate", "aggregateId": "t1"}]
-    assert preview["changedAggregates"] == [{"id": "t1", "title": "draft"}]
+    assert preview["changedAggregates"] == [{"aggregateId": "t1", "title": "draft"}]
     assert (await alice.data(HEAD))["head"] == 0
-    assert (await alice.data('{ todo(workspaceId: "w-alice", id: "t1") { title } }'))["todo"] is None
+    assert (await alice.data('{ todo(workspaceId: "w-alice", aggregateId: "t1") { title } }'))["todo"] is None
     written = (await alice.data(CREATE, {"title": "draft", "id": "t1"}))["createTodo"]
     assert written["sequence"] == 1 and written["entry"] == {"sequence": 1}
     assert written["changedAggregates"] == preview["changedAggregates"]
@@ -63,9 +63,12 @@ async def test_undo_and_merge_are_authorized_on_what_they_act_on(alice: Client, 
     undo = 'mutation { undoLatest(workspaceId: "w-alice", timelineId: "main") { sequence description } }'
     assert codes(await carol.gql(undo)) == ["FORBIDDEN"]
     undone = (await alice.data(undo))["undoLatest"]
-    assert undone["sequence"] == 2 and undone["description"] == 'alice undid: alice created todo "a"'
-    redo = 'mutation { redoLatest(workspaceId: "w-alice", timelineId: "main") { sequence changedAggregates { id } } }'
-    assert (await alice.data(redo))["redoLatest"] == {"sequence": 3, "changedAggregates": [{"id": "t1"}]}
+    assert undone["sequence"] == 2 and undone["description"] == 'alice undid: Alice created todo "a"'
+    redo = (
+        'mutation { redoLatest(workspaceId: "w-alice", timelineId: "main") '
+        "{ sequence changedAggregates { aggregateId } } }"
+    )
+    assert (await alice.data(redo))["redoLatest"] == {"sequence": 3, "changedAggregates": [{"aggregateId": "t1"}]}
     await alice.data('mutation { createTimeline(workspaceId: "w-alice", timelineId: "draft") { status } }')
     await alice.data(
         'mutation { createTodo(workspaceId: "w-alice", timelineId: "draft", input: {title: "b", todoId: "t2"}) '
@@ -73,8 +76,10 @@ async def test_undo_and_merge_are_authorized_on_what_they_act_on(alice: Client, 
     )
     merge = (
         'mutation { mergeTimeline(workspaceId: "w-alice", source: "draft") '
-        "{ outcomes { applied result { sequence changedAggregates { id ... on Todo { title } } } } } }"
+        "{ outcomes { applied result { sequence changedAggregates { aggregateId ... on Todo { title } } } } } }"
     )
     assert codes(await carol.gql(merge)) == ["FORBIDDEN"]
     outcomes = (await alice.data(merge))["mergeTimeline"]["outcomes"]
-    assert outcomes == [{"applied": True, "result": {"sequence": 4, "changedAggregates": [{"id": "t2", "title": "b"}]}}]
+    assert outcomes == [
+        {"applied": True, "result": {"sequence": 4, "changedAggregates": [{"aggregateId": "t2", "title": "b"}]}}
+    ]
