@@ -17,7 +17,8 @@ class NomosOptions:
     history_snapshot_every: int = 5
     # a write that loses its sequence to another writer is re-planned, after a pause drawn from
     # [0, min(max, base * 2**n)) (exponential backoff with full jitter, so that processes
-    # colliding once do not collide again), until the attempts or the time budget run out
+    # colliding once do not collide again), until the time budget runs out; attempts count
+    # toward max_dispatch_attempts only when nobody made progress (the head did not move)
     max_dispatch_attempts: int = 10
     conflict_backoff_seconds: float = 0.001
     conflict_backoff_max_seconds: float = 0.25

@@ -65,18 +65,26 @@ class Planner(Protocol):
 
 
 class Backoff:
-    """Exponential backoff with full jitter, bounded by a number of attempts and a total time."""
+    """Exponential backoff with full jitter, bounded by a total time and by stalled attempts.
+
+    A conflict while the timeline's head moved means others are writing: the writer is
+    outpaced, not stuck, and only the time budget bounds its retries. A conflict with no
+    progress (a store that refuses every sequence) counts toward `max_dispatch_attempts`.
+    """
 
     def __init__(self, options: NomosOptions) -> None:
         self.options = options
         self.attempts = 1
+        self.stalled = 0
         self.started = time.monotonic()
 
-    async def wait(self) -> bool:
+    async def wait(self, progressed: bool = False) -> bool:
         """Sleep before the next attempt; False when the budget is spent (give up)."""
         options = self.options
-        if self.attempts >= options.max_dispatch_attempts:
-            return False
+        if not progressed:
+            self.stalled += 1
+            if self.stalled >= options.max_dispatch_attempts:
+                return False
         ceiling = min(options.conflict_backoff_max_seconds, options.conflict_backoff_seconds * 2 ** (self.attempts - 1))
         delay = random.uniform(0, ceiling)
         if time.monotonic() - self.started + delay > options.conflict_budget_seconds:
@@ -151,7 +159,8 @@ class TimelineWriter:
             try:
                 await self.persistence.commit(planned)
             except SequenceConflict:
-                if not await backoff.wait():
+                progressed = await self.persistence.head(workspace_id, timeline_id) >= sequence
+                if not await backoff.wait(progressed):
                     raise LedgerWriteConflict(workspace_id, timeline_id, backoff.attempts) from None
                 attempt += 1
                 continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -114,6 +115,29 @@ async def test_undo_and_redo_give_up_on_contention_with_the_same_error() -> None
     with pytest.raises(LedgerWriteConflict):
         await app.redo_latest("ws", "main")
     assert store.attempts == 20 and await app.head("ws", "main") == 3
+
+
+class Outpaced(MemoryPersistence):
+    """Another writer takes each sequence first, 15 times: others make progress, nothing is stuck."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.taken = 0
+
+    async def commit(self, commit: Commit) -> None:
+        if self.taken < 15:
+            self.taken += 1
+            entry = commit.entry
+            await super().commit(Commit(dataclasses.replace(entry, intent=entry.intent.with_id(f"other-{self.taken}"))))
+            raise SequenceConflict(entry.workspace_id, entry.timeline_id, entry.sequence)
+        await super().commit(commit)
+
+
+async def test_a_writer_outpaced_by_others_keeps_trying_within_the_time_budget() -> None:
+    store = Outpaced()
+    app = NomosApp(store, modules=[TODO_MODULE], options=NomosOptions(conflict_backoff_max_seconds=0.001))
+    entry = await app.dispatch(CreateTodoIntent(title="x"), CTX)
+    assert store.taken == 15 and entry.workspace_intent_sequence == 16  # more than 10 attempts: others progressed
 
 
 async def test_backoff_is_exponential_with_full_jitter_up_to_a_ceiling(monkeypatch: pytest.MonkeyPatch) -> None:
