@@ -27,7 +27,7 @@ PROGRAM = """mutation { createFundingProgram(input: {programId: "retrofit", name
 APPLY = """mutation { applyForFunding(input: {programId: "retrofit", estateId: "estate-a", applicationId: "app-1",
   requested: {amountInMinorUnits: 500000, currency: "EUR"}, description: "New heat pumps"}) { success } }"""
 APPLICATIONS = """{ fundingApplications(workspaceId: "system") { nodes { id estateId description } }
-  one: fundingApplication(workspaceId: "system", id: "app-1") { id estateId }
+  one: fundingApplication(workspaceId: "system", aggregateId: "app-1") { id estateId }
   timeline(workspaceId: "system") { description } }"""
 
 
@@ -62,7 +62,7 @@ async def test_an_estates_funding_application_is_its_members_and_the_admins(
     assert stranger["fundingApplications"]["nodes"] == [] and stranger["one"] is None
     assert not any("estate-a" in e["description"] or "Campus" in e["description"] for e in stranger["timeline"])
     assert any("Retrofit" in e["description"] for e in stranger["timeline"])  # reference data stays readable
-    history = await users["eve"].data('{ aggregateHistory(workspaceId: "system", id: "app-1") { description } }')
+    history = await users["eve"].data('{ aggregateHistory(workspaceId: "system", aggregateId: "app-1") { description } }')
     assert history["aggregateHistory"] == []
     head = (await users["eve"].data('{ head(workspaceId: "system") }'))["head"]
     states = f'stateAtSequence(workspaceId: "system", sequence: {head})'
@@ -97,7 +97,7 @@ async def test_system_tokens_cannot_act_for_another_estate(co2: tuple[Running, d
     system = jwt.encode({"sub": "system", "exp": int(time.time()) + 60}, SECRET, algorithm="HS256")
     body = await Client(users["eve"].http, system).gql(APPLY.replace("app-1", "app-2"))
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-    assert (await users["root"].data('{ fundingApplication(workspaceId: "system", id: "app-2") { id } }')) == {
+    assert (await users["root"].data('{ fundingApplication(workspaceId: "system", aggregateId: "app-2") { id } }')) == {
         "fundingApplication": None
     }
 
