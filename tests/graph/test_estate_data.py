@@ -62,7 +62,9 @@ async def test_an_estates_funding_application_is_its_members_and_the_admins(
     assert stranger["fundingApplications"]["nodes"] == [] and stranger["one"] is None
     assert not any("estate-a" in e["description"] or "Campus" in e["description"] for e in stranger["timeline"])
     assert any("Retrofit" in e["description"] for e in stranger["timeline"])  # reference data stays readable
-    history = await users["eve"].data('{ aggregateHistory(workspaceId: "system", aggregateId: "app-1") { description } }')
+    history = await users["eve"].data(
+        '{ aggregateHistory(workspaceId: "system", aggregateId: "app-1") { description } }'
+    )
     assert history["aggregateHistory"] == []
     head = (await users["eve"].data('{ head(workspaceId: "system") }'))["head"]
     states = f'stateAtSequence(workspaceId: "system", sequence: {head})'
