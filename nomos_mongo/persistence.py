@@ -28,7 +28,7 @@ Rules every adapter keeps:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from typing import TypeVar
 
 from .ledger import EntryKind, IntentLedgerEntry
@@ -50,10 +50,12 @@ __all__ = [
     "TimelineRecord",
     "TimelineStatus",
     "TimelineStore",
+    "WatchedTimelines",
     "WorkspaceIndex",
 ]
 
 A = TypeVar("A", bound=Aggregate)
+WatchedTimelines = Callable[[], Collection[tuple[str, str]] | None]  # None: every timeline
 
 
 class LedgerRecorder(ABC):
@@ -206,8 +208,12 @@ class Persistence(
     async def close(self) -> None:
         """Release connections and background tasks."""
 
-    def watch_commits(self) -> AsyncIterator[CommitNotice] | None:
-        """Commits made by any process, for stores where other processes write too."""
+    def watch_commits(self, watched: WatchedTimelines | None = None) -> AsyncIterator[CommitNotice] | None:
+        """Commits made by any process, for stores where other processes write too.
+
+        `watched` names the (workspace, timeline) pairs someone in this process watches now
+        (None: every timeline): a store that has to poll for foreign commits polls only those.
+        """
         return None
 
     async def ping(self) -> None:
