@@ -21,6 +21,8 @@ Rules every adapter keeps:
   the timeline head are written together or not at all.
 - `commit` raises `SequenceConflict` when (workspace, timeline, sequence) is taken and
   `DuplicateIntent` when the intent id is stored already; nothing is written then.
+- A snapshot that cannot be decoded is `SnapshotUnreadable`; a store that cannot be reached
+  raises `StoreUnavailable`. The engine rebuilds the one and retries the other.
 - Reads of a timeline return that timeline's own entries only (a branch's entries after
   its fork point); the engine composes parents.
 """
@@ -197,6 +199,11 @@ class Persistence(
     #: True when `watch_commits` reports writes made by other processes (MongoDB change
     #: streams or polling). The in-memory store has only its own process's writes.
     reports_foreign_commits: bool = False
+
+    #: True when a commit's ledger entry can be read before its snapshots are written (a
+    #: store without transactions, shared by several processes): readers then bring each
+    #: snapshot forward with the ledger entries that touched it since.
+    snapshots_may_lag: bool = False
 
     def bind(self, registry: TypeRegistry) -> None:
         """Receive the registry used to encode and decode stored types."""

@@ -13,6 +13,7 @@ from nomos_mongo.bench import SUITES, run_bench
 from nomos_mongo.bench.cli import bench_app
 from nomos_mongo.bench.engine import build_timeline
 from nomos_mongo.bench.stores import Stores
+from tests.persistence.stores import server_uri
 
 
 def children() -> set[int]:
@@ -110,3 +111,16 @@ async def test_the_store_suites_compare_sqlite_with_memory_and_serve_an_estate()
     else:
         assert estate["status"].startswith("skipped: GraphQL API not available"), estate["status"]
     assert children() <= before, "the API server process must be gone"
+
+
+async def test_figures_taken_on_the_wire_stand_in_say_so(capsys: pytest.CaptureFixture[str]) -> None:
+    uri = server_uri("wire-standalone")
+    document = await run_bench(["engine"], mongo_uri=uri, quick=True)
+    printed = capsys.readouterr().out
+
+    assert document["suites"]["engine"]["status"] == "ok"
+    assert document["suites"]["engine"]["figures"]
+    assert "mongoeco wire-protocol stand-in" in document["machine"]["server"]
+    assert "say nothing about MongoDB's speed" in document["machine"]["server"]
+    assert document["suites"]["engine"]["settings"]["store"] == "the mongoeco wire-protocol stand-in, not MongoDB"
+    assert "say nothing about MongoDB's speed" in " ".join(printed.split())

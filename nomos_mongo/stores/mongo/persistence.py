@@ -25,7 +25,7 @@ from ...codec import (
     timeline_from_document,
     timeline_to_document,
 )
-from ...errors import PersistenceError
+from ...errors import PersistenceError, SerializationError, SnapshotUnreadable
 from ...ledger import EntryKind, IntentLedgerEntry
 from ...model import Aggregate
 from ...persistence import (
@@ -56,7 +56,7 @@ from .notices import NoticeHub
 from .polling import PollingFeed, read_heads
 from .queries import mongo_filter, mongo_sort
 from .transactions import run_in_transaction
-from .translate import translated, translating
+from .translate import one_line, translated, translating
 from .writes import by_type, snapshot_document, snapshot_key, write_commit, write_in_order
 
 A = TypeVar("A", bound=Aggregate)
@@ -94,6 +94,11 @@ class MongoPersistence(Persistence):
     @property
     def capabilities(self) -> Capabilities | None:
         return self._capabilities
+
+    @property
+    def snapshots_may_lag(self) -> bool:  # type: ignore[override]
+        """Without transactions a commit's ledger insert is visible before its snapshot writes."""
+        return self._capabilities is None or not self._capabilities.transactions
 
     async def start(self) -> None:
         if self._capabilities is not None:
@@ -250,7 +255,12 @@ class MongoPersistence(Persistence):
             {"workspace_id": workspace_id, "timeline_id": timeline_id, "aggregate_id": aggregate_id},
             _NOT_Q,
         )
-        return snapshot_from_document(self._registry, doc) if doc else None
+        if doc is None:
+            return None
+        try:
+            return snapshot_from_document(self._registry, doc)
+        except (SerializationError, KeyError, TypeError, ValueError) as exc:
+            raise SnapshotUnreadable(aggregate_type.type_name, aggregate_id, one_line(exc)) from exc
 
     @translating
     async def query_snapshots(
