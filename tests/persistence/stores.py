@@ -40,8 +40,12 @@ SERVER_ADAPTERS = [*WIRE_ADAPTERS, REAL_MONGODB]
 MONGO_ADAPTERS = ["mongomock", *SERVER_ADAPTERS]
 ADAPTERS = ["memory", "sqlite", *MONGO_ADAPTERS]
 
-# What the wire stand-in lacks, as a skip reason for tests that need it.
+# What the wire stand-in lacks, as skip reasons for tests that need it.
 STANDIN_HAS_NO_CHANGE_STREAMS = "the mongoeco stand-in has no change streams ($changeStream)"
+STANDIN_CONFLICTS_PER_DATABASE = (
+    "the mongoeco stand-in has no per-document write conflicts: it refuses any transaction that "
+    "overlapped another at commit, after all its writes, so contending writers outlast the re-plan budget"
+)
 
 
 def fresh_db_name() -> str:

@@ -72,16 +72,8 @@ async def test_each_process_sees_the_others_writes_live(two_processes: tuple[Nom
     watch.close()
 
 
-async def test_concurrent_processes_leave_contiguous_sequences(
-    request: pytest.FixtureRequest, server: str, two_processes: tuple[NomosApp, NomosApp]
-) -> None:
-    if server == "wire-replica-set":
-        # Two processes racing for one timeline inside transactions: the loser re-plans. On the
-        # stand-in each transaction is slow and conflicts with any concurrent one (not per
-        # document), so 40 contending writes can outlast the engine's re-plan time budget.
-        request.applymarker(
-            pytest.mark.xfail(reason="the stand-in's slow whole-database conflicts outlast the re-plan budget")
-        )
+@pytest.mark.contending_transactions
+async def test_concurrent_processes_leave_contiguous_sequences(two_processes: tuple[NomosApp, NomosApp]) -> None:
     entries = await asyncio.gather(
         *(two_processes[n % 2].dispatch(CreateTodoIntent(title=f"todo {n}"), ctx()) for n in range(40))
     )
