@@ -145,3 +145,17 @@ async def test_nothing_is_read_while_nobody_watches_and_a_new_watch_is_woken_onc
 
     assert len(heads.queries) == 3  # the third, fourth and fifth tick; none before anyone watched
     assert notices == [CommitNotice("ws", "main", 5, frozenset({"T"}))]  # one wake-up, not five entries
+
+
+async def test_someone_listening_everywhere_reads_every_head_and_is_woken_for_the_rest() -> None:
+    heads = Heads({("ws", "main"): 1, ("ws", "draft"): 2})
+    ledger = Ledger({("ws", "main"): [(1, [])], ("ws", "draft"): [(1, ["B"]), (2, ["B"])]})
+    looks: list[list[tuple[str, str]] | None] = [[("ws", "main")], None, None]
+
+    def watched() -> list[tuple[str, str]] | None:
+        return looks.pop(0) if len(looks) > 1 else looks[0]
+
+    notices, _ = await poll(heads, ledger, ticks=3, watched=watched)
+
+    assert heads.queries[1:] == [{}, {}]  # every head, once someone listens everywhere
+    assert notices == [CommitNotice("ws", "draft", 2, frozenset({"T"}))]  # a wake-up, not its whole ledger
