@@ -71,7 +71,7 @@ class NomosApp(Reading):
             if self._started:
                 return
             await self.persistence.start()
-            self.live.follow(self.persistence.watch_commits())
+            self.live.follow(self.persistence.watch_commits(self.live.notices.watched))
             self._started = True
 
     async def close(self) -> None:

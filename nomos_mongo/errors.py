@@ -15,6 +15,8 @@ NomosError
 ├── ServerExecutionRequired   a server-only intent dispatched on a client without transport
 ├── BlobNotFound              a blob reference whose bytes are not in blob storage
 └── PersistenceError          the store failed or is unreachable
+    ├── StoreUnavailable      the store could not be reached; the same request may succeed later
+    ├── SnapshotUnreadable    (adapter -> engine) a stored snapshot does not decode: rebuild it
     ├── SequenceConflict      (adapter -> engine) the sequence slot is taken: re-plan
     └── DuplicateIntent       (adapter -> engine) the intent id is already in the ledger
 """
@@ -187,6 +189,17 @@ class BlobNotFound(NomosError):
 
 class PersistenceError(NomosError):
     pass
+
+
+class StoreUnavailable(PersistenceError):
+    """The store did not answer (network, failover, restart); retrying may succeed."""
+
+
+class SnapshotUnreadable(PersistenceError):
+    def __init__(self, aggregate_type: str, aggregate_id: str, problem: str) -> None:
+        self.aggregate_type = aggregate_type
+        self.aggregate_id = aggregate_id
+        super().__init__(f"the stored snapshot of {aggregate_type} {aggregate_id} does not decode: {problem}")
 
 
 class SequenceConflict(PersistenceError):

@@ -21,6 +21,8 @@ Rules every adapter keeps:
   the timeline head are written together or not at all.
 - `commit` raises `SequenceConflict` when (workspace, timeline, sequence) is taken and
   `DuplicateIntent` when the intent id is stored already; nothing is written then.
+- A snapshot that cannot be decoded is `SnapshotUnreadable`; a store that cannot be reached
+  raises `StoreUnavailable`. The engine rebuilds the one and retries the other.
 - Reads of a timeline return that timeline's own entries only (a branch's entries after
   its fork point); the engine composes parents.
 """
@@ -28,7 +30,7 @@ Rules every adapter keeps:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from typing import TypeVar
 
 from .ledger import EntryKind, IntentLedgerEntry
@@ -50,10 +52,12 @@ __all__ = [
     "TimelineRecord",
     "TimelineStatus",
     "TimelineStore",
+    "WatchedTimelines",
     "WorkspaceIndex",
 ]
 
 A = TypeVar("A", bound=Aggregate)
+WatchedTimelines = Callable[[], Collection[tuple[str, str]] | None]  # None: every timeline
 
 
 class LedgerRecorder(ABC):
@@ -196,6 +200,11 @@ class Persistence(
     #: streams or polling). The in-memory store has only its own process's writes.
     reports_foreign_commits: bool = False
 
+    #: True when a commit's ledger entry can be read before its snapshots are written (a
+    #: store without transactions, shared by several processes): readers then bring each
+    #: snapshot forward with the ledger entries that touched it since.
+    snapshots_may_lag: bool = False
+
     def bind(self, registry: TypeRegistry) -> None:
         """Receive the registry used to encode and decode stored types."""
         self.registry = registry
@@ -206,8 +215,12 @@ class Persistence(
     async def close(self) -> None:
         """Release connections and background tasks."""
 
-    def watch_commits(self) -> AsyncIterator[CommitNotice] | None:
-        """Commits made by any process, for stores where other processes write too."""
+    def watch_commits(self, watched: WatchedTimelines | None = None) -> AsyncIterator[CommitNotice] | None:
+        """Commits made by any process, for stores where other processes write too.
+
+        `watched` names the (workspace, timeline) pairs someone in this process watches now
+        (None: every timeline): a store that has to poll for foreign commits polls only those.
+        """
         return None
 
     async def ping(self) -> None:

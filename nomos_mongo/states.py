@@ -4,16 +4,25 @@ A history snapshot is written at an aggregate's first change on a timeline, ever
 `history_snapshot_every` versions, and at every undo or redo. So the latest history
 snapshot at or before N, plus the entries touching the aggregate after it (none of which
 can be struck out as of N), gives the state at N without scanning the timeline.
+
+Snapshots are derived data, so reading one is resilient (the seed's enableResilientSnapshots):
+a read the store could not answer is retried; a snapshot that is missing although the ledger
+touched its aggregate, or that does not decode, is rebuilt from that aggregate's ledger
+entries (and logged); and on a store whose snapshots may lag behind its ledger (MongoDB
+without transactions, shared by several processes) a snapshot is brought forward with the
+entries that touched its aggregate since.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from .context import MAIN_TIMELINE
-from .errors import TimelineNotFound
+from .errors import SnapshotUnreadable, StoreUnavailable, TimelineNotFound
 from .frozen import quick_init
 from .ledger import AggregateRef, EntryKind, IntentLedgerEntry
 from .model import Aggregate, Event
@@ -23,6 +32,10 @@ from .registry import TypeRegistry
 
 A = TypeVar("A", bound=Aggregate)
 ALL = BasicQuery(include_deleted=True)
+SNAPSHOT_READ_ATTEMPTS = 3
+SNAPSHOT_RETRY_DELAY = 0.05  # doubled after each failed attempt
+
+logger = logging.getLogger("nomos_mongo.states")
 
 
 @quick_init
@@ -104,9 +117,28 @@ class States:
 
     # one aggregate ----------------------------------------------------------------------
     async def latest(self, ws: str, tl: str, aggregate_type: type[Aggregate], aggregate_id: str) -> Versioned:
-        record = await self.persistence.load_snapshot(ws, tl, aggregate_type, aggregate_id)
+        try:
+            record = await self._load_snapshot(ws, tl, aggregate_type, aggregate_id)
+        except SnapshotUnreadable as exc:
+            logger.warning("%s; rebuilding it from the ledger of %s/%s", exc, ws, tl)
+            return await self.rebuilt(ws, tl, aggregate_type, aggregate_id)
+        ref = AggregateRef(aggregate_type.type_name, aggregate_id)
         if record is not None:
+            if self.persistence.snapshots_may_lag:
+                return await self._caught_up(ws, tl, aggregate_type, record, ref)
             return Versioned(record.state, record.version, own=True)
+        own = [e for e in await self.persistence.load_entries_touching(ws, tl, aggregate_id) if ref in e.touched]
+        if own:
+            # where snapshots may lag, another process's commit may just not have written it yet
+            logger.log(
+                logging.INFO if self.persistence.snapshots_may_lag else logging.WARNING,
+                "no stored snapshot of %s %s on %s/%s, which its ledger touched; rebuilding it from the ledger",
+                ref.type,
+                ref.id,
+                ws,
+                tl,
+            )
+            return await self.rebuilt(ws, tl, aggregate_type, aggregate_id, own)
         if tl == MAIN_TIMELINE:  # it has no parent to read through to
             return NOTHING
         branch = await self.timelines.get(ws, tl)
@@ -114,6 +146,76 @@ class States:
             return NOTHING
         inherited = await self.at(ws, branch.parent_timeline_id, aggregate_type, aggregate_id, branch.fork_sequence)
         return Versioned(inherited.state, inherited.version, own=False)
+
+    async def _load_snapshot(
+        self, ws: str, tl: str, aggregate_type: type[Aggregate], aggregate_id: str
+    ) -> SnapshotRecord | None:
+        for attempt in range(SNAPSHOT_READ_ATTEMPTS):
+            try:
+                return await self.persistence.load_snapshot(ws, tl, aggregate_type, aggregate_id)
+            except StoreUnavailable as exc:
+                if attempt + 1 == SNAPSHOT_READ_ATTEMPTS:
+                    raise
+                logger.info("reading a snapshot failed (%s); retrying", exc)
+                await asyncio.sleep(SNAPSHOT_RETRY_DELAY * 2**attempt)
+        raise AssertionError("unreachable")
+
+    async def _caught_up(
+        self, ws: str, tl: str, aggregate_type: type[Aggregate], record: SnapshotRecord, ref: AggregateRef
+    ) -> Versioned:
+        """The snapshot with the ledger entries another process committed but has not yet snapshotted."""
+        later = [
+            e
+            for e in await self.persistence.load_entries_touching(ws, tl, ref.id, after=record.sequence)
+            if ref in e.touched
+        ]
+        if not later:
+            return Versioned(record.state, record.version, own=True)
+        if any(e.kind is not EntryKind.INTENT for e in later):  # an undo or redo: recompute
+            return await self.rebuilt(ws, tl, aggregate_type, ref.id)
+        state, changes = fold_entries(record.state, later, ref)
+        return Versioned(state, record.version + changes, own=True)
+
+    async def rebuilt(
+        self,
+        ws: str,
+        tl: str,
+        aggregate_type: type[Aggregate],
+        aggregate_id: str,
+        entries: list[IntentLedgerEntry] | None = None,
+    ) -> Versioned:
+        """One aggregate replayed from the timeline's ledger entries that touched it (as verify does)."""
+        ref = AggregateRef(aggregate_type.type_name, aggregate_id)
+        base: Aggregate | None = None
+        version = 0
+        branch = await self.timelines.get(ws, tl)
+        if branch is not None and branch.parent_timeline_id is not None:
+            inherited = await self.at(ws, branch.parent_timeline_id, aggregate_type, aggregate_id, branch.fork_sequence)
+            base, version = inherited.state, inherited.version
+        if entries is None:
+            entries = [
+                e for e in await self.persistence.load_entries_touching(ws, tl, aggregate_id) if ref in e.touched
+            ]
+        state = base
+        history: list[tuple[str, tuple[Event, ...]]] = []
+        struck: set[str] = set()
+        undo_targets: dict[str, tuple[str, ...]] = {}
+        for entry in entries:
+            if entry.kind is EntryKind.INTENT:
+                events = tuple(entry.events_for(ref))
+                history.append((entry.intent_id, events))
+                state = fold(state if state is not None else aggregate_type.empty(aggregate_id), events)
+            else:
+                strike(entry, struck, undo_targets)
+                state = base if base is not None else aggregate_type.empty(aggregate_id)
+                alive = base is not None
+                for intent_id, events in history:
+                    if intent_id not in struck:
+                        state, alive = fold(state, events), True
+                if not alive:
+                    state = state.evolve(deleted=True)
+            version += 1
+        return Versioned(state, version, own=bool(entries))
 
     async def at(
         self, ws: str, tl: str, aggregate_type: type[Aggregate], aggregate_id: str, sequence: int

@@ -91,6 +91,8 @@ def print_table(results: list[SuiteResult], info: dict[str, Any], *, file: Any =
             table.add_row(result.name, figure.name, value_text(figure), target_text(figure), verdict(figure), shown)
     console.print(table)
     console.print(_machine_line(info), highlight=False)
+    if info.get("server"):
+        console.print(f"store: MongoDB at {info['server']}", highlight=False)
 
 
 def _machine_line(info: dict[str, Any]) -> str:
@@ -107,11 +109,11 @@ def _machine_line(info: dict[str, Any]) -> str:
 
 
 def to_markdown(results: list[SuiteResult], info: dict[str, Any]) -> str:
+    store = info.get("server") or info.get("store", "embedded")
     lines = [
         "# `nomos bench`: latest figures",
         "",
-        f"Store: {info.get('store', 'embedded')}. Produced by `nomos bench --markdown <file>`; every figure says "
-        "how it was measured.",
+        f"Store: {store}. Produced by `nomos bench --markdown <file>`; every figure says how it was measured.",
         "",
         "| suite | figure | value | target | | how it was measured |",
         "| --- | --- | ---: | ---: | --- | --- |",

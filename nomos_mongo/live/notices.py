@@ -64,6 +64,10 @@ class Notices:
         self._everywhere.add(listener)
         return lambda: self._everywhere.discard(listener)
 
+    def watched(self) -> list[Key] | None:
+        """The timelines someone listens to now; None while someone listens to every timeline."""
+        return None if self._everywhere else list(self._listeners)
+
     def listening(self, workspace_id: str, timeline_id: str) -> bool:
         return bool(self._everywhere) or (workspace_id, timeline_id) in self._listeners
 

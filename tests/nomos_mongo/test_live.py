@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from nomos_mongo import Commit, CommitNotice, IntentContext, MemoryPersistence, NomosApp
 from nomos_mongo.examples.todo import TODO_MODULE, CreateTodoIntent, TodoAggregate
 from nomos_mongo.live.notices import Notices
+from nomos_mongo.persistence import WatchedTimelines
 
 
 class EchoingPersistence(MemoryPersistence):
@@ -26,7 +27,7 @@ class EchoingPersistence(MemoryPersistence):
             CommitNotice(entry.workspace_id, entry.timeline_id, entry.workspace_intent_sequence, entry.touched_types)
         )
 
-    def watch_commits(self) -> AsyncIterator[CommitNotice]:
+    def watch_commits(self, watched: WatchedTimelines | None = None) -> AsyncIterator[CommitNotice]:
         async def notices() -> AsyncIterator[CommitNotice]:
             while True:
                 yield await self.feed.get()

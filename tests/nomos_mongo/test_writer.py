@@ -50,6 +50,7 @@ def interleaving(store: Persistence, monkeypatch: pytest.MonkeyPatch) -> Persist
 
 
 # contention ------------------------------------------------------------------------------
+@pytest.mark.contending_transactions
 async def test_two_engines_on_one_store_land_every_intent(
     persistence: Persistence, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -30,3 +30,12 @@ class TestGridFSOnMongoDB(BlobStorageContract):
     async def create_blob_storage(self) -> AsyncIterator[BlobStorage]:
         async with open_store("mongodb") as store:
             yield store.blob_storage()  # type: ignore[attr-defined]
+
+
+class TestGridFSOverTheWire(BlobStorageContract):
+    """GridFS through PyMongo to the mongoeco wire stand-in."""
+
+    @asynccontextmanager
+    async def create_blob_storage(self) -> AsyncIterator[BlobStorage]:
+        async with open_store("wire-standalone") as store:
+            yield store.blob_storage()  # type: ignore[attr-defined]

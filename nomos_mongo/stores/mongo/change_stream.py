@@ -2,9 +2,14 @@
 
 The stream only wakes subscribers; they read the ledger by sequence. So the rules are:
 resume from the last resume token after any error the driver could not resume itself; and
-whenever the stream starts from now instead (the first start, ChangeStreamHistoryLost, an
-invalidated stream), wake every timeline once: a subscriber may have read the ledger just
-before a commit the new stream will not report.
+whenever the stream starts from now instead (the first start, ChangeStreamHistoryLost or
+InvalidResumeToken, an invalidated stream), wake every timeline once: a subscriber may have
+read the ledger just before a commit the new stream will not report.
+
+A server that refuses to open the stream with an error that is not resumable (the change
+streams spec's definition: no ResumableChangeStreamError label, not a network error, e.g.
+"Unsupported aggregation stage" or a standalone's "only supported on replica sets") will
+refuse it again: `run` raises ChangeStreamUnavailable, and the caller polls instead.
 """
 
 from __future__ import annotations
@@ -23,7 +28,20 @@ logger = logging.getLogger("nomos_mongo.stores.mongo")
 
 CHANGE_STREAM_FATAL = 280  # what servers before 4.4 answer for an expired resume token
 CHANGE_STREAM_HISTORY_LOST = 286
-TOKEN_LOST = frozenset({CHANGE_STREAM_FATAL, CHANGE_STREAM_HISTORY_LOST})
+INVALID_RESUME_TOKEN = 260
+TOKEN_LOST = frozenset({CHANGE_STREAM_FATAL, CHANGE_STREAM_HISTORY_LOST, INVALID_RESUME_TOKEN})
+RESUMABLE_LABEL = "ResumableChangeStreamError"
+# The spec's resumable codes for servers that do not label them (before 4.4).
+RESUMABLE_CODES = frozenset({6, 7, 63, 89, 91, 133, 150, 189, 234, 262, 9001, 10107, 11600, 11602, 13388, 13435, 13436})
+
+
+class ChangeStreamUnavailable(Exception):
+    """The server cannot open a change stream on the ledger, and will not on a retry."""
+
+
+def resumable(exc: OperationFailure) -> bool:
+    return exc.has_error_label(RESUMABLE_LABEL) or exc.code in RESUMABLE_CODES
+
 
 PIPELINE: list[dict[str, Any]] = [
     {"$match": {"operationType": "insert"}},
@@ -78,7 +96,8 @@ class ChangeStreamFeed:
         while True:
             stream: Any = None
             try:
-                async with await self._collection.watch(PIPELINE, resume_after=token) as stream:
+                opened = await self._open(token)
+                async with opened as stream:
                     if resync_needed:
                         await self._resync()
                         resync_needed = False
@@ -95,7 +114,7 @@ class ChangeStreamFeed:
             except OperationFailure as exc:
                 if exc.code in TOKEN_LOST:
                     logger.warning(
-                        "ledger change stream history lost (%s); watching again from now and "
+                        "ledger change stream cannot resume (%s); watching again from now and "
                         "waking every timeline to re-read the ledger",
                         one_line(exc),
                     )
@@ -108,6 +127,14 @@ class ChangeStreamFeed:
                 token = _latest(stream, token)
                 failures += 1
                 await self._back_off(failures, exc)
+
+    async def _open(self, token: Mapping[str, Any] | None) -> Any:
+        try:
+            return await self._collection.watch(PIPELINE, resume_after=token)
+        except OperationFailure as exc:
+            if exc.code in TOKEN_LOST or resumable(exc):
+                raise
+            raise ChangeStreamUnavailable(one_line(exc)) from exc
 
     async def _back_off(self, failures: int, exc: PyMongoError) -> None:
         delay = min(self._retry_delay * 2 ** (failures - 1), self._max_retry_delay)

@@ -10,7 +10,7 @@ from pymongo import AsyncMongoClient
 from pymongo.errors import ConfigurationError, ConnectionFailure, PyMongoError
 
 from ...errors import PersistenceError
-from .translate import one_line, redact
+from .translate import one_line, redact, translated
 
 if TYPE_CHECKING:
     from .persistence import MongoPersistence
@@ -18,10 +18,14 @@ if TYPE_CHECKING:
 DEFAULT_DATABASE = "nomos"
 
 
+STAND_IN_BUILD = "mongoeco"  # the gitVersion the mongoeco wire-protocol stand-in reports
+
+
 class Capabilities(NamedTuple):
     transactions: bool
     change_streams: bool
     server: str
+    stand_in: bool = False  # a wire-protocol stand-in, not MongoDB
 
 
 async def detect_capabilities(database: Any) -> Capabilities:
@@ -29,11 +33,23 @@ async def detect_capabilities(database: Any) -> Capabilities:
         hello = await database.command("hello")
     except NotImplementedError:  # mongomock-motor runs no server commands but ping
         return Capabilities(False, False, "an in-process mock (mongomock)")
+    stand_in = hello.get("gitVersion") == STAND_IN_BUILD
+    suffix = " (the mongoeco wire-protocol stand-in, not MongoDB)" if stand_in else ""
     if hello.get("setName"):
-        return Capabilities(True, True, f"replica set {hello['setName']!r}")
+        return Capabilities(True, True, f"replica set {hello['setName']!r}{suffix}", stand_in)
     if hello.get("msg") == "isdbgrid":
-        return Capabilities(True, True, "a sharded cluster")
-    return Capabilities(False, False, "a standalone server")
+        return Capabilities(True, True, f"a sharded cluster{suffix}", stand_in)
+    return Capabilities(False, False, f"a standalone server{suffix}", stand_in)
+
+
+async def describe_server(uri: str) -> Capabilities:
+    """What the server at `uri` is, without touching any database (for reports such as nomos bench)."""
+    persistence = await connect(uri)
+    try:
+        with translated():
+            return await detect_capabilities(persistence.database)
+    finally:
+        await persistence.close()
 
 
 async def resolved(value: Any) -> Any:

@@ -25,7 +25,7 @@ from ...codec import (
     timeline_from_document,
     timeline_to_document,
 )
-from ...errors import PersistenceError
+from ...errors import PersistenceError, SerializationError, SnapshotUnreadable
 from ...ledger import EntryKind, IntentLedgerEntry
 from ...model import Aggregate
 from ...persistence import (
@@ -34,11 +34,12 @@ from ...persistence import (
     Persistence,
     SnapshotRecord,
     TimelineRecord,
+    WatchedTimelines,
 )
 from ...query import BasicQuery
 from ...registry import TypeRegistry
 from .blobs import GridFSBlobStorage
-from .change_stream import ChangeStreamFeed
+from .change_stream import ChangeStreamFeed, ChangeStreamUnavailable
 from .client import Capabilities, detect_capabilities, resolved
 from .indexes import (
     BLOB_BUCKET,
@@ -52,10 +53,10 @@ from .indexes import (
     snapshot_collection,
 )
 from .notices import NoticeHub
-from .polling import PollingFeed
+from .polling import PollingFeed, read_heads
 from .queries import mongo_filter, mongo_sort
 from .transactions import run_in_transaction
-from .translate import translated, translating
+from .translate import one_line, translated, translating
 from .writes import by_type, snapshot_document, snapshot_key, write_commit, write_in_order
 
 A = TypeVar("A", bound=Aggregate)
@@ -87,11 +88,17 @@ class MongoPersistence(Persistence):
         self._indexed_types: set[str] = set()
         self._hub = NoticeHub()
         self._feed: asyncio.Task[None] | None = None
+        self._watched: WatchedTimelines | None = None
 
     # lifecycle --------------------------------------------------------------------------
     @property
     def capabilities(self) -> Capabilities | None:
         return self._capabilities
+
+    @property
+    def snapshots_may_lag(self) -> bool:  # type: ignore[override]
+        """Without transactions a commit's ledger insert is visible before its snapshot writes."""
+        return self._capabilities is None or not self._capabilities.transactions
 
     async def start(self) -> None:
         if self._capabilities is not None:
@@ -248,7 +255,12 @@ class MongoPersistence(Persistence):
             {"workspace_id": workspace_id, "timeline_id": timeline_id, "aggregate_id": aggregate_id},
             _NOT_Q,
         )
-        return snapshot_from_document(self._registry, doc) if doc else None
+        if doc is None:
+            return None
+        try:
+            return snapshot_from_document(self._registry, doc)
+        except (SerializationError, KeyError, TypeError, ValueError) as exc:
+            raise SnapshotUnreadable(aggregate_type.type_name, aggregate_id, one_line(exc)) from exc
 
     @translating
     async def query_snapshots(
@@ -361,7 +373,9 @@ class MongoPersistence(Persistence):
         return sorted(names)
 
     # notifications ----------------------------------------------------------------------
-    def watch_commits(self) -> AsyncIterator[CommitNotice]:
+    def watch_commits(self, watched: WatchedTimelines | None = None) -> AsyncIterator[CommitNotice]:
+        if watched is not None:
+            self._watched = watched
         subscription = self._hub.subscribe()
         if self._feed is None or self._feed.done():
             self._feed = asyncio.create_task(self._run_feed(), name="nomos-commit-feed")
@@ -372,17 +386,35 @@ class MongoPersistence(Persistence):
         capabilities = await self._ready()
         if capabilities.change_streams:
             ledger = self._ledger.with_options(read_concern=ReadConcern("majority"))
-            await ChangeStreamFeed(ledger, self._hub.publish, self._wake_all).run()
-        else:
-            feed = PollingFeed(
-                self._heads, self._ledger, self._hub.publish, self._wake_all, interval=self._poll_interval
-            )
-            await feed.run()
+            try:
+                await ChangeStreamFeed(ledger, self._hub.publish, self._wake_watched).run()
+            except ChangeStreamUnavailable as exc:
+                logger.warning(
+                    "MongoDB refused the ledger change stream (%s), which is not resumable: commits by "
+                    "other processes are found by polling the ledger every %.2g s instead",
+                    exc,
+                    self._poll_interval,
+                )
+        feed = PollingFeed(
+            self._heads,
+            self._ledger,
+            self._hub.publish,
+            self._wake_watched,
+            watched=self._watched,
+            wake_types=frozenset(self._registry.aggregates),
+            interval=self._poll_interval,
+        )
+        await feed.run()
 
-    async def _wake_all(self) -> None:
+    async def _wake_watched(self) -> None:
+        """After the change stream (re)starts from now: wake each watched timeline once."""
         types = frozenset(self._registry.aggregates)
-        for doc in await self._heads.find({}).to_list(None):
-            self._hub.publish(CommitNotice(doc["workspace_id"], doc["timeline_id"], int(doc["seq"]), types))
+        watched = self._watched() if self._watched is not None else None
+        keys = set(watched) if watched is not None else None
+        if keys == set():
+            return
+        for (workspace_id, timeline_id), head in (await read_heads(self._heads, keys)).items():
+            self._hub.publish(CommitNotice(workspace_id, timeline_id, head, types))
 
 
 def _log_feed_end(task: asyncio.Task[None]) -> None:

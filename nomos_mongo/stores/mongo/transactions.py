@@ -22,7 +22,7 @@ from pymongo.write_concern import WriteConcern
 
 from ...errors import DuplicateIntent, PersistenceError, SequenceConflict
 from ...ledger import IntentLedgerEntry
-from .translate import describe, one_line
+from .translate import one_line, translate
 
 T = TypeVar("T")
 
@@ -127,7 +127,7 @@ async def run_in_transaction(
                 if within():
                     continue
                 raise _gave_up(time_limit, exc) from exc
-            raise PersistenceError(describe(exc)) from exc
+            raise translate(exc) from exc
 
         while True:
             try:
@@ -145,7 +145,7 @@ async def run_in_transaction(
                     continue
                 if exc.has_error_label(TRANSIENT) and within():
                     break
-                raise PersistenceError(describe(exc)) from exc
+                raise translate(exc) from exc
 
 
 def _gave_up(time_limit: float, last: PyMongoError | None) -> PersistenceError:

@@ -10,7 +10,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
 
-from ...errors import PersistenceError
+from ...errors import PersistenceError, StoreUnavailable
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -39,12 +39,18 @@ def describe(exc: PyMongoError) -> str:
     return f"MongoDB failed: {one_line(exc)}"
 
 
+def translate(exc: PyMongoError) -> PersistenceError:
+    if isinstance(exc, ConnectionFailure):
+        return StoreUnavailable(describe(exc))
+    return PersistenceError(describe(exc))
+
+
 @contextmanager
 def translated() -> Iterator[None]:
     try:
         yield
     except PyMongoError as exc:
-        raise PersistenceError(describe(exc)) from exc
+        raise translate(exc) from exc
 
 
 def translating(method: Callable[P, Coroutine[Any, Any, R]]) -> Callable[P, Coroutine[Any, Any, R]]:

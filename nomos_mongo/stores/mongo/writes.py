@@ -1,11 +1,14 @@
 """What one commit writes, in order: the ledger insert (the commit point), then what derives from it.
 
 The same writes run inside a transaction on a replica set, and one after the other where
-the server has no transactions; there the ledger insert alone decides the commit.
+the server has no transactions; there the ledger insert alone decides the commit, and a
+snapshot write never replaces a snapshot of a later sequence (readers catch up meanwhile:
+see `snapshots_may_lag`).
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,7 +20,7 @@ from ...persistence import Commit, SnapshotRecord
 from .indexes import HEADS, LEDGER, SNAPSHOT_HISTORY, snapshot_collection
 from .queries import queryable
 from .transactions import conflict_of, duplicated_index
-from .translate import describe, translated
+from .translate import describe, translate, translated
 
 
 async def write_commit(database: Any, commit: Commit, session: Any) -> None:
@@ -40,7 +43,7 @@ async def write_in_order(database: Any, commit: Commit) -> None:
                 if stored
                 else SequenceConflict(entry.workspace_id, entry.timeline_id, entry.sequence)
             )
-        raise (conflict or PersistenceError(describe(exc))) from exc
+        raise (conflict or translate(exc)) from exc
     try:
         await write_derived(database, commit, None)
     except PyMongoError as exc:
@@ -54,9 +57,12 @@ async def write_derived(database: Any, commit: Commit, session: Any) -> None:
     options = {"session": session} if session is not None else {}
     entry = commit.entry
     for record in commit.snapshots:
-        await database[snapshot_collection(record.aggregate_type)].replace_one(
-            snapshot_key(record), snapshot_document(record), upsert=True, **options
-        )
+        if session is not None:
+            await database[snapshot_collection(record.aggregate_type)].replace_one(
+                snapshot_key(record), snapshot_document(record), upsert=True, session=session
+            )
+        else:
+            await write_forward(database, record)
     if commit.history:
         await database[SNAPSHOT_HISTORY].insert_many([snapshot_to_document(r) for r in commit.history], **options)
     for struck in (True, False):
@@ -69,6 +75,17 @@ async def write_derived(database: Any, commit: Commit, session: Any) -> None:
         upsert=True,
         **options,
     )
+
+
+async def write_forward(database: Any, record: SnapshotRecord) -> None:
+    """Replace the stored snapshot only with a later one: without a transaction, another
+    process may have written a snapshot of a later commit before this one got here."""
+    collection = database[snapshot_collection(record.aggregate_type)]
+    # a duplicate key: the key exists with this or a later sequence, and that snapshot stays
+    with contextlib.suppress(DuplicateKeyError):
+        await collection.replace_one(
+            {**snapshot_key(record), "seq": {"$lt": record.sequence}}, snapshot_document(record), upsert=True
+        )
 
 
 def by_type(records: Iterable[SnapshotRecord]) -> dict[str, list[SnapshotRecord]]:

@@ -224,3 +224,25 @@ class FakeGridFSBucket:
         found = [f for f in self.files if all(f.get(k) == v for k, v in filter.items())]
         for document in found[: limit or None]:
             yield FakeGridOut(document)
+
+
+def unsupported_stage() -> OperationFailure:
+    # what the mongoeco stand-in answers (no code, no label); a standalone mongod answers code 40573
+    message = "Unsupported aggregation stage: $changeStream"
+    return OperationFailure(message, details={"ok": 0.0, "errmsg": message})
+
+
+def invalid_resume_token() -> OperationFailure:
+    return OperationFailure(
+        "cannot resume stream; the resume token was not found",
+        code=260,
+        details={"ok": 0, "code": 260, "codeName": "InvalidResumeToken"},
+    )
+
+
+def resumable_error() -> OperationFailure:
+    return OperationFailure(
+        "interrupted",
+        code=11601,
+        details={"ok": 0, "code": 11601, "errorLabels": ["ResumableChangeStreamError"]},
+    )

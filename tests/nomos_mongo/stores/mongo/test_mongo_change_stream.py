@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from typing import Any
 
+import pytest
 from pymongo.errors import AutoReconnect, OperationFailure
 
 from nomos_mongo import CommitNotice
-from nomos_mongo.stores.mongo.change_stream import ChangeStreamFeed
-from tests.nomos_mongo.stores.mongo.fakes import END, FakeLedger, change, history_lost
+from nomos_mongo.stores.mongo.change_stream import ChangeStreamFeed, ChangeStreamUnavailable
+from tests.nomos_mongo.stores.mongo.fakes import (
+    END,
+    FakeLedger,
+    change,
+    history_lost,
+    invalid_resume_token,
+    resumable_error,
+    unsupported_stage,
+)
 
 
 class Harness:
@@ -138,3 +148,34 @@ async def test_a_non_resumable_server_error_backs_off_and_resumes() -> None:
     assert harness.resumed_from() == [None, {"_data": "a"}]
     assert harness.sequences == [1, 2]
     assert harness.resyncs == [1]
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [unsupported_stage(), OperationFailure("only supported on replica sets", 40573, {"code": 40573})],
+)
+async def test_a_server_that_cannot_open_the_stream_is_not_retried(refusal: OperationFailure) -> None:
+    harness = Harness(FakeLedger(refusal))
+    feed = ChangeStreamFeed(harness.ledger, harness.notices.append, harness.resync, sleep=harness.sleep)
+    with pytest.raises(ChangeStreamUnavailable, match=re.escape(str(refusal).split(",")[0])):
+        await asyncio.wait_for(feed.run(), 5)
+    assert len(harness.ledger.watch_calls) == 1
+    assert harness.sleeps == [] and harness.resyncs == []
+
+
+async def test_an_invalid_resume_token_restarts_from_now_like_a_lost_history() -> None:
+    harness = Harness(
+        FakeLedger([change("a", seq=1), AutoReconnect("down")], invalid_resume_token(), [change("b", seq=2)])
+    )
+    await harness.run_until_idle()
+    assert harness.resumed_from() == [None, {"_data": "a"}, None]
+    assert harness.resyncs == [1, 3]
+    assert harness.sequences == [1, 2]
+
+
+async def test_a_resumable_error_on_opening_backs_off_and_resumes() -> None:
+    harness = Harness(FakeLedger([change("a", seq=1), AutoReconnect("down")], resumable_error(), [change("b", seq=2)]))
+    await harness.run_until_idle()
+    assert harness.resumed_from() == [None, {"_data": "a"}, {"_data": "a"}]
+    assert harness.sequences == [1, 2]
+    assert len(harness.sleeps) == 2

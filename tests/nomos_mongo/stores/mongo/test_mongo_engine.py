@@ -114,3 +114,17 @@ async def test_init_db_creates_the_snapshot_indexes_of_registered_types(
     indexes = await persistence.database[snapshot_collection("TodoAggregate")].index_information()
     assert {"snapshot_key", "by_title", "by_is_completed", "by_created_at"} <= set(indexes)
     await app.close()
+
+
+async def test_the_commit_feed_stops_when_the_app_closes(database: tuple[AsyncMongoMockClient, str]) -> None:
+    client, name = database
+    app = NomosApp(MongoPersistence(client, name, poll_interval=0.01), modules=[TODO_MODULE])
+    await app.start()
+    watch = app.watch_timeline(WS, "main")
+    await app.dispatch(CreateTodoIntent(title="watched"), ctx())
+    assert (await asyncio.wait_for(anext(watch), 5)).sequence == 1
+    assert [t for t in asyncio.all_tasks() if t.get_name() == "nomos-commit-feed"]
+
+    await app.close()
+
+    assert not [t for t in asyncio.all_tasks() if t.get_name() == "nomos-commit-feed"]

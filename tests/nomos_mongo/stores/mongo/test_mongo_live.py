@@ -1,4 +1,5 @@
-"""Behaviour only a real replica set shows: run with NOMOS_MONGO_URI (docker compose up -d mongo)."""
+"""Two API processes on one server: over the wire to the mongoeco stand-in (both adapter paths),
+and to a real replica set when NOMOS_MONGO_URI is set (docker compose up -d mongo)."""
 
 from __future__ import annotations
 
@@ -10,19 +11,28 @@ import pytest
 from nomos_mongo import IntentContext, NomosApp
 from nomos_mongo.examples.todo import TODO_MODULE, CreateTodoIntent
 from nomos_mongo.stores.mongo import MongoPersistence, connect
-from tests.persistence.stores import MONGO_URI, fresh_db_name, needs_mongodb
-
-pytestmark = needs_mongodb
+from tests.persistence.stores import (
+    SERVER_ADAPTERS,
+    STANDIN_HAS_NO_CHANGE_STREAMS,
+    fresh_db_name,
+    server_uri,
+    skip_on_standin,
+)
 
 WS = "estate-live"
 
 
+@pytest.fixture(params=SERVER_ADAPTERS)
+def server(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 @pytest.fixture
-async def two_processes() -> AsyncIterator[tuple[NomosApp, NomosApp]]:
+async def two_processes(server: str) -> AsyncIterator[tuple[NomosApp, NomosApp]]:
     """Two engines, each with its own client, on one fresh database: two API processes."""
-    assert MONGO_URI is not None
+    uri = server_uri(server)
     name = fresh_db_name()
-    stores = [await connect(MONGO_URI, name) for _ in range(2)]
+    stores = [await connect(uri, name, poll_interval=0.05) for _ in range(2)]
     apps = (NomosApp(stores[0], modules=[TODO_MODULE]), NomosApp(stores[1], modules=[TODO_MODULE]))
     for app in apps:
         await app.start()
@@ -36,11 +46,16 @@ def ctx(actor: str = "alice") -> IntentContext:
     return IntentContext(workspace_id=WS, actor_id=actor)
 
 
-async def test_a_replica_set_has_transactions_and_change_streams(two_processes: tuple[NomosApp, NomosApp]) -> None:
+@pytest.mark.parametrize("server", ["wire-replica-set", *SERVER_ADAPTERS[2:]], indirect=True)
+async def test_a_replica_set_has_transactions_and_change_streams(
+    server: str, two_processes: tuple[NomosApp, NomosApp]
+) -> None:
     store = two_processes[0].persistence
     assert isinstance(store, MongoPersistence)
     assert store.capabilities is not None
-    assert store.capabilities.transactions and store.capabilities.change_streams
+    assert store.capabilities.transactions
+    skip_on_standin(server, STANDIN_HAS_NO_CHANGE_STREAMS)
+    assert store.capabilities.change_streams
 
 
 async def test_each_process_sees_the_others_writes_live(two_processes: tuple[NomosApp, NomosApp]) -> None:
@@ -57,6 +72,7 @@ async def test_each_process_sees_the_others_writes_live(two_processes: tuple[Nom
     watch.close()
 
 
+@pytest.mark.contending_transactions
 async def test_concurrent_processes_leave_contiguous_sequences(two_processes: tuple[NomosApp, NomosApp]) -> None:
     entries = await asyncio.gather(
         *(two_processes[n % 2].dispatch(CreateTodoIntent(title=f"todo {n}"), ctx()) for n in range(40))

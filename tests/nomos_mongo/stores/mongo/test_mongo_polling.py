@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -28,12 +29,21 @@ class Heads:
 
     def __init__(self, *states: Any) -> None:
         self._states = list(states)
+        self.queries: list[dict[str, Any]] = []
 
-    def find(self, *args: Any) -> Cursor:
+    def find(self, query: dict[str, Any], *args: Any) -> Cursor:
+        self.queries.append(query)
         state = self._states.pop(0) if len(self._states) > 1 else self._states[0]
         if isinstance(state, BaseException):
             raise state
-        return Cursor([{"workspace_id": ws, "timeline_id": tl, "seq": seq} for (ws, tl), seq in state.items()])
+        wanted = query.get("$or", [query] if query else None)
+        return Cursor(
+            [
+                {"workspace_id": ws, "timeline_id": tl, "seq": seq}
+                for (ws, tl), seq in state.items()
+                if wanted is None or {"workspace_id": ws, "timeline_id": tl} in wanted
+            ]
+        )
 
 
 class Ledger:
@@ -52,7 +62,9 @@ class Ledger:
         )
 
 
-async def poll(heads: Heads, ledger: Ledger, ticks: int) -> tuple[list[CommitNotice], int]:
+async def poll(
+    heads: Heads, ledger: Ledger, ticks: int, watched: Callable[[], list[tuple[str, str]]] | None = None
+) -> tuple[list[CommitNotice], int]:
     notices: list[CommitNotice] = []
     wakes = 0
     slept = 0
@@ -68,7 +80,17 @@ async def poll(heads: Heads, ledger: Ledger, ticks: int) -> tuple[list[CommitNot
             raise asyncio.CancelledError
 
     with pytest.raises(asyncio.CancelledError):
-        await PollingFeed(heads, ledger, notices.append, wake_all, interval=0, sleep=sleep).run()
+        feed = PollingFeed(
+            heads,
+            ledger,
+            notices.append,
+            wake_all,
+            watched=watched,
+            wake_types=frozenset({"T"}),
+            interval=0,
+            sleep=sleep,
+        )
+        await feed.run()
     return notices, wakes
 
 
@@ -93,3 +115,47 @@ async def test_a_failed_poll_is_retried_on_the_next_tick() -> None:
     notices, _ = await poll(heads, ledger, ticks=4)
 
     assert notices == [CommitNotice("ws", "main", 2, frozenset({"A"}))]
+
+
+async def test_only_the_heads_of_watched_timelines_are_read() -> None:
+    heads = Heads({("ws", "main"): 1, ("ws", "draft"): 1}, {("ws", "main"): 2, ("ws", "draft"): 3})
+    ledger = Ledger({("ws", "main"): [(1, []), (2, ["A"])], ("ws", "draft"): [(1, []), (2, ["B"]), (3, ["B"])]})
+
+    notices, wakes = await poll(heads, ledger, ticks=3, watched=lambda: [("ws", "main")])
+
+    assert wakes == 1
+    assert notices == [CommitNotice("ws", "main", 2, frozenset({"A"}))]
+    assert heads.queries == [{"workspace_id": "ws", "timeline_id": "main"}] * 3
+
+
+async def test_nothing_is_read_while_nobody_watches_and_a_new_watch_is_woken_once() -> None:
+    watching: list[tuple[str, str]] = []
+    heads = Heads({("ws", "main"): 5})
+    ledger = Ledger({("ws", "main"): [(n, []) for n in range(1, 6)]})
+    ticks = 0
+
+    def watched() -> list[tuple[str, str]]:
+        nonlocal ticks
+        ticks += 1
+        if ticks == 3:
+            watching.append(("ws", "main"))
+        return watching
+
+    notices, _ = await poll(heads, ledger, ticks=5, watched=watched)
+
+    assert len(heads.queries) == 3  # the third, fourth and fifth tick; none before anyone watched
+    assert notices == [CommitNotice("ws", "main", 5, frozenset({"T"}))]  # one wake-up, not five entries
+
+
+async def test_someone_listening_everywhere_reads_every_head_and_is_woken_for_the_rest() -> None:
+    heads = Heads({("ws", "main"): 1, ("ws", "draft"): 2})
+    ledger = Ledger({("ws", "main"): [(1, [])], ("ws", "draft"): [(1, ["B"]), (2, ["B"])]})
+    looks: list[list[tuple[str, str]] | None] = [[("ws", "main")], None, None]
+
+    def watched() -> list[tuple[str, str]] | None:
+        return looks.pop(0) if len(looks) > 1 else looks[0]
+
+    notices, _ = await poll(heads, ledger, ticks=3, watched=watched)
+
+    assert heads.queries[1:] == [{}, {}]  # every head, once someone listens everywhere
+    assert notices == [CommitNotice("ws", "draft", 2, frozenset({"T"}))]  # a wake-up, not its whole ledger

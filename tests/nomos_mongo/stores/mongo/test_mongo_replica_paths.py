@@ -8,6 +8,7 @@ that session inside its transaction before passing it on to mongomock without it
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -18,7 +19,7 @@ from mongomock_motor import AsyncMongoMockClient
 from nomos_mongo import Commit, CommitNotice, SequenceConflict
 from nomos_mongo.stores.mongo import MongoPersistence
 from nomos_mongo.testing.domain import entry, registry, snapshot, task
-from tests.nomos_mongo.stores.mongo.fakes import FakeLedger, FakeSession, change, history_lost
+from tests.nomos_mongo.stores.mongo.fakes import FakeLedger, FakeSession, change, history_lost, unsupported_stage
 from tests.persistence.stores import fresh_db_name
 
 WRITES = {"insert_one", "insert_many", "replace_one", "update_one", "update_many", "delete_many"}
@@ -136,3 +137,41 @@ async def test_the_change_stream_feeds_watchers_and_wakes_all_after_history_loss
     # ws-2 had no change event: only the wake-up after the lost history tells its watchers to re-read
     assert latest[("ws-2", "main")] == CommitNotice("ws-2", "main", 1, frozenset(registry().aggregates))
     assert [call["resume_after"] for call in ledger.watch_calls] == [None, None]
+
+
+class RefusingChangeStreams:
+    """The ledger of a server that cannot open change streams; everything else is the real one."""
+
+    def __init__(self, ledger: Any) -> None:
+        self._ledger = ledger
+        self.refusals = FakeLedger(unsupported_stage(), unsupported_stage())
+
+    def with_options(self, **options: Any) -> FakeLedger:
+        return self.refusals
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ledger, name)
+
+
+async def test_a_refused_change_stream_falls_back_to_polling_with_one_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    store = MongoPersistence(ReplicaSetClient(), fresh_db_name(), poll_interval=0.01)
+    store.bind(registry())
+    await store.start()
+    ledger = RefusingChangeStreams(store._ledger)
+    store._ledger = ledger  # type: ignore[assignment]
+    with caplog.at_level(logging.WARNING, logger="nomos_mongo.stores.mongo"):
+        notices = store.watch_commits(lambda: [("ws-1", "main")])
+        await asyncio.sleep(0.05)
+        await store.commit(Commit(entry(1, touched=["t1"])))
+        notice = await asyncio.wait_for(anext(notices), 5)
+        await store.commit(Commit(entry(2, touched=["t1"])))
+        second = await asyncio.wait_for(anext(notices), 5)
+
+    assert (notice.sequence, second.sequence) == (1, 2)
+    assert len(ledger.refusals.watch_calls) == 1
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 1 and "polling" in messages[0] and "Unsupported aggregation stage" in messages[0]
+    await store.close()
+    assert not [t for t in asyncio.all_tasks() if t.get_name() == "nomos-commit-feed"]
