@@ -21,6 +21,7 @@ def children() -> set[int]:
     return {p.pid for p in psutil.Process().children(recursive=True)}
 
 
+@pytest.mark.timeout(300)  # every suite end to end: several API servers start and stop
 async def test_every_suite_reports_figures_that_say_how_they_were_measured(tmp_path: Path) -> None:
     before = children()
     markdown = tmp_path / "results.md"
