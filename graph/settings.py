@@ -3,8 +3,9 @@
 NOMOS_HOST, NOMOS_PORT   where `nomos serve` listens (default 127.0.0.1:8000)
 NOMOS_DATA_DIR           where the embedded SQLite store keeps its data (default ./nomos-data)
 NOMOS_MEMORY             1: keep everything in memory instead (nothing survives a restart)
-NOMOS_SQLITE_SYNCHRONOUS full (default: an acknowledged write survives power loss) or normal
-                         (survives a process crash; a power loss may lose the last writes)
+NOMOS_SQLITE_SYNCHRONOUS normal (default: an acknowledged write survives a crash of the process;
+                         a power loss or OS crash may lose the last ones, never corrupts) or full
+                         (a sync per commit: survives power loss too, at a few ms per commit)
 NOMOS_MONGO_URI          MongoDB URI; unset: the embedded SQLite store
 NOMOS_MONGO_DB           database name (default: the URI's, else "nomos")
 NOMOS_JWT_SECRET         HS256 secret for bearer tokens
@@ -51,7 +52,7 @@ class Settings:
     port: int = 8000
     data_dir: str = "nomos-data"
     memory: bool = False
-    sqlite_synchronous: str = "full"
+    sqlite_synchronous: str = "normal"
     mongo_uri: str | None = None
     mongo_db: str | None = None
     jwt_secret: str | None = None

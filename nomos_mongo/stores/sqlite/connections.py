@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -28,6 +29,8 @@ R = TypeVar("R")
 
 Synchronous = Literal["full", "normal"]
 BUSY_TIMEOUT_MS = 5_000
+CHECKPOINT_EVERY = 200  # writes; a commit adds a few pages to the WAL
+log = logging.getLogger("nomos_mongo.stores.sqlite")
 
 
 def describe(exc: BaseException) -> str:
@@ -57,7 +60,7 @@ def translated() -> Iterator[None]:
 
 @dataclass(frozen=True, slots=True)
 class Tuning:
-    synchronous: Synchronous = "full"
+    synchronous: Synchronous = "normal"
     busy_timeout_ms: int = BUSY_TIMEOUT_MS  # how long to wait for another program's lock
     max_bytes: int | None = None  # a size cap: writes past it fail as on a full disk
 
@@ -72,6 +75,7 @@ def connect(path: Path, tuning: Tuning, functions: Callable[[sqlite3.Connection]
         raise PersistenceError(f"{path}: SQLite refused WAL mode (journal_mode is {mode}); use a local file system")
     connection.execute(f"PRAGMA synchronous = {'FULL' if tuning.synchronous == 'full' else 'NORMAL'}")
     connection.execute("PRAGMA foreign_keys = OFF")
+    connection.execute("PRAGMA wal_autocheckpoint = 0")  # checkpoints run on a thread of their own
     connection.execute("PRAGMA cache_size = -16000")  # 16 MB of pages per connection, off the Python heap
     if tuning.max_bytes is not None:
         page_size = int(connection.execute("PRAGMA page_size").fetchone()[0])
@@ -99,6 +103,9 @@ class Threads:
         self._opened_lock = threading.Lock()
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="nomos-sqlite-writer")
         self._readers = ThreadPoolExecutor(readers, thread_name_prefix="nomos-sqlite-reader")
+        self._checkpointer = ThreadPoolExecutor(1, thread_name_prefix="nomos-sqlite-checkpoint")
+        self._writes_since_checkpoint = 0
+        self._checkpointing = False
 
     def _connection(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
@@ -115,14 +122,33 @@ class Threads:
 
     async def write(self, fn: Callable[..., R], *args: Any) -> R:
         """Run fn(connection, *args) on the writer thread, after every write queued before it."""
-        return await asyncio.get_running_loop().run_in_executor(self._writer, self._call, fn, args)
+        result = await asyncio.get_running_loop().run_in_executor(self._writer, self._call, fn, args)
+        self._writes_since_checkpoint += 1
+        if self._writes_since_checkpoint >= CHECKPOINT_EVERY and not self._checkpointing:
+            self._writes_since_checkpoint = 0
+            self._checkpointing = True
+            self._checkpointer.submit(self._checkpoint)
+        return result
+
+    def _checkpoint(self) -> None:
+        # Copying the WAL back into the database (and syncing both) takes milliseconds; done
+        # here, beside the writer (PASSIVE never blocks it), instead of inside some commit.
+        try:
+            self._connection().execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error as exc:
+            log.warning("SQLite checkpoint failed (the next one retries): %s", describe(exc))
+        finally:
+            self._checkpointing = False
 
     async def read(self, fn: Callable[..., R], *args: Any) -> R:
         return await asyncio.get_running_loop().run_in_executor(self._readers, self._call, fn, args)
 
     def close(self) -> None:
-        self._writer.shutdown(wait=True)
+        self._checkpointer.shutdown(wait=True)
         self._readers.shutdown(wait=True)
+        with contextlib.suppress(Exception):  # leave one compact file behind; the WAL is as safe
+            self._writer.submit(lambda: self._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")).result()
+        self._writer.shutdown(wait=True)
         with self._opened_lock:
             opened, self._opened = self._opened, []
         for connection in opened:
