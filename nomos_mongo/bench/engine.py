@@ -16,7 +16,7 @@ from ..context import MAIN_TIMELINE
 from ..examples.todo import CreateTodoIntent, RenameTodoIntent, ToggleTodoIntent
 from ..model import Intent
 from .figures import Figure, Scale, SuiteResult, median
-from .stores import WORKSPACE, Stores, context
+from .stores import WORKSPACE, StoreKind, Stores, context
 
 SEED = 20261122
 EARLY_ACTOR = "early-bird"
@@ -216,7 +216,7 @@ async def timeline_figures(stores: Stores, scale: Scale, result: SuiteResult) ->
             better="lower",
         )
     )
-    if stores.mongo_uri is None:
+    if stores.store == "memory":
         result.add(
             Figure(
                 "memory per stored intent (RSS)",
@@ -256,8 +256,8 @@ async def memory_figure(stores: Stores, scale: Scale, result: SuiteResult) -> No
     await stores.release(app)
 
 
-async def run_engine(scale: Scale, mongo_uri: str | None = None) -> SuiteResult:
-    stores = Stores(mongo_uri)
+async def run_engine(scale: Scale, mongo_uri: str | None = None, store: StoreKind = "memory") -> SuiteResult:
+    stores = Stores(mongo_uri, store)
     if mongo_uri is not None:  # every write is a network round trip: keep the run bounded
         scale = replace(
             scale,
@@ -271,7 +271,7 @@ async def run_engine(scale: Scale, mongo_uri: str | None = None) -> SuiteResult:
     try:
         await dispatch_figures(stores, scale, result)
         await timeline_figures(stores, scale, result)
-        if mongo_uri is None:
+        if stores.store != "mongo":
             await memory_figure(stores, scale, result)
     finally:
         await stores.close()

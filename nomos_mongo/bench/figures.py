@@ -32,6 +32,9 @@ class Scale:
     http_clients: tuple[int, ...] = (1, 16, 64)
     subscribers: tuple[int, ...] = (1, 100, 1_000)
     subscription_updates: int = 30
+    stored_intents: int = 100_000
+    stall_seconds: float = 5.0
+    estate_assets: int = 100_000
 
     @classmethod
     def quick(cls) -> Scale:
@@ -53,6 +56,9 @@ class Scale:
             http_clients=(1, 4),
             subscribers=(1, 10),
             subscription_updates=3,
+            stored_intents=640,
+            stall_seconds=0.5,
+            estate_assets=50,
         )
 
     @property

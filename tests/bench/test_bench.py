@@ -70,3 +70,43 @@ def test_bench_without_its_extra_says_how_to_install_it(monkeypatch: pytest.Monk
     result = CliRunner().invoke(bench_app, ["engine", "--quick"])
     assert result.exit_code == 1
     assert result.output.strip() == "nomos bench needs nomos_missing_bench_package: pip install 'nomos-mongo[bench]'"
+
+
+@pytest.mark.parametrize("arguments", [["--quick", "engine", "--json"], ["engine", "--json", "--quick"]])
+def test_options_count_before_or_after_the_suite(arguments: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict[str, object] = {}
+
+    async def fake_run_bench(suites: list[str], **options: object) -> dict[str, object]:
+        seen.update(options, suites=list(suites))
+        return {}
+
+    monkeypatch.setattr("nomos_mongo.bench.cli.run_bench", fake_run_bench)
+    result = CliRunner().invoke(bench_app, arguments)
+    assert result.exit_code == 0, result.output
+    assert seen["suites"] == ["engine"] and seen["quick"] is True and seen["json"] is True
+
+
+async def test_the_engine_suite_runs_on_sqlite() -> None:
+    document = await run_bench(["engine"], quick=True, json=True, store="sqlite")
+    assert document["machine"]["embedded_store"] == "sqlite"
+    assert document["suites"]["engine"]["status"] == "ok", document["suites"]["engine"]["status"]
+
+
+async def test_the_store_suites_compare_sqlite_with_memory_and_serve_an_estate() -> None:
+    before = children()
+    document = await run_bench(["embedded", "estate"], quick=True, json=True)
+    embedded = {f["name"]: f for f in document["suites"]["embedded"]["figures"]}
+    for name in (
+        "SQLite / memory dispatch rate, one client",
+        "longest event-loop stall, sqlite",
+        "longest event-loop stall, memory",
+        "disk per stored intent, SQLite",
+        "process RSS, sqlite",
+    ):
+        assert embedded[name]["value"] is not None and embedded[name]["how"], name
+    estate = document["suites"]["estate"]
+    if estate["status"] == "ok":
+        assert {f["name"] for f in estate["figures"]} >= {"createTrackableAsset p99"}
+    else:
+        assert estate["status"].startswith("skipped: GraphQL API not available"), estate["status"]
+    assert children() <= before, "the API server process must be gone"

@@ -1,0 +1,186 @@
+"""A large estate over real HTTP: `createTrackableAsset` on `nomos serve` with its SQLite default.
+
+The estate (one user, one estate, `estate_assets` assets) is built in-process straight
+into a fresh data directory; then `nomos serve --data-dir` starts on it as users run it
+(authorization, the CO2 domain), and 16 keep-alive connections post createTrackableAsset
+back to back. What it reports is what a user of a grown estate waits for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import secrets
+import shutil
+import socket
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from ..app import NomosApp
+from ..context import IntentContext
+from .clients import HttpConnection, steady_client
+from .figures import Figure, Scale, SuiteResult, percentile
+from .server import graph_available
+from .stores import ACTOR, sqlite_store, temporary_directory
+
+ESTATE = "estate-bench"
+CLIENTS = 16
+START_TIMEOUT = 120.0
+CREATE_ASSET = """mutation($id: ID!, $name: String!) {
+  createTrackableAsset(workspaceId: "estate-bench", input: {assetId: $id, name: $name, assetType: "HVAC"}) {
+    sequence
+  }
+}"""
+
+
+async def build_estate(directory: Path, assets: int) -> float:
+    """One user, one estate, `assets` assets, dispatched as the API would; returns assets/s."""
+    from graph.authorization import SYSTEM_WORKSPACE
+    from graph.domain import load_modules
+    from schema.assets.intents import CreateTrackableAssetIntent
+    from schema.estates.intents import CreateEstateIntent
+    from schema.identity.intents import CreateUserIntent
+
+    app = NomosApp(sqlite_store(directory), modules=load_modules())
+    async with app:
+        system = IntentContext(workspace_id=SYSTEM_WORKSPACE, actor_id=ACTOR)
+        await app.dispatch(CreateUserIntent(user_id=ACTOR, display_name="Bench", email="bench@example.com"), system)
+        estate = IntentContext(workspace_id=ESTATE, actor_id=ACTOR)
+        await app.dispatch(CreateEstateIntent(estate_id=ESTATE, name="Bench estate"), estate)
+        started = time.perf_counter()
+        report_every = max(1, assets // 10)
+        for i in range(assets):
+            if i % report_every == report_every - 1:
+                print(f"nomos bench: {i + 1:,} assets in the estate", file=sys.stderr, flush=True)
+            await app.dispatch(
+                CreateTrackableAssetIntent(
+                    asset_id=f"stored-{i}", name=f"Asset {i}", asset_type="HVAC", created_by_user_id=ACTOR
+                ),
+                estate,
+            )
+        return assets / (time.perf_counter() - started)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.asynccontextmanager
+async def serving(directory: Path, secret: str) -> AsyncIterator[int]:
+    port = _free_port()
+    env = {**os.environ, "NOMOS_JWT_SECRET": secret}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "graph",
+        "serve",
+        "--data-dir",
+        str(directory),
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+        env=env,
+    )
+    try:
+        deadline = time.perf_counter() + START_TIMEOUT
+        while True:
+            if process.returncode is not None or time.perf_counter() > deadline:
+                raise RuntimeError("nomos serve did not start on the built estate")
+            with contextlib.suppress(OSError, ConnectionError, RuntimeError, asyncio.IncompleteReadError):
+                probe = HttpConnection(port)
+                status, _ = await probe.request("GET", "/readyz")
+                await probe.close()
+                if status == 200:
+                    break
+            await asyncio.sleep(0.2)
+        with steady_client():
+            yield port
+    finally:
+        if process.returncode is None:
+            process.terminate()
+            try:
+                await asyncio.wait_for(process.wait(), 30)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+
+
+async def load(port: int, token: str, seconds: float) -> tuple[list[float], int]:
+    connections = [HttpConnection(port, token) for _ in range(CLIENTS)]
+    await asyncio.gather(*(c.open() for c in connections))
+    started = time.perf_counter()
+    measure_from, stop_at = started + 0.5, started + 0.5 + seconds
+    latencies: list[float] = []
+    errors = 0
+
+    async def client(index: int, connection: HttpConnection) -> None:
+        nonlocal errors
+        n = 0
+        while (sent := time.perf_counter()) < stop_at:
+            n += 1
+            try:
+                await connection.graphql(CREATE_ASSET, {"id": f"new-{index}-{n}", "name": f"New {index}.{n}"})
+            except (RuntimeError, ConnectionError, OSError, asyncio.IncompleteReadError):
+                errors += 1
+                await connection.close()
+                continue
+            if sent >= measure_from:
+                latencies.append(time.perf_counter() - sent)
+
+    try:
+        await asyncio.gather(*(client(i, c) for i, c in enumerate(connections)))
+    finally:
+        await asyncio.gather(*(c.close() for c in connections))
+    return latencies, errors
+
+
+async def run_estate(scale: Scale) -> SuiteResult:
+    result = SuiteResult("estate", settings={"assets": scale.estate_assets, "clients": CLIENTS})
+    reason = graph_available()
+    if reason is not None:
+        result.skipped = reason
+        return result
+    from graph.auth import issue_token
+
+    started = time.perf_counter()
+    directory = temporary_directory()
+    try:
+        rate = await build_estate(directory, scale.estate_assets)
+        secret = secrets.token_urlsafe(32)
+        seconds = max(scale.http_seconds, 1.0) * 2
+        async with serving(directory, secret) as port:
+            latencies, errors = await load(port, issue_token(secret, ACTOR, "Bench"), seconds)
+        how = (
+            f"`nomos serve` (SQLite, one uvicorn worker) on an estate of {scale.estate_assets:,} assets (built "
+            f"in-process at {rate:,.0f}/s); {CLIENTS} keep-alive connections post createTrackableAsset back to back "
+            f"for {seconds:g} s after 0.5 s of warm-up, with the estate-role authorization"
+        )
+        note = f"{errors} failed requests" if errors else ""
+        if latencies:
+            result.add(Figure("createTrackableAsset/s", len(latencies) / seconds, "mutations/s", how, note=note))
+            result.add(Figure("createTrackableAsset p50", percentile(latencies, 50) * 1000, "ms", how))
+            result.add(
+                Figure(
+                    "createTrackableAsset p99",
+                    percentile(latencies, 99) * 1000,
+                    "ms",
+                    how,
+                    target=50,
+                    better="lower",
+                    note=note,
+                )
+            )
+        else:
+            result.skipped = f"no request succeeded ({errors} failed)"
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    result.seconds = time.perf_counter() - started
+    return result
