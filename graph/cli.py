@@ -27,7 +27,10 @@ from .schema import build_schema, sdl
 from .server import NomosServer, create_app, uvicorn_config
 from .settings import Settings
 
-cli = typer.Typer(help="Nomos for Python: the CO2 GraphQL API.", no_args_is_help=True, add_completion=False)
+# plain help: typer's rich panels label every flag with a "<bool>" placeholder that takes no value
+cli = typer.Typer(
+    help="Nomos for Python: the CO2 GraphQL API.", no_args_is_help=True, add_completion=False, rich_markup_mode=None
+)
 cli.add_typer(bench_app, name="bench")
 console = Console(stderr=True)
 DEFAULT_SDL = Path("schema/schema.graphql")

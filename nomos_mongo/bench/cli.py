@@ -77,6 +77,7 @@ class Options:
 bench_app = typer.Typer(
     help="Measure the engine, the eventsourcing peer, the GraphQL API and subscriptions (all by default).",
     add_completion=False,
+    rich_markup_mode=None,  # plain help: no "<bool>" placeholder beside flags
 )
 
 

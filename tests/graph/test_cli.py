@@ -60,3 +60,39 @@ def test_settings_come_from_the_environment_and_flags_win() -> None:
     assert (settings.max_depth, settings.port, settings.allowed_origins) == (7, 9000, ("https://a.example", "x"))
     with pytest.raises(ValueError, match="NOMOS_PRODUCTION"):
         Settings.from_env({"NOMOS_PRODUCTION": "maybe"})
+
+
+@pytest.mark.parametrize(
+    "command", [["serve"], ["export-schema"], ["token"], ["init-db"], ["rebuild-snapshots"], ["backup"]]
+)
+def test_help_shows_no_placeholder_for_flags(command: list[str]) -> None:
+    result = runner.invoke(cli, [*command, "--help"])
+    assert result.exit_code == 0 and "<bool>" not in result.output
+
+
+def test_export_schema_says_it_writes_the_file() -> None:
+    text = " ".join(runner.invoke(cli, ["export-schema", "--help"]).output.split())
+    assert "Write the GraphQL SDL" in text and "-o -" in text
+
+
+@pytest.mark.parametrize("port", ["0", "65536", "-1"])
+def test_serve_checks_the_port(port: str, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["serve", "--data-dir", str(tmp_path), "--port", port])
+    assert result.exit_code == 1 and "1 to 65535" in result.output
+    assert not (tmp_path / "nomos.sqlite3").exists()
+
+
+def test_a_short_secret_is_one_line_for_serve_and_token(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("NOMOS_JWT_SECRET", "too-short")
+    for command in (["serve", "--data-dir", str(tmp_path)], ["token"]):
+        result = runner.invoke(cli, command)
+        assert result.exit_code == 1 and "at least 32" in result.output, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_init_db_prepares_the_sqlite_store(tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["init-db", "--data-dir", str(tmp_path / "data")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "data" / "nomos.sqlite3").exists()
+    again = runner.invoke(cli, ["init-db", "--data-dir", str(tmp_path / "data")])
+    assert again.exit_code == 0, again.output
