@@ -41,6 +41,8 @@ class Mutation:
 
 def floor_app() -> Starlette:
     schema = strawberry.Schema(
-        query=Query, mutation=Mutation, extensions=[ParserCache(maxsize=256), ValidationCache(maxsize=256)]
+        query=Query,
+        mutation=Mutation,
+        extensions=[lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)],
     )
     return Starlette(routes=[Route("/graphql", GraphQL(schema, graphql_ide=None), methods=["GET", "POST"])])
