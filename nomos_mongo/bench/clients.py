@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .server import SECRET_VARIABLE
+from .server import SCENARIO_VARIABLE, SECRET_VARIABLE
 
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
@@ -70,13 +70,18 @@ def steady_client() -> Iterator[None]:
 
 
 @contextlib.asynccontextmanager
-async def running_server() -> AsyncIterator[Server]:
-    """The API server in a child process; it is stopped (then killed if need be) on exit.
+async def running_server(scenario: str = "todo", *, start_timeout: float = START_TIMEOUT) -> AsyncIterator[Server]:
+    """The API server of `scenario` in a child process; stopped (then killed if need be) on exit.
 
     Meanwhile this process's garbage collector is kept steady (see `steady_client`).
     """
     secret = secrets.token_urlsafe(32)
-    env = {**os.environ, SECRET_VARIABLE: secret, "PYTHONPATH": _python_path()}
+    env = {
+        **os.environ,
+        SECRET_VARIABLE: secret,
+        SCENARIO_VARIABLE: scenario,
+        "PYTHONPATH": _python_path(),
+    }
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -88,11 +93,12 @@ async def running_server() -> AsyncIterator[Server]:
     try:
         assert process.stdout is not None and process.stderr is not None
         try:
-            line = await asyncio.wait_for(process.stdout.readline(), START_TIMEOUT)
+            line = await asyncio.wait_for(process.stdout.readline(), start_timeout)
         except TimeoutError:
             line = b""
         if not line.startswith(b"READY "):
-            process.kill()
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
             error = (await process.stderr.read()).decode(errors="replace").strip().splitlines()
             raise RuntimeError(f"the API server did not start: {error[-1] if error else 'no output'}")
         # keep reading what it prints, or a full pipe would block the server
@@ -119,7 +125,7 @@ async def _stop(process: asyncio.subprocess.Process) -> None:
         try:
             await asyncio.wait_for(process.wait(), STOP_TIMEOUT)
         except TimeoutError:
-            with contextlib.suppress(ProcessLookupError):
+            with contextlib.suppress(ProcessLookupError), contextlib.suppress(ProcessLookupError):
                 process.kill()
             await process.wait()
 

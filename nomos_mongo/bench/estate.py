@@ -71,7 +71,8 @@ def _free_port() -> int:
 
 
 @contextlib.asynccontextmanager
-async def serving(directory: Path, secret: str) -> AsyncIterator[int]:
+async def serving(directory: Path, secret: str) -> AsyncIterator[tuple[int, int]]:
+    """`nomos serve` on the data directory; yields its port and process id."""
     port = _free_port()
     env = {**os.environ, "NOMOS_JWT_SECRET": secret}
     process = await asyncio.create_subprocess_exec(
@@ -102,7 +103,7 @@ async def serving(directory: Path, secret: str) -> AsyncIterator[int]:
                     break
             await asyncio.sleep(0.2)
         with steady_client():
-            yield port
+            yield port, process.pid
     finally:
         if process.returncode is None:
             process.terminate()
@@ -156,7 +157,7 @@ async def run_estate(scale: Scale) -> SuiteResult:
         rate = await build_estate(directory, scale.estate_assets)
         secret = secrets.token_urlsafe(32)
         seconds = max(scale.http_seconds, 1.0) * 2
-        async with serving(directory, secret) as port:
+        async with serving(directory, secret) as (port, _):
             latencies, errors = await load(port, issue_token(secret, ACTOR, "Bench"), seconds)
         how = (
             f"`nomos serve` (SQLite, one uvicorn worker) on an estate of {scale.estate_assets:,} assets (built "

@@ -1,38 +1,97 @@
-"""The GraphQL suite: mutation throughput and latency over real HTTP, 1 / 16 / 64 clients."""
+"""The GraphQL suite: what users run, over real HTTP, beside a trivial Strawberry floor.
+
+Measured in one run, each at the same number of keep-alive connections:
+
+    floor      a trivial Strawberry mutation on Starlette and uvicorn (floor.py)
+    mutation   createTrackableAsset with a bearer token and the estate's owner role, on
+               `nomos serve` (its default SQLite store) with an estate that already holds
+               `Scale.estate_assets` assets
+    by id      trackableAsset(aggregateId:) on that estate
+    page       trackableAssets(first: 50, orderBy: NAME) on that estate
+    todo       createTodo on an empty in-memory store, every request allowed (the engine's path)
+
+Each is reported as requests/s, p50 and p99, and the real-path ones as a ratio to the floor.
+The load generator is this process: its CPU share is reported beside each figure, and the
+floor shows the rate it can at least drive, so a ratio below 1 is the server's, not its.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import secrets
+import shutil
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-from .clients import HttpConnection, Server, running_server
+from .clients import HttpConnection, running_server
+from .estate import ESTATE, build_estate, serving
 from .figures import Figure, Scale, SuiteResult, percentile
+from .floor import FLOOR_MUTATION
 from .server import graph_available
+from .stores import ACTOR, temporary_directory
 
-CREATE = "mutation($ws: ID!, $t: String!) { createTodo(workspaceId: $ws, input: {title: $t}) { sequence } }"
+CREATE_TODO = "mutation($ws: ID!, $t: String!) { createTodo(workspaceId: $ws, input: {title: $t}) { sequence } }"
+CREATE_ASSET = (
+    "mutation($ws: ID!, $name: String!) { createTrackableAsset(workspaceId: $ws, "
+    'input: {name: $name, assetType: "hvac"}) { sequence description } }'
+)
+BY_ID = (
+    "query($ws: ID!, $id: ID!) { trackableAsset(workspaceId: $ws, aggregateId: $id) { id aggregateId name assetType } }"
+)
+PAGE = (
+    "query($ws: ID!) { trackableAssets(workspaceId: $ws, first: 50, orderBy: NAME) "
+    "{ nodes { id aggregateId name assetType } pageInfo { endCursor hasNextPage } } }"
+)
 WARMUP_SECONDS = 0.5
+CLIENTS = 16
+
+Request = Callable[[int, int], tuple[str, dict[str, Any]]]  # (client, n) -> (document, variables)
 
 
-async def load(server: Server, clients: int, seconds: float) -> tuple[int, list[float], int]:
-    """Each client posts createTodo on its own keep-alive connection, one after another.
+@dataclass(frozen=True, slots=True)
+class Load:
+    count: int
+    latencies: list[float]
+    errors: int
+    seconds: float
+    client_cpu: float  # share of one core the load generator used
+    server_cpu: float  # share of one core the server used
 
-    Returns the mutations completed in the measured window, their latencies (s), and errors.
-    """
-    token = server.token()
-    connections = [HttpConnection(server.port, token) for _ in range(clients)]
+    @property
+    def rate(self) -> float:
+        return self.count / self.seconds
+
+    def describe(self) -> str:
+        return f"load generator at {self.client_cpu:.0%} of a core, server at {self.server_cpu:.0%}"
+
+
+async def load(port: int, pid: int, clients: int, seconds: float, request: Request, token: str | None = None) -> Load:
+    """Each client sends `request` on its own keep-alive connection to `port`, one after another."""
+    import psutil
+
+    connections = [HttpConnection(port, token) for _ in range(clients)]
     await asyncio.gather(*(c.open() for c in connections))
     started = time.perf_counter()
     measure_from, stop_at = started + WARMUP_SECONDS, started + WARMUP_SECONDS + seconds
     latencies: list[float] = []
     errors = 0
+    process = psutil.Process(pid)
+    cpu_marks: dict[str, tuple[float, float]] = {}
+
+    async def mark(name: str, at: float) -> None:
+        await asyncio.sleep(max(0.0, at - time.perf_counter()))
+        cpu_marks[name] = (time.process_time(), sum(process.cpu_times()[:2]))
 
     async def client(index: int, connection: HttpConnection) -> None:
         nonlocal errors
         n = 0
         while (sent := time.perf_counter()) < stop_at:
             n += 1
+            document, variables = request(index, n)
             try:
-                await connection.graphql(CREATE, {"ws": f"bench-http-{clients}", "t": f"todo {index}.{n}"})
+                await connection.graphql(document, variables)
             except (RuntimeError, ConnectionError, OSError, asyncio.IncompleteReadError):
                 errors += 1
                 await connection.close()
@@ -41,49 +100,128 @@ async def load(server: Server, clients: int, seconds: float) -> tuple[int, list[
                 latencies.append(time.perf_counter() - sent)
 
     try:
-        await asyncio.gather(*(client(i, c) for i, c in enumerate(connections)))
+        await asyncio.gather(
+            mark("from", measure_from),
+            mark("to", stop_at),
+            *(client(i, c) for i, c in enumerate(connections)),
+        )
     finally:
         await asyncio.gather(*(c.close() for c in connections))
-    return len(latencies), latencies, errors
+    (client_from, server_from), (client_to, server_to) = cpu_marks["from"], cpu_marks["to"]
+    return Load(
+        len(latencies),
+        latencies,
+        errors,
+        seconds,
+        (client_to - client_from) / seconds,
+        (server_to - server_from) / seconds,
+    )
+
+
+def _report(
+    result: SuiteResult,
+    label: str,
+    measured: Load,
+    how: str,
+    *,
+    floor: Load | None = None,
+    ratio_target: float | None = None,
+    p99_target: float | None = None,
+) -> None:
+    how = f"{how}; {measured.describe()}"
+    note = f"{measured.errors} failed requests" if measured.errors else ""
+    result.add(Figure(f"{label}: requests/s", measured.rate, "requests/s", how, note=note))
+    if floor is not None and floor.rate:
+        result.add(Figure(f"{label}: ratio to the floor", measured.rate / floor.rate, "x", how, target=ratio_target))
+    if measured.latencies:
+        result.add(Figure(f"{label}: p50", percentile(measured.latencies, 50) * 1000, "ms", how, better="lower"))
+        result.add(
+            Figure(
+                f"{label}: p99",
+                percentile(measured.latencies, 99) * 1000,
+                "ms",
+                how,
+                target=p99_target,
+                better="lower",
+            )
+        )
+
+
+def _served(clients: int, seconds: float, what: str) -> str:
+    return (
+        f"{clients} concurrent keep-alive connections, each sending {what} back to back for {seconds:g} s "
+        f"after {WARMUP_SECONDS:g} s of warm-up; uvicorn (one worker, uvloop, httptools) in its own process "
+        "on loopback, the load generator in this one"
+    )
 
 
 async def run_graphql(scale: Scale) -> SuiteResult:
-    result = SuiteResult("graphql", settings={"clients": list(scale.http_clients), "seconds": scale.http_seconds})
+    clients, seconds, assets = min(CLIENTS, max(scale.http_clients)), scale.http_seconds, scale.estate_assets
+    result = SuiteResult("graphql", settings={"clients": clients, "seconds": seconds, "estate_assets": assets})
     reason = graph_available()
     if reason is not None:
         result.skipped = reason
         return result
+    from graph.auth import issue_token
+
     started = time.perf_counter()
-    async with running_server() as server:
-        for clients in scale.http_clients:
-            count, latencies, errors = await load(server, clients, scale.http_seconds)
-            how = (
-                f"{clients} concurrent keep-alive connection(s), each posting createTodo back to back for "
-                f"{scale.http_seconds:g} s after {WARMUP_SECONDS:g} s of warm-up; uvicorn (one worker, uvloop, "
-                "httptools) in its own process on loopback, the load generator in this one"
+    async with running_server("floor") as server:
+        floor = await load(
+            server.port, server.pid, clients, seconds, lambda i, n: (FLOOR_MUTATION, {"name": f"item {i}.{n}"})
+        )
+    _report(result, f"floor (trivial Strawberry mutation), {clients} clients", floor, _served(clients, seconds, "it"))
+
+    directory = temporary_directory()
+    try:
+        rate = await build_estate(directory, assets)
+        estate = f"on an estate of {assets:,} assets (nomos serve, SQLite; built in-process at {rate:,.0f}/s)"
+        secret = secrets.token_urlsafe(32)
+        token = issue_token(secret, ACTOR, "Bench")
+        async with serving(directory, secret) as (port, pid):
+            created = await load(
+                port,
+                pid,
+                clients,
+                seconds,
+                lambda i, n: (CREATE_ASSET, {"ws": ESTATE, "name": f"New asset {i}.{n}"}),
+                token,
             )
-            note = f"{errors} failed requests" if errors else ""
-            result.add(
-                Figure(
-                    f"mutations/s, {clients} client(s)",
-                    count / scale.http_seconds,
-                    "mutations/s",
-                    how,
-                    target=1_000 if clients == 16 else None,
-                    note=note,
-                )
+            how = _served(clients, seconds, f"createTrackableAsset with a bearer token and the owner role {estate}")
+            _report(
+                result,
+                f"createTrackableAsset, {clients} clients",
+                created,
+                how,
+                floor=floor,
+                ratio_target=0.6,
+                p99_target=50,
             )
-            if latencies:
-                result.add(Figure(f"latency p50, {clients} client(s)", percentile(latencies, 50) * 1000, "ms", how))
-                result.add(
-                    Figure(
-                        f"latency p99, {clients} client(s)",
-                        percentile(latencies, 99) * 1000,
-                        "ms",
-                        how,
-                        target=50 if clients == 16 else None,
-                        better="lower",
-                    )
-                )
+            by_id = await load(
+                port,
+                pid,
+                clients,
+                seconds,
+                lambda i, n: (BY_ID, {"ws": ESTATE, "id": f"stored-{(i * 7919 + n * 104729) % assets}"}),
+                token,
+            )
+            how = _served(clients, seconds, f"trackableAsset(aggregateId:) for assets spread over the estate {estate}")
+            _report(result, f"trackableAsset by id, {clients} clients", by_id, how, floor=floor, ratio_target=0.8)
+            page = await load(port, pid, clients, seconds, lambda i, n: (PAGE, {"ws": ESTATE}), token)
+            how = _served(clients, seconds, f"trackableAssets(first: 50, orderBy: NAME) {estate}")
+            _report(result, f"trackableAssets page of 50, {clients} clients", page, how, floor=floor, p99_target=50)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+    async with running_server("todo") as server:
+        todo = await load(
+            server.port,
+            server.pid,
+            clients,
+            seconds,
+            lambda i, n: (CREATE_TODO, {"ws": "bench-http", "t": f"todo {i}.{n}"}),
+            server.token(),
+        )
+    how = _served(clients, seconds, "createTodo on an empty in-memory store, every request allowed")
+    _report(result, f"createTodo (engine path), {clients} clients", todo, how, floor=floor)
     result.seconds = time.perf_counter() - started
     return result

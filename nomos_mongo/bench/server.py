@@ -1,8 +1,12 @@
 """The API server that the GraphQL and subscription suites measure, run as a process of its own.
 
-`python -m nomos_mongo.bench.server` serves the benchmark's Todo domain on 127.0.0.1 with one
-uvicorn worker, prints `READY <port>` when it listens, and stops on SIGTERM. Besides
-/graphql it answers GET /bench/stats with the live-query evaluation counts.
+`python -m nomos_mongo.bench.server` serves one scenario on 127.0.0.1 with one uvicorn worker,
+prints `READY <port>` when it listens, and stops on SIGTERM. The scenario (NOMOS_BENCH_SCENARIO):
+
+    todo   the Todo example domain, every request allowed (the engine's own path)
+    floor  a trivial Strawberry mutation served the same way (see floor.py)
+
+Besides /graphql it answers GET /bench/stats with the live-query evaluation counts.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from ..examples.todo import TODO_MODULE
 from ..stores.memory import MemoryPersistence
 
 SECRET_VARIABLE = "NOMOS_BENCH_JWT_SECRET"
+SCENARIO_VARIABLE = "NOMOS_BENCH_SCENARIO"
 
 
 def graph_available() -> str | None:
@@ -53,14 +58,19 @@ def with_stats(asgi: Any, app: NomosApp) -> Any:
     return serve
 
 
-async def serve(secret: str) -> int:
+async def serve(secret: str, scenario: str = "todo") -> int:
     from graph.authorization import AllowAll
     from graph.server import NomosServer, create_app, uvicorn_config
     from graph.settings import Settings
 
-    app = NomosApp(MemoryPersistence(), modules=[TODO_MODULE])
     settings = Settings(host="127.0.0.1", port=0, jwt_secret=secret)
-    asgi = with_stats(create_app(app, settings, authorizer=AllowAll()), app)
+    if scenario == "floor":
+        from .floor import floor_app
+
+        asgi = floor_app()
+    else:
+        app = NomosApp(MemoryPersistence(), modules=[TODO_MODULE])
+        asgi = with_stats(create_app(app, settings, authorizer=AllowAll()), app)
     config = uvicorn_config(asgi, settings, log_level="warning", access_log=False, workers=1)
     server = NomosServer(config)
     server.on_ready = lambda: print(f"READY {server.port}", flush=True)
@@ -83,7 +93,8 @@ def main() -> int:
         print(f"set {SECRET_VARIABLE}", file=sys.stderr)
         return 2
     with asyncio.Runner(loop_factory=loop_factory()) as runner:
-        return runner.run(serve(secret))
+        scenario = os.environ.get(SCENARIO_VARIABLE, "todo")
+        return runner.run(serve(secret, scenario))
 
 
 if __name__ == "__main__":
