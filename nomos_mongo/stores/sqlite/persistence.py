@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ...codec import entry_from_document, timeline_from_document, timeline_to_document
+from ...codec import entry_from_document, snapshot_from_document, timeline_from_document, timeline_to_document
 from ...errors import PersistenceError
 from ...ledger import EntryKind, IntentLedgerEntry
 from ...model import Aggregate
@@ -318,9 +318,20 @@ class SqlitePersistence(Persistence):
         timeline_id: str,
         type_name: str,
     ) -> list[SnapshotRecord]:
-        decode = self._registry.aggregate_from_json
+        registry = self._registry
         return [
-            SnapshotRecord(workspace_id, timeline_id, type_name, aggregate_id, seq, version, decode(json.loads(state)))
+            snapshot_from_document(
+                registry,
+                {
+                    "workspace_id": workspace_id,
+                    "timeline_id": timeline_id,
+                    "aggregate_type": type_name,
+                    "aggregate_id": aggregate_id,
+                    "seq": seq,
+                    "version": version,
+                    "state": json.loads(state),
+                },
+            )
             for seq, version, state, aggregate_id in connection.execute(sql, params)
         ]
 
@@ -353,9 +364,20 @@ class SqlitePersistence(Persistence):
         return found
 
     def _history(self, connection: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[SnapshotRecord]:
-        decode = self._registry.aggregate_from_json
+        registry = self._registry
         return [
-            SnapshotRecord(ws, tl, type_name, aggregate_id, seq, version, decode(json.loads(state)))
+            snapshot_from_document(
+                registry,
+                {
+                    "workspace_id": ws,
+                    "timeline_id": tl,
+                    "aggregate_type": type_name,
+                    "aggregate_id": aggregate_id,
+                    "seq": seq,
+                    "version": version,
+                    "state": json.loads(state),
+                },
+            )
             for ws, tl, type_name, aggregate_id, seq, version, state in connection.execute(sql, params)
         ]
 

@@ -55,7 +55,7 @@ def snapshot_row(record: SnapshotRecord) -> tuple[Any, ...]:
         record.sequence,
         record.version,
         int(record.state.deleted),
-        dumps(record.state.to_json()),
+        dumps(record.state.to_document()),  # the codec's stored form: type and schema version
         queryable(record.state),
     )
 
