@@ -12,7 +12,9 @@ Because one process owns the database (`lock.py`), the store can answer from mem
   it again.
 - `SnapshotCache`: the most recently used snapshots, a bounded LRU (10,000 by default).
   Commits write through it; a read fills it only if no commit ran meanwhile, so a slow
-  read can never put back a state that a commit replaced.
+  read can never put back a state that a commit replaced. A second one keeps each
+  aggregate's newest history record, which answers `state_at_sequence` lookups at or after
+  it (the audit sentence of every intent reads its actor's name that way).
 """
 
 from __future__ import annotations

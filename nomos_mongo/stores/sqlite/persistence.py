@@ -45,6 +45,7 @@ from .writes import INSERT_HISTORY, GroupCommit, history_row, write_batch, write
 
 A = TypeVar("A", bound=Aggregate)
 
+MAX_SEQUENCE = 2**63 - 1
 _ENTRY = "SELECT intent_id, workspace_id, timeline_id, seq, kind, actor_id, struck_out, document FROM ledger"
 
 
@@ -68,6 +69,7 @@ class SqlitePersistence(Persistence):
         self._readers = readers
         self._group = GroupCommit(self._write_batch)
         self._cache = SnapshotCache(cached_snapshots)
+        self._latest_history = SnapshotCache(cached_snapshots)  # each aggregate's newest history record
         self._intent_ids = Bloom(0)
         self._snapshot_keys = Bloom(0)
 
@@ -164,6 +166,7 @@ class SqlitePersistence(Persistence):
             self._snapshot_keys.add(key_text(snapshot_key(record)))
         await self._group.commit(commit)
         self._cache.written(commit.snapshots)
+        self._latest_history.written(commit.history)
         entry = commit.entry
         key = (entry.workspace_id, entry.timeline_id)
         known = self._heads.get(key)
@@ -343,14 +346,28 @@ class SqlitePersistence(Persistence):
         aggregate_id: str,
         at_or_before: int,
     ) -> SnapshotRecord | None:
+        key = (aggregate_type.type_name, workspace_id, timeline_id, aggregate_id)
+        latest = self._latest_history.get(key)
+        if latest is not None and latest.sequence <= at_or_before:
+            return latest  # nothing newer was written since: it is the latest at or before too
+        generation = self._latest_history.generation
         sql = (
             "SELECT workspace_id, timeline_id, aggregate_type, aggregate_id, seq, version, state FROM history "
             "WHERE workspace_id = ? AND timeline_id = ? AND aggregate_type = ? AND aggregate_id = ? AND seq <= ? "
             "ORDER BY seq DESC LIMIT 1"
         )
         params = (workspace_id, timeline_id, aggregate_type.type_name, aggregate_id, at_or_before)
-        found = await self._read(self._history, sql, params)
+        found, newest = await self._read(self._history_and_latest, sql, params)
+        if newest is not None:
+            self._latest_history.read(key, newest, generation)
         return found[0] if found else None
+
+    def _history_and_latest(
+        self, connection: sqlite3.Connection, sql: str, params: tuple[Any, ...]
+    ) -> tuple[list[SnapshotRecord], SnapshotRecord | None]:
+        found = self._history(connection, sql, params)
+        newest = self._history(connection, sql, (*params[:-1], MAX_SEQUENCE))
+        return found, newest[0] if newest else None
 
     async def load_history_snapshots_at(
         self, workspace_id: str, timeline_id: str, at_or_before: int
@@ -391,12 +408,14 @@ class SqlitePersistence(Persistence):
         up_to: int | None = None,
     ) -> None:
         self._cache.clear()
+        self._latest_history.clear()
         for record in snapshots:
             self._snapshot_keys.add(key_text(snapshot_key(record)))
         try:
             await self._write(self._replace, workspace_id, timeline_id, list(snapshots), list(history), up_to)
         finally:
             self._cache.clear()
+            self._latest_history.clear()
 
     def _replace(
         self,
