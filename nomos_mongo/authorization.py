@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from .access import Access, highest
 
 if TYPE_CHECKING:
-    from .app import NomosApp
     from .ledger import IntentLedgerEntry
+    from .reading import Reading
     from .registry import TypeRegistry
 
 
 @runtime_checkable
 class Authorizer(Protocol):
-    async def allows(self, app: NomosApp, user_id: str, workspace_id: str, need: Access) -> bool:
+    async def allows(self, app: Reading, user_id: str, workspace_id: str, need: Access) -> bool:
         """May `user_id` act with `need` in `workspace_id`, as the stored state says now."""
         ...
 
@@ -43,7 +43,7 @@ def undo_access(registry: TypeRegistry, entry: IntentLedgerEntry | None) -> Acce
 class AllowAll:
     """Every authenticated user may do everything: for tests and single-user tools."""
 
-    async def allows(self, app: NomosApp, user_id: str, workspace_id: str, need: Access) -> bool:
+    async def allows(self, app: Reading, user_id: str, workspace_id: str, need: Access) -> bool:
         return True
 
 
@@ -53,7 +53,7 @@ class RoleTable:
     def __init__(self, roles: Mapping[tuple[str, str], Access]) -> None:
         self.roles = dict(roles)
 
-    async def allows(self, app: NomosApp, user_id: str, workspace_id: str, need: Access) -> bool:
+    async def allows(self, app: Reading, user_id: str, workspace_id: str, need: Access) -> bool:
         if need is Access.AUTHENTICATED:
             return True
         held = self.roles.get((workspace_id, user_id))

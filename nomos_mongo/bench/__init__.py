@@ -106,7 +106,7 @@ async def run_bench(
         info["embedded_store"] = store  # what the engine suite ran on
     stand_in = False
     if mongo_uri:
-        from ..stores.mongo.client import describe_server
+        from ..stores.mongo.connecting import describe_server
         from ..stores.mongo.translate import redact
 
         server = await describe_server(mongo_uri)

@@ -2,7 +2,8 @@
 
 from .admin import init_db, rebuild_snapshots
 from .blobs import GridFSBlobStorage
-from .client import Capabilities, connect
+from .client import Capabilities
+from .connecting import connect
 from .persistence import MongoPersistence
 
 __all__ = [
