@@ -129,7 +129,11 @@ class Outpaced(MemoryPersistence):
         if self.taken < 15:
             self.taken += 1
             entry = commit.entry
-            await super().commit(Commit(dataclasses.replace(entry, intent=entry.intent.with_id(f"other-{self.taken}"))))
+            # another writer's intent, on other aggregates: it takes the sequence, not this todo
+            other = dataclasses.replace(
+                entry, intent=entry.intent.with_id(f"other-{self.taken}"), touched=(), events=()
+            )
+            await super().commit(Commit(other))
             raise SequenceConflict(entry.workspace_id, entry.timeline_id, entry.sequence)
         await super().commit(commit)
 

@@ -57,7 +57,7 @@ class Bloom:
         return all(array[position >> 3] & (1 << (position & 7)) for position in self._positions(key))
 
 
-def key_text(key: SnapshotKey) -> str:
+def key_text(key: tuple[str, ...]) -> str:
     return "\x00".join(key)
 
 

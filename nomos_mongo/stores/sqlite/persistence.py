@@ -72,6 +72,7 @@ class SqlitePersistence(Persistence):
         self._latest_history = SnapshotCache(cached_snapshots)  # each aggregate's newest history record
         self._intent_ids = Bloom(0)
         self._snapshot_keys = Bloom(0)
+        self._touched = Bloom(0)  # (workspace, timeline, aggregate id) some entry touched
 
     # lifecycle --------------------------------------------------------------------------
     async def start(self) -> None:
@@ -117,6 +118,12 @@ class SqlitePersistence(Persistence):
         self._snapshot_keys = Bloom(2 * len(keys))
         for key in keys:
             self._snapshot_keys.add(key)
+        (touches,) = connection.execute("SELECT count(*) FROM touches").fetchone()
+        self._touched = Bloom(2 * touches)
+        for ws, tl, aggregate_id in connection.execute(
+            "SELECT DISTINCT workspace_id, timeline_id, aggregate_id FROM touches"
+        ):
+            self._touched.add(key_text((ws, tl, aggregate_id)))
 
     async def close(self) -> None:
         threads, self._threads = self._threads, None
@@ -164,10 +171,12 @@ class SqlitePersistence(Persistence):
         self._intent_ids.add(commit.entry.intent_id)
         for record in commit.snapshots:
             self._snapshot_keys.add(key_text(snapshot_key(record)))
+        entry = commit.entry
+        for ref in entry.touched:
+            self._touched.add(key_text((entry.workspace_id, entry.timeline_id, ref.id)))
         await self._group.commit(commit)
         self._cache.written(commit.snapshots)
         self._latest_history.written(commit.history)
-        entry = commit.entry
         key = (entry.workspace_id, entry.timeline_id)
         known = self._heads.get(key)
         if known is not None:  # an unknown head is read from the ledger when asked for
@@ -224,6 +233,8 @@ class SqlitePersistence(Persistence):
         after: int = 0,
         up_to: int | None = None,
     ) -> list[IntentLedgerEntry]:
+        if key_text((workspace_id, timeline_id, aggregate_id)) not in self._touched:
+            return []  # never touched here: the common answer for a new aggregate, without a thread trip
         sql = (
             "SELECT l.intent_id, l.workspace_id, l.timeline_id, l.seq, l.kind, l.actor_id, l.struck_out, l.document "
             "FROM touches t JOIN ledger l "
