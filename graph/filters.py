@@ -48,11 +48,16 @@ class Listing:
     fields: tuple[FilterField, ...]
 
 
+IN_LIST_CAP = 500  # values one `in` condition may list: checked before any is coerced (graph/caps.py)
+
+
 class Filters:
     def __init__(self, names: TypeNames, enums: EnumTypes) -> None:
         self._names = names
         self._enums = enums
         self._operators: dict[str, type] = {}
+        # operator input type name -> field -> most items, as InputTypes.list_caps holds them
+        self.list_caps: dict[str, dict[str, int]] = {}
 
     def listing(self, model: type[Aggregate], type_name: str) -> Listing:
         fields = tuple(_filterable(model))
@@ -85,7 +90,10 @@ class Filters:
                 Attribute(_python(op), op, (list[value] if op == "in" else value) | None, default=strawberry.UNSET)
                 for op in operators
             ]
-            made = make_type(self._names.claim(name, ("filter", name)), attributes, is_input=True)
+            claimed = self._names.claim(name, ("filter", name))
+            if "in" in operators:
+                self.list_caps[claimed] = {"in": IN_LIST_CAP}
+            made = make_type(claimed, attributes, is_input=True)
             self._operators[name] = made
         return made
 

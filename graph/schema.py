@@ -104,6 +104,7 @@ def build_schema(registry: TypeRegistry, settings: Settings | None = None) -> No
     query = _root("Query", [*node_queries(catalog, settings), *ledger_queries(catalog, settings), *aggregate_fields])
     mutation = _root("Mutation", [*intent_mutations(catalog), *system_mutations(catalog)])
     live_queries = live_query_subscriptions(catalog, listings, settings)
+    catalog.inputs.list_caps.update(filters.list_caps)  # `in` lists are capped where they enter too
     subscription = _root("Subscription", [timeline_subscription(catalog, settings), *live_queries])
     persisted = persisted_queries(settings)
     schema = NomosSchema(

@@ -168,3 +168,32 @@ def test_repeated_values_are_found_in_one_pass() -> None:
 
     assert repeated(["b", "a", "b", "c", "a"]) == ["a", "b"]
     assert repeated(str(n) for n in range(100_000)) == []
+
+
+def test_every_list_of_every_query_argument_has_a_cap(co2_caps: tuple[GraphQLSchema, dict]) -> None:
+    gql, caps = co2_caps
+    assert gql.query_type is not None
+    uncapped = []
+    for query, field in gql.query_type.fields.items():
+        stack = [get_named_type(argument.type) for argument in field.args.values()]
+        seen: set[str] = set()
+        while stack:
+            current = stack.pop()
+            if not isinstance(current, GraphQLInputObjectType) or current.name in seen:
+                continue
+            seen.add(current.name)
+            for name, inner in current.fields.items():
+                if isinstance(get_nullable_type(inner.type), GraphQLList) and name not in caps.get(current.name, {}):  # type: ignore[type-var]
+                    uncapped.append(f"{query}: {current.name}.{name}")
+                stack.append(get_named_type(inner.type))
+    assert uncapped == []
+
+
+async def test_an_in_filter_over_its_cap_is_bad_user_input(co2: tuple[Running, Client]) -> None:
+    from graph.filters import IN_LIST_CAP
+
+    document = 'query($f: TrackableAssetFilter) { trackableAssets(workspaceId: "w", filter: $f) { nodes { id } } }'
+    values = [f"a-{n}" for n in range(IN_LIST_CAP * TIMES)]
+    body = await co2[1].gql(document, {"f": {"aggregateId": {"in": values}}})
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"], body["errors"]
+    assert body["errors"][0]["extensions"]["maxItems"] == IN_LIST_CAP
