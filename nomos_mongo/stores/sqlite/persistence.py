@@ -22,6 +22,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 from collections.abc import Sequence
@@ -64,6 +65,7 @@ class SqlitePersistence(Persistence):
         self.tuning = Tuning(synchronous, busy_timeout_ms, max_bytes)
         self._lock = ProcessLock(self.path.with_name(self.path.name + ".lock"))
         self._threads: Threads | None = None
+        self._starting: asyncio.Lock | None = None  # two apps may start one store at once
         self._tables = SnapshotTables(self._aggregate_type)
         self._heads: dict[tuple[str, str], int] = {}
         self._readers = readers
@@ -78,6 +80,12 @@ class SqlitePersistence(Persistence):
     async def start(self) -> None:
         if self._threads is not None:
             return
+        self._starting = self._starting or asyncio.Lock()
+        async with self._starting:
+            if self._threads is None:  # one set of threads (one writer connection) however many callers
+                await self._open()
+
+    async def _open(self) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
