@@ -52,7 +52,8 @@ async def _undo_or_redo(
 ) -> IntentResult | None:
     user = await ctx.require(ws, Need.WRITE)
     actor = user.id if only_mine else None
-    written = await ctx.app.write(ws, tl, planner(ctx.app.engine, actor, user.id, _allowed_to_change(ctx, ws)))
+    planned = planner(ctx.app.engine, actor, user.id, _allowed_to_change(ctx, ws), performed_by_name=user.name)
+    written = await ctx.app.write(ws, tl, planned)
     return None if written is None else await catalog.result(ctx.app, written)
 
 

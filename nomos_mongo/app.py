@@ -194,10 +194,11 @@ class NomosApp(Reading):
         actor_id: str | None = None,
         *,
         performed_by: str | None = None,
+        performed_by_name: str | None = None,
         authorize: Authorize | None = None,
     ) -> IntentLedgerEntry | None:
         """Undo the latest live intent (of `actor_id`, if given); `performed_by` is who asks."""
-        planner = undo.UndoPlanner(self.engine, actor_id, performed_by, authorize)
+        planner = undo.UndoPlanner(self.engine, actor_id, performed_by, authorize, performed_by_name=performed_by_name)
         written = await self.write(workspace_id, timeline_id, planner)
         return written.entry if written else None
 
@@ -213,9 +214,10 @@ class NomosApp(Reading):
         actor_id: str | None = None,
         *,
         performed_by: str | None = None,
+        performed_by_name: str | None = None,
         authorize: Authorize | None = None,
     ) -> IntentLedgerEntry | None:
-        planner = undo.RedoPlanner(self.engine, actor_id, performed_by, authorize)
+        planner = undo.RedoPlanner(self.engine, actor_id, performed_by, authorize, performed_by_name=performed_by_name)
         written = await self.write(workspace_id, timeline_id, planner)
         return written.entry if written else None
 

@@ -102,12 +102,19 @@ class UndoPlanner:
     """Strikes out the latest live intent (of one actor, if given), if nothing later built on it."""
 
     def __init__(
-        self, engine: Engine, actor_id: str | None, performed_by: str | None, authorize: Authorize | None
+        self,
+        engine: Engine,
+        actor_id: str | None,
+        performed_by: str | None,
+        authorize: Authorize | None,
+        *,
+        performed_by_name: str | None = None,
     ) -> None:
         _check_actors(actor_id, performed_by)
         self.engine = engine
         self.actor_id = actor_id
         self.performed_by = performed_by
+        self.performed_by_name = performed_by_name  # the display name the sentence uses, if known
         self.authorize = authorize
 
     async def plan(self, slot: Slot) -> Commit | None:
@@ -128,8 +135,9 @@ class UndoPlanner:
         restored = await _states_at(engine, ws, tl, target, target.workspace_intent_sequence - 1)
         intent = UndoIntent(target_intent_id=target.intent_id, target_description=target.description)
         actor = self.performed_by or self.actor_id or target.actor_id
+        name = self.performed_by_name if actor == self.performed_by else None
         return await _strike_commit(
-            engine, slot, actor, intent, target, restored, EntryKind.UNDO, {target.intent_id: True}
+            engine, slot, actor, intent, target, restored, EntryKind.UNDO, {target.intent_id: True}, name
         )
 
     async def settled(self) -> Written | None:
@@ -140,12 +148,19 @@ class RedoPlanner:
     """Strikes out the latest live undo, if the aggregates are still as the undo left them."""
 
     def __init__(
-        self, engine: Engine, actor_id: str | None, performed_by: str | None, authorize: Authorize | None
+        self,
+        engine: Engine,
+        actor_id: str | None,
+        performed_by: str | None,
+        authorize: Authorize | None,
+        *,
+        performed_by_name: str | None = None,
     ) -> None:
         _check_actors(actor_id, performed_by)
         self.engine = engine
         self.actor_id = actor_id
         self.performed_by = performed_by
+        self.performed_by_name = performed_by_name  # the display name the sentence uses, if known
         self.authorize = authorize
 
     async def plan(self, slot: Slot) -> Commit | None:
@@ -178,7 +193,8 @@ class RedoPlanner:
         )
         strike = {undo_entry.intent_id: True, undone.intent_id: False}
         actor = self.performed_by or self.actor_id or undo_entry.actor_id
-        return await _strike_commit(engine, slot, actor, intent, undone, restored, EntryKind.REDO, strike)
+        name = self.performed_by_name if actor == self.performed_by else None
+        return await _strike_commit(engine, slot, actor, intent, undone, restored, EntryKind.REDO, strike, name)
 
     async def settled(self) -> Written | None:
         return None
@@ -205,12 +221,14 @@ async def _strike_commit(
     restored: dict[tuple[str, str], Aggregate],
     kind: EntryKind,
     strike: dict[str, bool],
+    actor_name: str | None = None,
 ) -> Commit:
     ws, tl = slot.workspace_id, slot.timeline_id
     ctx = IntentContext(
         workspace_id=ws,
         timeline_id=tl,
         actor_id=actor_id,
+        actor_name=actor_name,
         causation_id=target.intent_id,
         correlation_id=target.correlation_id,
     )

@@ -63,7 +63,7 @@ async def test_undo_and_merge_are_authorized_on_what_they_act_on(alice: Client, 
     undo = 'mutation { undoLatest(workspaceId: "w-alice", timelineId: "main") { sequence description } }'
     assert codes(await carol.gql(undo)) == ["FORBIDDEN"]
     undone = (await alice.data(undo))["undoLatest"]
-    assert undone["sequence"] == 2 and undone["description"] == 'alice undid: Alice created todo "a"'
+    assert undone["sequence"] == 2 and undone["description"] == 'Alice undid: Alice created todo "a"'
     redo = (
         'mutation { redoLatest(workspaceId: "w-alice", timelineId: "main") '
         "{ sequence changedAggregates { aggregateId } } }"
