@@ -93,7 +93,7 @@ async def test_undo_and_redo_with_the_ledger_telling_what_happened(alice: Client
         "{ description changedAggregates { ... on Todo { title } } } }"
     )
     assert undo["undoLatest"]["changedAggregates"] == [{"title": "Buy milk"}]
-    assert undo["undoLatest"]["description"].startswith("alice undid")
+    assert undo["undoLatest"]["description"].startswith("Alice undid")
     read = await alice.data('{ todo(workspaceId: "w-alice", aggregateId: "t1") { title } }')
     assert read["todo"]["title"] == "Buy milk"
 
