@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..app import NomosApp
 from ..context import IntentContext
-from .clients import HttpConnection, steady_client
+from .clients import HttpConnection, load, steady_client
 from .figures import Figure, Scale, SuiteResult, percentile
 from .server import graph_available
 from .stores import ACTOR, sqlite_store, temporary_directory
@@ -114,35 +114,6 @@ async def serving(directory: Path, secret: str) -> AsyncIterator[tuple[int, int]
                 await process.wait()
 
 
-async def load(port: int, token: str, seconds: float) -> tuple[list[float], int]:
-    connections = [HttpConnection(port, token) for _ in range(CLIENTS)]
-    await asyncio.gather(*(c.open() for c in connections))
-    started = time.perf_counter()
-    measure_from, stop_at = started + 0.5, started + 0.5 + seconds
-    latencies: list[float] = []
-    errors = 0
-
-    async def client(index: int, connection: HttpConnection) -> None:
-        nonlocal errors
-        n = 0
-        while (sent := time.perf_counter()) < stop_at:
-            n += 1
-            try:
-                await connection.graphql(CREATE_ASSET, {"id": f"new-{index}-{n}", "name": f"New {index}.{n}"})
-            except (RuntimeError, ConnectionError, OSError, asyncio.IncompleteReadError):
-                errors += 1
-                await connection.close()
-                continue
-            if sent >= measure_from:
-                latencies.append(time.perf_counter() - sent)
-
-    try:
-        await asyncio.gather(*(client(i, c) for i, c in enumerate(connections)))
-    finally:
-        await asyncio.gather(*(c.close() for c in connections))
-    return latencies, errors
-
-
 async def run_estate(scale: Scale) -> SuiteResult:
     result = SuiteResult("estate", settings={"assets": scale.estate_assets, "clients": CLIENTS})
     reason = graph_available()
@@ -157,8 +128,17 @@ async def run_estate(scale: Scale) -> SuiteResult:
         rate = await build_estate(directory, scale.estate_assets)
         secret = secrets.token_urlsafe(32)
         seconds = max(scale.http_seconds, 1.0) * 2
-        async with serving(directory, secret) as (port, _):
-            latencies, errors = await load(port, issue_token(secret, ACTOR, "Bench"), seconds)
+        token = issue_token(secret, ACTOR, "Bench")
+        async with serving(directory, secret) as (port, pid):
+            measured = await load(
+                port,
+                pid,
+                CLIENTS,
+                seconds,
+                lambda i, n: (CREATE_ASSET, {"id": f"new-{i}-{n}", "name": f"New {i}.{n}"}),
+                token,
+            )
+        latencies, errors = measured.latencies, measured.errors
         how = (
             f"`nomos serve` (SQLite, one uvicorn worker) on an estate of {scale.estate_assets:,} assets (built "
             f"in-process at {rate:,.0f}/s); {CLIENTS} keep-alive connections post createTrackableAsset back to back "

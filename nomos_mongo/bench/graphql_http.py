@@ -17,15 +17,11 @@ floor shows the rate it can at least drive, so a ratio below 1 is the server's, 
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 import shutil
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
-from .clients import HttpConnection, running_server
+from .clients import LOAD_WARMUP_SECONDS, Load, load, running_server
 from .estate import ESTATE, build_estate, serving
 from .figures import Figure, Scale, SuiteResult, percentile
 from .floor import FLOOR_MUTATION
@@ -44,78 +40,7 @@ PAGE = (
     "query($ws: ID!) { trackableAssets(workspaceId: $ws, first: 50, orderBy: NAME) "
     "{ nodes { id aggregateId name assetType } pageInfo { endCursor hasNextPage } } }"
 )
-WARMUP_SECONDS = 0.5
 CLIENTS = 16
-
-Request = Callable[[int, int], tuple[str, dict[str, Any]]]  # (client, n) -> (document, variables)
-
-
-@dataclass(frozen=True, slots=True)
-class Load:
-    count: int
-    latencies: list[float]
-    errors: int
-    seconds: float
-    client_cpu: float  # share of one core the load generator used
-    server_cpu: float  # share of one core the server used
-
-    @property
-    def rate(self) -> float:
-        return self.count / self.seconds
-
-    def describe(self) -> str:
-        return f"load generator at {self.client_cpu:.0%} of a core, server at {self.server_cpu:.0%}"
-
-
-async def load(port: int, pid: int, clients: int, seconds: float, request: Request, token: str | None = None) -> Load:
-    """Each client sends `request` on its own keep-alive connection to `port`, one after another."""
-    import psutil
-
-    connections = [HttpConnection(port, token) for _ in range(clients)]
-    await asyncio.gather(*(c.open() for c in connections))
-    started = time.perf_counter()
-    measure_from, stop_at = started + WARMUP_SECONDS, started + WARMUP_SECONDS + seconds
-    latencies: list[float] = []
-    errors = 0
-    process = psutil.Process(pid)
-    cpu_marks: dict[str, tuple[float, float]] = {}
-
-    async def mark(name: str, at: float) -> None:
-        await asyncio.sleep(max(0.0, at - time.perf_counter()))
-        cpu_marks[name] = (time.process_time(), sum(process.cpu_times()[:2]))
-
-    async def client(index: int, connection: HttpConnection) -> None:
-        nonlocal errors
-        n = 0
-        while (sent := time.perf_counter()) < stop_at:
-            n += 1
-            document, variables = request(index, n)
-            try:
-                await connection.graphql(document, variables)
-            except (RuntimeError, ConnectionError, OSError, asyncio.IncompleteReadError):
-                errors += 1
-                await connection.close()
-                continue
-            if sent >= measure_from:
-                latencies.append(time.perf_counter() - sent)
-
-    try:
-        await asyncio.gather(
-            mark("from", measure_from),
-            mark("to", stop_at),
-            *(client(i, c) for i, c in enumerate(connections)),
-        )
-    finally:
-        await asyncio.gather(*(c.close() for c in connections))
-    (client_from, server_from), (client_to, server_to) = cpu_marks["from"], cpu_marks["to"]
-    return Load(
-        len(latencies),
-        latencies,
-        errors,
-        seconds,
-        (client_to - client_from) / seconds,
-        (server_to - server_from) / seconds,
-    )
 
 
 def _report(
@@ -150,7 +75,7 @@ def _report(
 def _served(clients: int, seconds: float, what: str) -> str:
     return (
         f"{clients} concurrent keep-alive connections, each sending {what} back to back for {seconds:g} s "
-        f"after {WARMUP_SECONDS:g} s of warm-up; uvicorn (one worker, uvloop, httptools) in its own process "
+        f"after {LOAD_WARMUP_SECONDS:g} s of warm-up; uvicorn (one worker, uvloop, httptools) in its own process "
         "on loopback, the load generator in this one"
     )
 
