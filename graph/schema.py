@@ -25,6 +25,7 @@ from nomos_mongo import TypeRegistry
 
 from .caps import InputListCaps
 from .catalog import Catalog
+from .combined import combined
 from .errors import shape_errors
 from .filters import Filters
 from .limits import operation_limits
@@ -87,7 +88,7 @@ def extensions(settings: Settings, persisted: PersistedQueries) -> list[Callable
     ]
     if not settings.introspection_enabled:
         chosen.append(DisableIntrospection)
-    return chosen
+    return [combined(chosen)]
 
 
 def cached_parse() -> Callable[..., DocumentNode]:

@@ -18,6 +18,7 @@ NomosError
     ├── StoreUnavailable      the store could not be reached; the same request may succeed later
     ├── SnapshotUnreadable    (adapter -> engine) a stored snapshot does not decode: rebuild it
     ├── SequenceConflict      (adapter -> engine) the sequence slot is taken: re-plan
+    │   └── Superseded        (adapter -> engine) planned on an ordered commit that failed: re-plan
     └── DuplicateIntent       (adapter -> engine) the intent id is already in the ledger
 """
 
@@ -206,6 +207,16 @@ class SequenceConflict(PersistenceError):
     def __init__(self, workspace_id: str, timeline_id: str, sequence: int) -> None:
         self.sequence = sequence
         super().__init__(f"sequence {sequence} of {workspace_id}/{timeline_id} is already taken")
+
+
+class Superseded(SequenceConflict):
+    """A commit ordered after one of its timeline that failed: planned on a state that never was."""
+
+    def __init__(self, workspace_id: str, timeline_id: str, sequence: int) -> None:
+        self.sequence = sequence
+        PersistenceError.__init__(
+            self, f"sequence {sequence} of {workspace_id}/{timeline_id} was planned on a commit that failed"
+        )
 
 
 class DuplicateIntent(PersistenceError):

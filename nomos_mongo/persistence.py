@@ -10,6 +10,10 @@
 | `TimelineStore`   | save_timeline, load_timeline, list_timelines                   | branching             |
 | `WorkspaceIndex`  | list_workspaces                                                | admin listings        |
 
+`CommitPipeline` is an optional port: a store that writes commits in the order it receives
+them (one writer, as SQLite's) lets the timeline writer release the timeline's lock before
+a commit is durable, so that concurrent dispatches on one timeline share a transaction.
+
 `Persistence` composes them with the store's lifecycle (bind, start, close, ping and the
 optional commit feed); an adapter implements `Persistence`, and engine code asks for the
 narrowest port it needs. The values crossing the ports are the frozen dataclasses of
@@ -29,8 +33,11 @@ Rules every adapter keeps:
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Callable, Collection, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Iterator, Sequence
+from contextvars import ContextVar
 from typing import TypeVar
 
 from .ledger import EntryKind, IntentLedgerEntry
@@ -42,6 +49,7 @@ from .registry import TypeRegistry
 __all__ = [
     "Commit",
     "CommitNotice",
+    "CommitPipeline",
     "HistoryStore",
     "LedgerRecorder",
     "LedgerSearch",
@@ -189,6 +197,47 @@ class WorkspaceIndex(ABC):
     @abstractmethod
     async def list_workspaces(self) -> list[str]:
         """Every workspace with a ledger entry or a timeline, sorted."""
+
+
+_planning: ContextVar[bool] = ContextVar("nomos_planning", default=False)
+
+
+@contextlib.contextmanager
+def planning() -> Iterator[None]:
+    """Reads made inside see the commits this process has ordered and not yet made durable."""
+    token = _planning.set(True)
+    try:
+        yield
+    finally:
+        _planning.reset(token)
+
+
+def is_planning() -> bool:
+    return _planning.get()
+
+
+class CommitPipeline(ABC):
+    """A store that makes commits durable in the order it receives them.
+
+    `order` takes the commit now, in order after every commit ordered before it, and returns
+    a future that is done when the commit is durable (or has failed). From the moment it is
+    ordered, reads made under `planning()` see it: the head, its snapshots and history, so
+    that the next commit on the timeline is planned on top of it. Reads outside `planning()`
+    see durable commits only. When an ordered commit fails, every commit of the same
+    timeline ordered after it fails with `Superseded` (it was planned on a state that never
+    came to be) and is planned again; none of them is written.
+
+    A failure can also land while the next commit is being planned: `epoch` names the staged
+    state a planner starts from, and `order` refuses (`Superseded`) a commit planned on an
+    epoch that a failure has ended since.
+    """
+
+    @abstractmethod
+    def epoch(self, workspace_id: str, timeline_id: str) -> int:
+        """Changes whenever a failure drops what was staged on the timeline."""
+
+    @abstractmethod
+    def order(self, commit: Commit, epoch: int) -> asyncio.Future[None]: ...
 
 
 class Persistence(

@@ -6,6 +6,12 @@ for a `Commit` at the next sequence and writes it. When another process took tha
 first, the writer backs off (exponentially, with full jitter) and asks the planner again, so
 the intent is re-planned against the new state, until the attempts or the time budget of
 `NomosOptions` run out: then `LedgerWriteConflict`.
+
+On a store that orders commits (`CommitPipeline`: SQLite's one writer), the lock covers
+planning and ordering only, not the wait for durability: the next write on the timeline
+plans on the ordered commit (reads under `planning()` see it), and the store writes the
+commits that queued up meanwhile in one transaction. Each caller still gets its result only
+when its commit is durable, and entries are published in sequence order.
 """
 
 from __future__ import annotations
@@ -19,12 +25,12 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from .context import MAIN_TIMELINE
-from .errors import DuplicateIntent, LedgerWriteConflict, SequenceConflict, TimelineError
+from .errors import DuplicateIntent, LedgerWriteConflict, SequenceConflict, Superseded, TimelineError
 from .ledger import AggregateRef, IntentLedgerEntry
 from .live import LiveResults
 from .model import Aggregate
 from .options import NomosOptions
-from .persistence import Commit, Persistence, TimelineRecord, TimelineStatus
+from .persistence import Commit, CommitPipeline, Persistence, TimelineRecord, TimelineStatus, planning
 from .states import TimelineDirectory
 
 #: Called inside the writer's lock with the entries a write is about to act on (the intent an
@@ -143,21 +149,52 @@ class TimelineWriter:
         return max(own, branch.fork_sequence if branch else 0)
 
     async def write(self, workspace_id: str, timeline_id: str, planner: Planner) -> Written | None:
-        async with self.lock(workspace_id, timeline_id):
-            return await self.write_held(workspace_id, timeline_id, planner)
+        """Plan and commit under the timeline's lock.
+
+        On a store that orders commits (`CommitPipeline`), the lock is held while planning and
+        ordering only: the next write plans on top of the ordered commit while it becomes
+        durable, and concurrent writes on one timeline share the store's transaction. Success
+        is still returned only once the commit is durable.
+        """
+        lock = self.lock(workspace_id, timeline_id)
+        if isinstance(self.persistence, CommitPipeline):
+            return await self._write(workspace_id, timeline_id, planner, lock)
+        async with lock:  # held through the retries too: waiting writers queue behind, in order
+            return await self._write(workspace_id, timeline_id, planner, None)
 
     async def write_held(self, workspace_id: str, timeline_id: str, planner: Planner) -> Written | None:
         """`write`, for a caller that holds the timeline's lock already (see `holding`)."""
-        branch = await self.writable(workspace_id, timeline_id)
+        return await self._write(workspace_id, timeline_id, planner, None)
+
+    async def _write(
+        self, workspace_id: str, timeline_id: str, planner: Planner, lock: asyncio.Lock | None
+    ) -> Written | None:
+        """The attempts; `lock` is taken for each and let go before its commit is durable."""
         backoff = Backoff(self.options)
         attempt = 0
         while True:
-            sequence = await self.last_sequence(workspace_id, timeline_id, branch) + 1
-            planned = await planner.plan(Slot(workspace_id, timeline_id, sequence, attempt))
-            if not isinstance(planned, Commit):
-                return planned
+            async with lock if lock is not None else contextlib.nullcontext():
+                pipeline = self.persistence if isinstance(self.persistence, CommitPipeline) else None
+                epoch = pipeline.epoch(workspace_id, timeline_id) if pipeline is not None else 0
+                with planning():
+                    branch = await self.writable(workspace_id, timeline_id)
+                    sequence = await self.last_sequence(workspace_id, timeline_id, branch) + 1
+                    planned = await planner.plan(Slot(workspace_id, timeline_id, sequence, attempt))
+                if not isinstance(planned, Commit):
+                    return planned
+                if pipeline is None:
+                    durable = await self._commit_now(planned)
+                else:
+                    durable = self._ordered(pipeline, planned, epoch)
+                    if lock is None:  # the caller holds the lock on for more: durable before it goes on
+                        await asyncio.wait([durable])
             try:
-                await self.persistence.commit(planned)
+                await durable
+            except Superseded:
+                if not await backoff.wait(progressed=True):
+                    raise LedgerWriteConflict(workspace_id, timeline_id, backoff.attempts) from None
+                attempt += 1
+                continue
             except SequenceConflict:
                 progressed = await self.persistence.head(workspace_id, timeline_id) >= sequence
                 if not await backoff.wait(progressed):
@@ -169,8 +206,29 @@ class TimelineWriter:
                 if settled is None:
                     raise
                 return settled
-            self.publish(planned.entry)
             return Written(planned.entry, produced_states(planned))
+
+    def _ordered(self, pipeline: CommitPipeline, commit: Commit, epoch: int) -> asyncio.Future[None]:
+        durable = pipeline.order(commit, epoch)
+        # published from the store's completion, in commit order, even if our caller is cancelled
+        durable.add_done_callback(lambda done: self._published(commit.entry, done))
+        return durable
+
+    def _published(self, entry: IntentLedgerEntry, done: asyncio.Future[None]) -> None:
+        if not done.cancelled() and done.exception() is None:
+            self.publish(entry)
+
+    async def _commit_now(self, commit: Commit) -> asyncio.Future[None]:
+        """Commit under the lock (a store that does not order commits); the outcome as a done future."""
+        outcome: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        try:
+            await self.persistence.commit(commit)
+        except Exception as exc:
+            outcome.set_exception(exc)
+        else:
+            outcome.set_result(None)
+            self.publish(commit.entry)
+        return outcome
 
     def publish(self, entry: IntentLedgerEntry) -> None:
         self.live.committed(entry)

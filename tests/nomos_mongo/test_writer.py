@@ -30,7 +30,7 @@ from nomos_mongo.examples.todo import (
     TodoAggregate,
 )
 from nomos_mongo.offload import may_hold_blobs
-from nomos_mongo.persistence import Commit
+from nomos_mongo.persistence import Commit, CommitPipeline
 from nomos_mongo.writer import Backoff
 
 CTX = IntentContext(workspace_id="ws", actor_id="u")
@@ -65,6 +65,15 @@ async def test_two_engines_on_one_store_land_every_intent(
         await commit(c)
 
     monkeypatch.setattr(store, "commit", counting_commit)
+    if isinstance(store, CommitPipeline):  # the writer orders commits on it instead
+        order = store.order
+
+        def counting_order(c: Commit, epoch: int) -> asyncio.Future[None]:
+            nonlocal commits
+            commits += 1
+            return order(c, epoch)
+
+        monkeypatch.setattr(store, "order", counting_order)
     apps = [NomosApp(store, modules=[TODO_MODULE]) for _ in range(2)]
     # a project holds at most 3 todos: 16 projects, each counted by writes from both engines
     writes = [apps[i % 2].dispatch(CreateTodoIntent(title=f"t{i}", project_id=f"p{i % 16}"), CTX) for i in range(48)]

@@ -15,6 +15,11 @@
 - One process per database (`lock.py`): which is what lets this store answer from memory
   what only its own commits change (timeline heads, `caches.py`), and what makes
   `watch_commits` unnecessary (nobody else writes).
+- Commits are ordered (`CommitPipeline`): the timeline writer hands over a commit and
+  plans the next one on it (under `planning()`, reads see the staged head, snapshots and
+  history) while the writer thread makes both durable in one transaction. A read that the
+  staged state cannot answer exactly waits for the timeline's staged commits first. Reads
+  outside planning see durable commits only.
 - Listing queries run in SQL over expression indexes (`queries.py`); nothing loads every
   aggregate of a type. Python holds the timeline heads, two Bloom filters (bits) and a
   bounded LRU of recently used snapshots.
@@ -33,16 +38,16 @@ from ...codec import entry_from_document, snapshot_from_document, timeline_from_
 from ...errors import PersistenceError
 from ...ledger import EntryKind, IntentLedgerEntry
 from ...model import Aggregate
-from ...persistence import Commit, Persistence, SnapshotRecord, TimelineRecord
+from ...persistence import Commit, CommitPipeline, Persistence, SnapshotRecord, TimelineRecord, is_planning
 from ...query import BasicQuery
 from ...registry import TypeRegistry
 from .blobs import SqliteBlobStorage
-from .caches import Bloom, SnapshotCache, key_text, snapshot_key
+from .caches import Bloom, SnapshotCache, Staged, key_text, snapshot_key
 from .connections import BUSY_TIMEOUT_MS, Synchronous, Threads, Tuning
 from .lock import ProcessLock
 from .queries import dumps, install_functions, select
 from .schema import NewerSchema, NotNomos, SnapshotTables, prepare
-from .writes import INSERT_HISTORY, GroupCommit, history_row, write_batch, write_snapshots
+from .writes import INSERT_HISTORY, GroupCommit, history_row, superseded, write_batch, write_snapshots
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -50,7 +55,7 @@ MAX_SEQUENCE = 2**63 - 1
 _ENTRY = "SELECT intent_id, workspace_id, timeline_id, seq, kind, actor_id, struck_out, document FROM ledger"
 
 
-class SqlitePersistence(Persistence):
+class SqlitePersistence(Persistence, CommitPipeline):
     def __init__(
         self,
         path: str | Path,
@@ -69,7 +74,8 @@ class SqlitePersistence(Persistence):
         self._tables = SnapshotTables(self._aggregate_type)
         self._heads: dict[tuple[str, str], int] = {}
         self._readers = readers
-        self._group = GroupCommit(self._write_batch)
+        self._group = GroupCommit(self._write_batch, self._settled)
+        self._staged = Staged()
         self._cache = SnapshotCache(cached_snapshots)
         self._latest_history = SnapshotCache(cached_snapshots)  # each aggregate's newest history record
         self._intent_ids = Bloom(0)
@@ -139,6 +145,7 @@ class SqlitePersistence(Persistence):
             threads.close()
         self._lock.release()
         self._heads.clear()
+        self._staged.clear()
 
     async def ping(self) -> None:
         await self._read(lambda c: c.execute("SELECT 1").fetchone())
@@ -175,20 +182,47 @@ class SqlitePersistence(Persistence):
     async def commit(self, commit: Commit) -> None:
         if self._threads is None:
             await self.start()
+        entry = commit.entry
+        durable = self.order(commit, self.epoch(entry.workspace_id, entry.timeline_id))
+        await asyncio.shield(durable)  # a cancelled caller does not cancel the others' batch
+
+    def epoch(self, workspace_id: str, timeline_id: str) -> int:
+        return self._staged.epoch((workspace_id, timeline_id))
+
+    def order(self, commit: Commit, epoch: int) -> asyncio.Future[None]:
+        self._ready()
+        entry = commit.entry
+        if epoch != self.epoch(entry.workspace_id, entry.timeline_id):  # planned on staged commits that failed
+            refused: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            refused.set_exception(superseded(commit))
+            return refused
         # the filters learn the keys first: "maybe stored" while the commit runs is still true
-        self._intent_ids.add(commit.entry.intent_id)
+        self._intent_ids.add(entry.intent_id)
         for record in commit.snapshots:
             self._snapshot_keys.add(key_text(snapshot_key(record)))
-        entry = commit.entry
         for ref in entry.touched:
             self._touched.add(key_text((entry.workspace_id, entry.timeline_id, ref.id)))
-        await self._group.commit(commit)
+        durable = self._group.enqueue(commit)
+        self._staged.add(commit, durable)
+        return durable
+
+    def _settled(self, commit: Commit, outcome: Exception | None) -> None:
+        """On the loop, in commit order, before the committer hears: durable reads see it now."""
+        self._staged.settled(commit, stored=outcome is None)
+        if outcome is not None:
+            return
         self._cache.written(commit.snapshots)
         self._latest_history.written(commit.history)
+        entry = commit.entry
         key = (entry.workspace_id, entry.timeline_id)
         known = self._heads.get(key)
         if known is not None:  # an unknown head is read from the ledger when asked for
             self._heads[key] = max(known, entry.workspace_intent_sequence)
+
+    async def _planned_on_durable(self, workspace_id: str, timeline_id: str) -> None:
+        """Before a planning read that staged commits cannot answer: let them become durable."""
+        if is_planning() and self._staged.holds(workspace_id, timeline_id):
+            await self._staged.durable(workspace_id, timeline_id)
 
     async def _write_batch(self, commits: list[Commit]) -> list[Exception | None]:
         outcomes: list[Exception | None] = await self._write(write_batch, self._tables, commits)
@@ -196,6 +230,10 @@ class SqlitePersistence(Persistence):
 
     async def head(self, workspace_id: str, timeline_id: str) -> int:
         key = (workspace_id, timeline_id)
+        if is_planning():
+            staged = self._staged.heads.get(key)
+            if staged is not None:
+                return staged
         known = self._heads.get(key)
         if known is not None:
             return known
@@ -222,6 +260,7 @@ class SqlitePersistence(Persistence):
     ) -> list[IntentLedgerEntry]:
         if limit is not None and limit <= 0:
             return []
+        await self._planned_on_durable(workspace_id, timeline_id)
         sql = f"{_ENTRY} WHERE workspace_id = ? AND timeline_id = ? AND seq > ?"
         params: list[Any] = [workspace_id, timeline_id, after]
         if up_to is not None:
@@ -243,6 +282,7 @@ class SqlitePersistence(Persistence):
     ) -> list[IntentLedgerEntry]:
         if key_text((workspace_id, timeline_id, aggregate_id)) not in self._touched:
             return []  # never touched here: the common answer for a new aggregate, without a thread trip
+        await self._planned_on_durable(workspace_id, timeline_id)
         sql = (
             "SELECT l.intent_id, l.workspace_id, l.timeline_id, l.seq, l.kind, l.actor_id, l.struck_out, l.document "
             "FROM touches t JOIN ledger l "
@@ -265,6 +305,7 @@ class SqlitePersistence(Persistence):
         include_struck_out: bool = False,
         after: int = 0,
     ) -> IntentLedgerEntry | None:
+        await self._planned_on_durable(workspace_id, timeline_id)
         sql = f"{_ENTRY} WHERE workspace_id = ? AND timeline_id = ? AND kind = ? AND seq > ?"
         params: list[Any] = [workspace_id, timeline_id, kind.value, after]
         if actor_id is not None:
@@ -302,6 +343,10 @@ class SqlitePersistence(Persistence):
         if table is None:
             return None
         key = (aggregate_type.type_name, workspace_id, timeline_id, aggregate_id)
+        if is_planning():
+            staged = self._staged.snapshots.get(key)
+            if staged is not None:
+                return staged  # else no staged commit wrote it: the durable row is current
         cached = self._cache.get(key)
         if cached is not None:
             return cached
@@ -325,10 +370,15 @@ class SqlitePersistence(Persistence):
         table = self._tables.name(aggregate_type.type_name)
         if table is None:
             return []
+        await self._planned_on_durable(workspace_id, timeline_id)
         sql, params = select(table, aggregate_type, workspace_id, timeline_id, query)
+        generation = self._cache.generation
         found: list[SnapshotRecord] = await self._read(
             self._snapshots, sql, params, workspace_id, timeline_id, aggregate_type.type_name
         )
+        if query.limit is not None:  # a page: likely asked for again, and its rows read by id
+            for record in found:
+                self._cache.read(snapshot_key(record), record, generation)
         return found
 
     def _snapshots(
@@ -340,22 +390,26 @@ class SqlitePersistence(Persistence):
         timeline_id: str,
         type_name: str,
     ) -> list[SnapshotRecord]:
+        """Rows as records; a row the LRU holds at the same sequence and version is not decoded again."""
         registry = self._registry
-        return [
-            snapshot_from_document(
-                registry,
-                {
-                    "workspace_id": workspace_id,
-                    "timeline_id": timeline_id,
-                    "aggregate_type": type_name,
-                    "aggregate_id": aggregate_id,
-                    "seq": seq,
-                    "version": version,
-                    "state": json.loads(state),
-                },
-            )
-            for seq, version, state, aggregate_id in connection.execute(sql, params)
-        ]
+        cached = self._cache.peek  # a plain lookup, safe from this thread
+        found: list[SnapshotRecord] = []
+        for seq, version, state, aggregate_id in connection.execute(sql, params):
+            known = cached((type_name, workspace_id, timeline_id, aggregate_id))
+            if known is not None and known.sequence == seq and known.version == version:
+                found.append(known)
+                continue
+            document = {
+                "workspace_id": workspace_id,
+                "timeline_id": timeline_id,
+                "aggregate_type": type_name,
+                "aggregate_id": aggregate_id,
+                "seq": seq,
+                "version": version,
+                "state": json.loads(state),
+            }
+            found.append(snapshot_from_document(registry, document))
+        return found
 
     async def load_history_snapshot(
         self,
@@ -366,6 +420,12 @@ class SqlitePersistence(Persistence):
         at_or_before: int,
     ) -> SnapshotRecord | None:
         key = (aggregate_type.type_name, workspace_id, timeline_id, aggregate_id)
+        if is_planning():
+            staged = self._staged.history.get(key)
+            if staged is not None and staged.sequence <= at_or_before:
+                return staged
+            if staged is not None:  # an earlier record may be staged too: ask SQLite once they are durable
+                await self._staged.durable(workspace_id, timeline_id)
         latest = self._latest_history.get(key)
         if latest is not None and latest.sequence <= at_or_before:
             return latest  # nothing newer was written since: it is the latest at or before too
@@ -391,6 +451,7 @@ class SqlitePersistence(Persistence):
     async def load_history_snapshots_at(
         self, workspace_id: str, timeline_id: str, at_or_before: int
     ) -> list[SnapshotRecord]:
+        await self._planned_on_durable(workspace_id, timeline_id)
         # SQLite takes the bare columns of an aggregate query with max() from the row holding the max
         sql = (
             "SELECT workspace_id, timeline_id, aggregate_type, aggregate_id, max(seq), version, state FROM history "

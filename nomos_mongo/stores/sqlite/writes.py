@@ -9,6 +9,9 @@ every success is as durable as the `synchronous` setting makes a transaction (se
 
 Commits queue up while the writer thread is busy and go together into the next batch:
 one commit waits for at most the batch before it, and under load the sync is shared.
+The timeline writer orders commits without waiting for them (`CommitPipeline`), so one
+timeline can have several in a queue or a batch: when one fails, every later commit of its
+timeline fails with `Superseded`, unwritten, and is planned again.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ...codec import entry_to_document, snapshot_to_document
-from ...errors import DuplicateIntent, PersistenceError, SequenceConflict
+from ...errors import DuplicateIntent, PersistenceError, SequenceConflict, Superseded
 from ...persistence import Commit, SnapshotRecord
 from .connections import describe
 from .queries import dumps, queryable
@@ -127,15 +130,28 @@ def write_one(connection: sqlite3.Connection, tables: SnapshotTables, commit: Co
     )
 
 
+def timeline_of(commit: Commit) -> tuple[str, str]:
+    return commit.entry.workspace_id, commit.entry.timeline_id
+
+
+def superseded(commit: Commit) -> Superseded:
+    entry = commit.entry
+    return Superseded(entry.workspace_id, entry.timeline_id, entry.workspace_intent_sequence)
+
+
 def write_batch(
     connection: sqlite3.Connection, tables: SnapshotTables, commits: list[Commit]
 ) -> list[Exception | None]:
     """Runs on the writer thread. One outcome per commit: None (stored) or the error to raise."""
     tables.ensure(connection, (r.aggregate_type for commit in commits for r in commit.snapshots))
     outcomes: list[Exception | None] = []
+    failed: set[tuple[str, str]] = set()  # timelines with a failed commit in this batch
     connection.execute("BEGIN IMMEDIATE")
     try:
         for commit in commits:
+            if timeline_of(commit) in failed:
+                outcomes.append(superseded(commit))
+                continue
             connection.execute("SAVEPOINT one_commit")
             try:
                 write_one(connection, tables, commit)
@@ -150,6 +166,8 @@ def write_batch(
             else:
                 outcomes.append(None)
             connection.execute("RELEASE one_commit")
+            if outcomes[-1] is not None:
+                failed.add(timeline_of(commit))
         connection.execute("COMMIT")
     except BaseException:
         if connection.in_transaction:
@@ -158,22 +176,36 @@ def write_batch(
     return outcomes
 
 
-class GroupCommit:
-    """Queues commits from the event loop and hands them to the writer thread in batches."""
+Settled = Callable[[Commit, Exception | None], None]
 
-    def __init__(self, run: Callable[[list[Commit]], Any]) -> None:
+
+class GroupCommit:
+    """Queues commits from the event loop and hands them to the writer thread in batches.
+
+    `settled(commit, outcome)` runs on the loop for every commit, in the order they were
+    queued, before its caller hears of it: the store moves what the commit wrote into its
+    caches (or drops what it had staged), so that a caller that is told "durable" reads it.
+    """
+
+    def __init__(self, run: Callable[[list[Commit]], Any], settled: Settled) -> None:
         self._run = run  # async: write_batch on the writer thread
+        self._settled = settled
         self._queue: list[tuple[Commit, asyncio.Future[None]]] = []
         self._busy = False
         self._drainer: asyncio.Task[None] | None = None
 
-    async def commit(self, commit: Commit) -> None:
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    def enqueue(self, commit: Commit) -> asyncio.Future[None]:
+        """Queue the commit after every one queued before; the future is done when it is durable."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
         self._queue.append((commit, future))
         if not self._busy:
             self._busy = True
-            self._drainer = asyncio.get_running_loop().create_task(self._drain())
-        await asyncio.shield(future)  # a cancelled caller does not cancel the others' batch
+            self._drainer = loop.create_task(self._drain())
+        return future
+
+    async def commit(self, commit: Commit) -> None:
+        await asyncio.shield(self.enqueue(commit))  # a cancelled caller does not cancel the others' batch
 
     async def _drain(self) -> None:
         try:
@@ -184,12 +216,22 @@ class GroupCommit:
                 except BaseException as exc:
                     failure = exc if isinstance(exc, Exception) else PersistenceError("the store was closed")
                     outcomes = [failure] * len(batch)
-                for (_, future), outcome in zip(batch, outcomes, strict=True):
-                    if future.done():
-                        continue
-                    if outcome is None:
-                        future.set_result(None)
-                    else:
-                        future.set_exception(outcome)
+                failed = {timeline_of(commit) for (commit, _), outcome in zip(batch, outcomes, strict=True) if outcome}
+                for (commit, future), outcome in zip(batch, outcomes, strict=True):
+                    self._settle(commit, future, outcome)
+                if failed:  # queued meanwhile on top of a commit that failed: never written
+                    doomed = [(c, f) for c, f in self._queue if timeline_of(c) in failed]
+                    self._queue = [(c, f) for c, f in self._queue if timeline_of(c) not in failed]
+                    for commit, future in doomed:
+                        self._settle(commit, future, superseded(commit))
         finally:
             self._busy = False
+
+    def _settle(self, commit: Commit, future: asyncio.Future[None], outcome: Exception | None) -> None:
+        self._settled(commit, outcome)
+        if future.done():
+            return
+        if outcome is None:
+            future.set_result(None)
+        else:
+            future.set_exception(outcome)
