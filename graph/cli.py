@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import sys
 from collections.abc import Callable, Coroutine
@@ -165,6 +166,11 @@ async def _serve(settings: Settings, dev_token: str | None) -> int:
             console.print(f"demo: {description}", highlight=False)
 
     asgi = create_app(app, settings, on_startup=[demo] if settings.demo else [])
+    # The schema, the domain's types and the modules live as long as the process: frozen, the
+    # collector's full passes skip them (~190,000 objects, ~300 ms a pass on a 2-core machine)
+    # and walk only what requests made since. See gc.freeze in the Python documentation.
+    gc.collect()
+    gc.freeze()
     server = NomosServer(uvicorn_config(asgi, settings, log_level="warning"), lambda: _banner(settings, dev_token))
     try:
         await server.serve()

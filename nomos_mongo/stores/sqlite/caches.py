@@ -10,7 +10,9 @@ Because one process owns the database (`lock.py`), the store can answer from mem
   million intents, in one bytearray rather than a million Python objects. Sized at start
   for twice what is stored; past that its false positives grow, and the next start sizes
   it again.
-- `SnapshotCache`: the most recently used snapshots, a bounded LRU (10,000 by default).
+- `SnapshotCache`: the most recently used snapshots, a bounded LRU (2,000 by default:
+  a cached aggregate is some fifteen Python objects, and every full pass of the collector
+  walks them all, so the bound is also what keeps those passes short).
   Commits write through it; a read fills it only if no commit wrote that key meanwhile,
   so a slow read can never put back a state that a commit replaced. A second one keeps each
   aggregate's newest history record, which answers `state_at_sequence` lookups at or after

@@ -64,7 +64,7 @@ class SqlitePersistence(Persistence, CommitPipeline):
         readers: int = 2,
         busy_timeout_ms: int = BUSY_TIMEOUT_MS,
         max_bytes: int | None = None,
-        cached_snapshots: int = 10_000,
+        cached_snapshots: int = 2_000,
     ) -> None:
         self.path = Path(path)
         self.tuning = Tuning(synchronous, busy_timeout_ms, max_bytes)
