@@ -7,9 +7,11 @@ Because one process owns the database (`lock.py`), the store can answer from mem
 
 - `Bloom`: a Bloom filter of intent ids and of snapshot keys. "Not there" is certain and
   costs no trip; "maybe" asks SQLite. 10 bits per key (1% false positives): 1.2 MB for a
-  million intents, in one bytearray rather than a million Python objects. Sized at start
-  for twice what is stored; past that its false positives grow, and the next start sizes
-  it again.
+  million intents, in bytearrays rather than a million Python objects. Sized at start for
+  twice what is stored; when that many more keys have come, it adds a layer twice as
+  large (a scalable Bloom filter), so a store that grows while it runs keeps its answers
+  (a saturated filter says "maybe" to everything, and every new aggregate's read would
+  cost a trip to SQLite).
 - `SnapshotCache`: the most recently used snapshots, a bounded LRU (2,000 by default:
   a cached aggregate is some fifteen Python objects, and every full pass of the collector
   walks them all, so the bound is also what keeps those passes short).
@@ -38,28 +40,52 @@ def snapshot_key(record: SnapshotRecord) -> SnapshotKey:
     return (record.aggregate_type, record.workspace_id, record.timeline_id, record.aggregate_id)
 
 
-class Bloom:
+class _BloomLayer:
     HASHES = 7
     BITS_PER_KEY = 10
 
-    def __init__(self, expected: int) -> None:
-        self._bits = max(1 << 16, int(max(expected, 1) * self.BITS_PER_KEY))
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.count = 0
+        self._bits = max(1 << 16, capacity * self.BITS_PER_KEY)
         self._array = bytearray(math.ceil(self._bits / 8))
 
-    def _positions(self, key: str) -> Iterable[int]:
-        digest = hashlib.blake2b(key.encode(), digest_size=16).digest()
+    def positions(self, digest: bytes) -> Iterable[int]:
         first, second = int.from_bytes(digest[:8], "little"), int.from_bytes(digest[8:], "little") | 1
         bits = self._bits
         return ((first + i * second) % bits for i in range(self.HASHES))
 
-    def add(self, key: str) -> None:
+    def add(self, digest: bytes) -> None:
         array = self._array
-        for position in self._positions(key):
+        for position in self.positions(digest):
             array[position >> 3] |= 1 << (position & 7)
+        self.count += 1
+
+    def __contains__(self, digest: bytes) -> bool:
+        array = self._array
+        return all(array[position >> 3] & (1 << (position & 7)) for position in self.positions(digest))
+
+
+class Bloom:
+    MIN_CAPACITY = 1 << 13
+
+    def __init__(self, expected: int) -> None:
+        self._layers = [_BloomLayer(max(expected, self.MIN_CAPACITY))]
+
+    @staticmethod
+    def _digest(key: str) -> bytes:
+        return hashlib.blake2b(key.encode(), digest_size=16).digest()
+
+    def add(self, key: str) -> None:
+        layer = self._layers[-1]
+        if layer.count >= layer.capacity:
+            layer = _BloomLayer(2 * layer.capacity)
+            self._layers.append(layer)
+        layer.add(self._digest(key))
 
     def __contains__(self, key: str) -> bool:
-        array = self._array
-        return all(array[position >> 3] & (1 << (position & 7)) for position in self._positions(key))
+        digest = self._digest(key)
+        return any(digest in layer for layer in self._layers)
 
 
 def key_text(key: tuple[str, ...]) -> str:

@@ -165,3 +165,17 @@ async def test_listing_queries_use_the_field_indexes(store: SqlitePersistence, p
         ).fetchall()
     details = " ".join(str(row[-1]) for row in plan)
     assert "USING INDEX" in details and "TEMP B-TREE" not in details, details
+
+
+def test_the_filters_keep_their_answers_as_the_store_grows_past_its_start_size() -> None:
+    """Sized for an empty store, a filter that never grew would say "maybe" to every new key."""
+    from nomos_mongo.stores.sqlite.caches import Bloom
+
+    bloom = Bloom(0)
+    stored = [f"asset-{n}" for n in range(60_000)]
+    for key in stored:
+        bloom.add(key)
+
+    assert all(key in bloom for key in stored)
+    false_positives = sum(f"new-{n}" in bloom for n in range(10_000))
+    assert false_positives < 500  # about 1% per layer; a saturated filter would answer all 10,000
