@@ -34,9 +34,8 @@ Rules every adapter keeps:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Callable, Collection, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from contextvars import ContextVar
 from typing import TypeVar
 
@@ -202,14 +201,16 @@ class WorkspaceIndex(ABC):
 _planning: ContextVar[bool] = ContextVar("nomos_planning", default=False)
 
 
-@contextlib.contextmanager
-def planning() -> Iterator[None]:
+class planning:  # a class, not a generator-based context manager: it runs on every write
     """Reads made inside see the commits this process has ordered and not yet made durable."""
-    token = _planning.set(True)
-    try:
-        yield
-    finally:
-        _planning.reset(token)
+
+    __slots__ = ("_token",)
+
+    def __enter__(self) -> None:
+        self._token = _planning.set(True)
+
+    def __exit__(self, *_: object) -> None:
+        _planning.reset(self._token)
 
 
 def is_planning() -> bool:

@@ -100,6 +100,9 @@ class Backoff:
         return True
 
 
+NOT_LOCKED = contextlib.nullcontext()
+
+
 def produced_states(commit: Commit) -> dict[AggregateRef, Aggregate | None]:
     return {
         AggregateRef(r.aggregate_type, r.aggregate_id): None if r.state.deleted else r.state for r in commit.snapshots
@@ -115,6 +118,7 @@ class TimelineWriter:
         self.options = options
         self.live = live
         self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+        self._pipeline = persistence if isinstance(persistence, CommitPipeline) else None
 
     def lock(self, workspace_id: str, timeline_id: str) -> asyncio.Lock:
         """The lock every write to this timeline holds in this process."""
@@ -157,7 +161,7 @@ class TimelineWriter:
         is still returned only once the commit is durable.
         """
         lock = self.lock(workspace_id, timeline_id)
-        if isinstance(self.persistence, CommitPipeline):
+        if self._pipeline is not None:
             return await self._write(workspace_id, timeline_id, planner, lock)
         async with lock:  # held through the retries too: waiting writers queue behind, in order
             return await self._write(workspace_id, timeline_id, planner, None)
@@ -170,11 +174,12 @@ class TimelineWriter:
         self, workspace_id: str, timeline_id: str, planner: Planner, lock: asyncio.Lock | None
     ) -> Written | None:
         """The attempts; `lock` is taken for each and let go before its commit is durable."""
+        pipeline = self._pipeline
         backoff = Backoff(self.options)
         attempt = 0
         while True:
-            async with lock if lock is not None else contextlib.nullcontext():
-                pipeline = self.persistence if isinstance(self.persistence, CommitPipeline) else None
+            failure: SequenceConflict | DuplicateIntent
+            async with lock if lock is not None else NOT_LOCKED:
                 epoch = pipeline.epoch(workspace_id, timeline_id) if pipeline is not None else 0
                 with planning():
                     branch = await self.writable(workspace_id, timeline_id)
@@ -183,30 +188,36 @@ class TimelineWriter:
                 if not isinstance(planned, Commit):
                     return planned
                 if pipeline is None:
-                    durable = await self._commit_now(planned)
+                    try:
+                        await self.persistence.commit(planned)
+                    except (SequenceConflict, DuplicateIntent) as exc:
+                        failure = exc
+                    else:
+                        self.publish(planned.entry)
+                        return Written(planned.entry, produced_states(planned))
                 else:
                     durable = self._ordered(pipeline, planned, epoch)
                     if lock is None:  # the caller holds the lock on for more: durable before it goes on
                         await asyncio.wait([durable])
-            try:
-                await durable
-            except Superseded:
-                if not await backoff.wait(progressed=True):
-                    raise LedgerWriteConflict(workspace_id, timeline_id, backoff.attempts) from None
-                attempt += 1
-                continue
-            except SequenceConflict:
-                progressed = await self.persistence.head(workspace_id, timeline_id) >= sequence
-                if not await backoff.wait(progressed):
-                    raise LedgerWriteConflict(workspace_id, timeline_id, backoff.attempts) from None
-                attempt += 1
-                continue
-            except DuplicateIntent:
+            if pipeline is not None:
+                try:
+                    await durable
+                except (SequenceConflict, DuplicateIntent) as exc:
+                    failure = exc
+                else:
+                    return Written(planned.entry, produced_states(planned))
+            if isinstance(failure, DuplicateIntent):
                 settled = await planner.settled()
                 if settled is None:
-                    raise
+                    raise failure
                 return settled
-            return Written(planned.entry, produced_states(planned))
+            if isinstance(failure, Superseded):
+                progressed = True  # planned on a commit that failed: plan again at once
+            else:
+                progressed = await self.persistence.head(workspace_id, timeline_id) >= sequence
+            if not await backoff.wait(progressed):
+                raise LedgerWriteConflict(workspace_id, timeline_id, backoff.attempts) from None
+            attempt += 1
 
     def _ordered(self, pipeline: CommitPipeline, commit: Commit, epoch: int) -> asyncio.Future[None]:
         durable = pipeline.order(commit, epoch)
@@ -217,18 +228,6 @@ class TimelineWriter:
     def _published(self, entry: IntentLedgerEntry, done: asyncio.Future[None]) -> None:
         if not done.cancelled() and done.exception() is None:
             self.publish(entry)
-
-    async def _commit_now(self, commit: Commit) -> asyncio.Future[None]:
-        """Commit under the lock (a store that does not order commits); the outcome as a done future."""
-        outcome: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        try:
-            await self.persistence.commit(commit)
-        except Exception as exc:
-            outcome.set_exception(exc)
-        else:
-            outcome.set_result(None)
-            self.publish(commit.entry)
-        return outcome
 
     def publish(self, entry: IntentLedgerEntry) -> None:
         self.live.committed(entry)
