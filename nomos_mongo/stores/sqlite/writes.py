@@ -21,7 +21,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ...codec import entry_to_document, snapshot_to_document
+from ...codec import entry_to_document
 from ...errors import DuplicateIntent, PersistenceError, SequenceConflict, Superseded
 from ...persistence import Commit, SnapshotRecord
 from .connections import describe
@@ -50,7 +50,11 @@ def ledger_row(commit: Commit) -> tuple[Any, ...]:
     )
 
 
-def snapshot_row(record: SnapshotRecord) -> tuple[Any, ...]:
+def stored_state(record: SnapshotRecord) -> str:
+    return dumps(record.state.to_document())  # the codec's stored form: type and schema version
+
+
+def snapshot_row(record: SnapshotRecord, state: str | None = None) -> tuple[Any, ...]:
     return (
         record.workspace_id,
         record.timeline_id,
@@ -58,13 +62,12 @@ def snapshot_row(record: SnapshotRecord) -> tuple[Any, ...]:
         record.sequence,
         record.version,
         int(record.state.deleted),
-        dumps(record.state.to_document()),  # the codec's stored form: type and schema version
+        state if state is not None else stored_state(record),
         queryable(record.state),
     )
 
 
-def history_row(record: SnapshotRecord) -> tuple[Any, ...]:
-    document = snapshot_to_document(record)
+def history_row(record: SnapshotRecord, state: str | None = None) -> tuple[Any, ...]:
     return (
         record.workspace_id,
         record.timeline_id,
@@ -72,7 +75,7 @@ def history_row(record: SnapshotRecord) -> tuple[Any, ...]:
         record.aggregate_id,
         record.sequence,
         record.version,
-        dumps(document["state"]),
+        state if state is not None else stored_state(record),
     )
 
 
@@ -96,11 +99,15 @@ def write_snapshots(
     records: Iterable[SnapshotRecord],
     *,
     keep_newer: bool = False,
+    encoded: dict[int, str] | None = None,
 ) -> None:
-    """Upsert each record; with `keep_newer`, a row still stored (written after a repair's bound) wins."""
+    """Upsert each record; with `keep_newer`, a row still stored (written after a repair's bound) wins.
+
+    `encoded` holds states encoded already, by the id of their record."""
     statement = INSERT_SNAPSHOT_UNLESS_STORED if keep_newer else UPSERT_SNAPSHOT
     for record in records:
-        connection.execute(statement.format(table=tables.name(record.aggregate_type)), snapshot_row(record))
+        row = snapshot_row(record, encoded.get(id(record)) if encoded else None)
+        connection.execute(statement.format(table=tables.name(record.aggregate_type)), row)
 
 
 def write_one(connection: sqlite3.Connection, tables: SnapshotTables, commit: Commit) -> None:
@@ -115,9 +122,11 @@ def write_one(connection: sqlite3.Connection, tables: SnapshotTables, commit: Co
     connection.executemany(
         "INSERT OR IGNORE INTO touches VALUES (?, ?, ?, ?)", [(ws, tl, ref.id, seq) for ref in entry.touched]
     )
-    write_snapshots(connection, tables, commit.snapshots)
+    # a history record is usually one of the snapshot records too: its state is encoded once
+    encoded = {id(record): stored_state(record) for record in commit.snapshots}
+    write_snapshots(connection, tables, commit.snapshots, encoded=encoded)
     if commit.history:
-        connection.executemany(INSERT_HISTORY, [history_row(r) for r in commit.history])
+        connection.executemany(INSERT_HISTORY, [history_row(r, encoded.get(id(r))) for r in commit.history])
     if commit.strike_outs:
         connection.executemany(
             "UPDATE ledger SET struck_out = ? WHERE intent_id = ?",
