@@ -18,8 +18,15 @@ from strawberry.extensions import SchemaExtension
 HOOKS = ("on_operation", "on_parse", "on_validate", "on_execute")
 
 
+_OVERRIDDEN: dict[tuple[type[SchemaExtension], str], bool] = {}  # per class and hook, not per request
+
+
 def _overrides(extension: type[SchemaExtension], hook: str) -> bool:
-    return getattr(extension, hook) is not getattr(SchemaExtension, hook)
+    key = (extension, hook)
+    found = _OVERRIDDEN.get(key)
+    if found is None:
+        found = _OVERRIDDEN[key] = getattr(extension, hook) is not getattr(SchemaExtension, hook)
+    return found
 
 
 def combined(factories: Sequence[Callable[[], SchemaExtension]]) -> type[SchemaExtension]:

@@ -17,6 +17,7 @@ import socket
 import sys
 import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..app import NomosApp
@@ -122,54 +123,69 @@ async def serving(directory: Path, secret: str) -> AsyncIterator[tuple[int, int]
                 await process.wait()
 
 
+@dataclass(frozen=True, slots=True)
+class ServedEstate:
+    port: int
+    pid: int
+    token: str  # the estate owner's bearer token
+    build_rate: float  # assets/s while the estate was built
+
+
+@contextlib.asynccontextmanager
+async def served_estate(assets: int) -> AsyncIterator[ServedEstate]:
+    """An estate of `assets` assets built in a fresh data directory, served by `nomos serve`."""
+    from graph.auth import issue_token
+
+    directory = temporary_directory()
+    try:
+        rate = await build_estate(directory, assets)
+        secret = secrets.token_urlsafe(32)
+        async with serving(directory, secret) as (port, pid):
+            yield ServedEstate(port, pid, issue_token(secret, ACTOR, "Bench"), rate)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
 async def run_estate(scale: Scale) -> SuiteResult:
     result = SuiteResult("estate", settings={"assets": scale.estate_assets, "clients": CLIENTS})
     reason = graph_available()
     if reason is not None:
         result.skipped = reason
         return result
-    from graph.auth import issue_token
-
     started = time.perf_counter()
-    directory = temporary_directory()
-    try:
-        rate = await build_estate(directory, scale.estate_assets)
-        secret = secrets.token_urlsafe(32)
-        seconds = max(scale.http_seconds, 1.0) * 2
-        token = issue_token(secret, ACTOR, "Bench")
-        async with serving(directory, secret) as (port, pid):
-            measured = await load(
-                port,
-                pid,
-                CLIENTS,
-                seconds,
-                lambda i, n: (CREATE_ASSET, {"id": f"new-{i}-{n}", "name": f"New {i}.{n}"}),
-                token,
-            )
-        latencies, errors = measured.latencies, measured.errors
-        how = (
-            f"`nomos serve` (SQLite, one uvicorn worker) on an estate of {scale.estate_assets:,} assets (built "
-            f"in-process at {rate:,.0f}/s); {CLIENTS} keep-alive connections post createTrackableAsset back to back "
-            f"for {seconds:g} s after 0.5 s of warm-up, with the estate-role authorization"
+    seconds = max(scale.http_seconds, 1.0) * 2
+    async with served_estate(scale.estate_assets) as estate:
+        rate = estate.build_rate
+        measured = await load(
+            estate.port,
+            estate.pid,
+            CLIENTS,
+            seconds,
+            lambda i, n: (CREATE_ASSET, {"id": f"new-{i}-{n}", "name": f"New {i}.{n}"}),
+            estate.token,
         )
-        note = f"{errors} failed requests" if errors else ""
-        if latencies:
-            result.add(Figure("createTrackableAsset/s", len(latencies) / seconds, "mutations/s", how, note=note))
-            result.add(Figure("createTrackableAsset p50", percentile(latencies, 50) * 1000, "ms", how))
-            result.add(
-                Figure(
-                    "createTrackableAsset p99",
-                    percentile(latencies, 99) * 1000,
-                    "ms",
-                    how,
-                    target=50,
-                    better="lower",
-                    note=note,
-                )
+    latencies, errors = measured.latencies, measured.errors
+    how = (
+        f"`nomos serve` (SQLite, one uvicorn worker) on an estate of {scale.estate_assets:,} assets (built "
+        f"in-process at {rate:,.0f}/s); {CLIENTS} keep-alive connections post createTrackableAsset back to back "
+        f"for {seconds:g} s after 0.5 s of warm-up, with the estate-role authorization"
+    )
+    note = f"{errors} failed requests" if errors else ""
+    if latencies:
+        result.add(Figure("createTrackableAsset/s", len(latencies) / seconds, "mutations/s", how, note=note))
+        result.add(Figure("createTrackableAsset p50", percentile(latencies, 50) * 1000, "ms", how))
+        result.add(
+            Figure(
+                "createTrackableAsset p99",
+                percentile(latencies, 99) * 1000,
+                "ms",
+                how,
+                target=50,
+                better="lower",
+                note=note,
             )
-        else:
-            result.skipped = f"no request succeeded ({errors} failed)"
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
+        )
+    else:
+        result.skipped = f"no request succeeded ({errors} failed)"
     result.seconds = time.perf_counter() - started
     return result

@@ -17,16 +17,13 @@ floor shows the rate it can at least drive, so a ratio below 1 is the server's, 
 
 from __future__ import annotations
 
-import secrets
-import shutil
 import time
 
 from .clients import LOAD_WARMUP_SECONDS, Load, load, running_server
-from .estate import ESTATE, build_estate, serving
+from .estate import ESTATE, served_estate
 from .figures import Figure, Scale, SuiteResult, percentile
 from .floor import FLOOR_MUTATION
 from .server import graph_available
-from .stores import ACTOR, temporary_directory
 
 CREATE_TODO = "mutation($ws: ID!, $t: String!) { createTodo(workspaceId: $ws, input: {title: $t}) { sequence } }"
 CREATE_ASSET = (
@@ -87,7 +84,6 @@ async def run_graphql(scale: Scale) -> SuiteResult:
     if reason is not None:
         result.skipped = reason
         return result
-    from graph.auth import issue_token
 
     started = time.perf_counter()
     async with running_server("floor") as server:
@@ -96,46 +92,41 @@ async def run_graphql(scale: Scale) -> SuiteResult:
         )
     _report(result, f"floor (trivial Strawberry mutation), {clients} clients", floor, _served(clients, seconds, "it"))
 
-    directory = temporary_directory()
-    try:
-        rate = await build_estate(directory, assets)
-        estate = f"on an estate of {assets:,} assets (nomos serve, SQLite; built in-process at {rate:,.0f}/s)"
-        secret = secrets.token_urlsafe(32)
-        token = issue_token(secret, ACTOR, "Bench")
-        async with serving(directory, secret) as (port, pid):
-            created = await load(
-                port,
-                pid,
-                clients,
-                seconds,
-                lambda i, n: (CREATE_ASSET, {"ws": ESTATE, "name": f"New asset {i}.{n}"}),
-                token,
-            )
-            how = _served(clients, seconds, f"createTrackableAsset with a bearer token and the owner role {estate}")
-            _report(
-                result,
-                f"createTrackableAsset, {clients} clients",
-                created,
-                how,
-                floor=floor,
-                ratio_target=0.6,
-                p99_target=50,
-            )
-            by_id = await load(
-                port,
-                pid,
-                clients,
-                seconds,
-                lambda i, n: (BY_ID, {"ws": ESTATE, "id": f"stored-{(i * 7919 + n * 104729) % assets}"}),
-                token,
-            )
-            how = _served(clients, seconds, f"trackableAsset(aggregateId:) for assets spread over the estate {estate}")
-            _report(result, f"trackableAsset by id, {clients} clients", by_id, how, floor=floor, ratio_target=0.8)
-            page = await load(port, pid, clients, seconds, lambda i, n: (PAGE, {"ws": ESTATE}), token)
-            how = _served(clients, seconds, f"trackableAssets(first: 50, orderBy: NAME) {estate}")
-            _report(result, f"trackableAssets page of 50, {clients} clients", page, how, floor=floor, p99_target=50)
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
+    async with served_estate(assets) as served:
+        estate = (
+            f"on an estate of {assets:,} assets (nomos serve, SQLite; built in-process at {served.build_rate:,.0f}/s)"
+        )
+        created = await load(
+            served.port,
+            served.pid,
+            clients,
+            seconds,
+            lambda i, n: (CREATE_ASSET, {"ws": ESTATE, "name": f"New asset {i}.{n}"}),
+            served.token,
+        )
+        how = _served(clients, seconds, f"createTrackableAsset with a bearer token and the owner role {estate}")
+        _report(
+            result,
+            f"createTrackableAsset, {clients} clients",
+            created,
+            how,
+            floor=floor,
+            ratio_target=0.6,
+            p99_target=50,
+        )
+        by_id = await load(
+            served.port,
+            served.pid,
+            clients,
+            seconds,
+            lambda i, n: (BY_ID, {"ws": ESTATE, "id": f"stored-{(i * 7919 + n * 104729) % assets}"}),
+            served.token,
+        )
+        how = _served(clients, seconds, f"trackableAsset(aggregateId:) for assets spread over the estate {estate}")
+        _report(result, f"trackableAsset by id, {clients} clients", by_id, how, floor=floor, ratio_target=0.8)
+        page = await load(served.port, served.pid, clients, seconds, lambda i, n: (PAGE, {"ws": ESTATE}), served.token)
+        how = _served(clients, seconds, f"trackableAssets(first: 50, orderBy: NAME) {estate}")
+        _report(result, f"trackableAssets page of 50, {clients} clients", page, how, floor=floor, p99_target=50)
 
     async with running_server("todo") as server:
         todo = await load(

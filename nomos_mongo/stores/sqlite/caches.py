@@ -125,9 +125,7 @@ class SnapshotCache:
 
     def read(self, key: SnapshotKey, record: SnapshotRecord, generation: int) -> None:
         """Keep what a read begun at `generation` found, unless a commit wrote the key since."""
-        if generation == self.generation or (
-            self._written_at.get(key, 0) <= generation and self._forgotten <= generation
-        ):
+        if self._written_at.get(key, 0) <= generation and self._forgotten <= generation:
             self._put(key, record)
 
     def _put(self, key: SnapshotKey, record: SnapshotRecord) -> None:
