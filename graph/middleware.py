@@ -40,8 +40,9 @@ class CorrelationIdMiddleware:
                 message["headers"] = [*message["headers"], (CORRELATION_HEADER.encode(), value.encode())]
             await send(message)
 
+        # a websocket's frames carry no headers: its sends go straight through, one await fewer each
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive, send_with_id if scope["type"] == "http" else send)
         finally:
             correlation_id.reset(token)
 

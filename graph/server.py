@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import logging
 import socket
@@ -266,6 +267,25 @@ def create_app(
     starlette.state.subscriptions = subscriptions
     starlette.state.fanout = view.fanout
     return starlette
+
+
+# Young collections once 10,000 more objects live than before (Python's default is 700):
+# each pass stays a few milliseconds, and the full passes, which walk every open socket's
+# objects (~200 ms with 1,000 websockets on a 2-core machine), come about a hundred times
+# more rarely. Request garbage is mostly freed by reference counting and never counts.
+COLLECTOR_THRESHOLDS = (10_000, 10, 10)
+
+
+def settle_heap() -> None:
+    """Ready the collector for a long-running server, once the app is built.
+
+    The schema, the domain's types and the modules live as long as the process: frozen, the
+    collector's full passes skip them (~190,000 objects, ~300 ms a pass on a 2-core machine)
+    and walk only what requests made since (see gc.freeze in the Python documentation).
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)
 
 
 class NomosServer(uvicorn.Server):

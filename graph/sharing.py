@@ -17,6 +17,7 @@ signature of `Schema.stream` changes, so an upgrade is a deliberate step.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import AsyncGenerator, Iterable
 from typing import Any
@@ -160,5 +161,14 @@ def shared_frame(message: object) -> str | None:
     data = payload.get("data")
     if not isinstance(data, SharedData):
         return None
+    operation_id = message.get("id")
+    if len(message) == 3 and message.get("type") == "next" and isinstance(operation_id, str):
+        return f'{_next_head(operation_id)}"payload":{data.encoded}}}'
     head = "".join(f"{json.dumps(key)}:{json.dumps(value)}," for key, value in message.items() if key != "payload")
     return f'{{{head}"payload":{data.encoded}}}'
+
+
+@functools.lru_cache(maxsize=4096)
+def _next_head(operation_id: str) -> str:
+    """The start of a `next` frame for an operation id: the same for each of its results."""
+    return f'{{"id":{json.dumps(operation_id)},"type":"next",'

@@ -43,12 +43,16 @@ def undo_access(registry: TypeRegistry, entry: IntentLedgerEntry | None) -> Acce
 class AllowAll:
     """Every authenticated user may do everything: for tests and single-user tools."""
 
+    access_aggregates: frozenset[str] = frozenset()  # no commit changes who may read
+
     async def allows(self, app: Reading, user_id: str, workspace_id: str, need: Access) -> bool:
         return True
 
 
 class RoleTable:
     """Fixed levels: (workspace, user) -> the highest level granted there."""
+
+    access_aggregates: frozenset[str] = frozenset()  # fixed: no commit changes who may read
 
     def __init__(self, roles: Mapping[tuple[str, str], Access]) -> None:
         self.roles = dict(roles)

@@ -23,6 +23,7 @@ from .server import SCENARIO_VARIABLE, SECRET_VARIABLE
 
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
+YOUNG_COLLECTIONS = (10_000, 10, 10)  # the thresholds graph.server.settle_heap gives the server
 
 
 @dataclass
@@ -59,14 +60,19 @@ def _python_path() -> str:
 def steady_client() -> Iterator[None]:
     """Keep the load generator's own garbage collector out of the server's latencies.
 
-    What earlier suites left in this process is moved out of the collector's sight, so a
-    full collection here cannot stall a request in flight; the server is untouched.
+    What earlier suites left in this process is moved out of the collector's sight, and young
+    collections come as rarely as in the server (`settle_heap`), so that a full collection
+    here (the subscription suites hold a thousand client sockets) cannot stall the clients
+    mid-measurement; the server is untouched.
     """
+    thresholds = gc.get_threshold()
     gc.collect()
     gc.freeze()
+    gc.set_threshold(*YOUNG_COLLECTIONS)
     try:
         yield
     finally:
+        gc.set_threshold(*thresholds)
         gc.unfreeze()
 
 

@@ -8,6 +8,8 @@ Measured in one run, each at the same number of keep-alive connections:
                `Scale.estate_assets` assets
     by id      trackableAsset(aggregateId:) on that estate
     page       trackableAssets(first: 50, orderBy: NAME) on that estate
+    live       1,000 websockets subscribed to one live query of that estate's first 50
+               assets by name (watchTrackableAssets), and renames of listed assets
     todo       createTodo on an empty in-memory store, every request allowed (the engine's path)
 
 Each is reported as requests/s, p50 and p99, and the real-path ones as a ratio to the floor.
@@ -19,11 +21,12 @@ from __future__ import annotations
 
 import time
 
-from .clients import LOAD_WARMUP_SECONDS, Load, load, running_server
+from .clients import LOAD_WARMUP_SECONDS, HttpConnection, Load, load, running_server
 from .estate import ESTATE, served_estate
 from .figures import Figure, Scale, SuiteResult, percentile
 from .floor import FLOOR_MUTATION
 from .server import graph_available
+from .subscriptions import live_fanout, raise_file_limit
 
 CREATE_TODO = "mutation($ws: ID!, $t: String!) { createTodo(workspaceId: $ws, input: {title: $t}) { sequence } }"
 CREATE_ASSET = (
@@ -36,6 +39,17 @@ BY_ID = (
 PAGE = (
     "query($ws: ID!) { trackableAssets(workspaceId: $ws, first: 50, orderBy: NAME) "
     "{ nodes { id aggregateId name assetType } pageInfo { endCursor hasNextPage } } }"
+)
+LIVE_ASSETS = (
+    "subscription($ws: ID!) { watchTrackableAssets(workspaceId: $ws, orderBy: NAME, limit: 50) "
+    "{ id aggregateId name assetType } }"
+)
+FIRST_ASSETS = (
+    "query($ws: ID!) { trackableAssets(workspaceId: $ws, first: 50, orderBy: NAME) { nodes { aggregateId name } } }"
+)
+RENAME_ASSET = (
+    "mutation($ws: ID!, $id: ID!, $name: String!) { updateTrackableAsset(workspaceId: $ws, "
+    "input: {assetId: $id, updates: {name: $name}}) { sequence } }"
 )
 CLIENTS = 16
 
@@ -77,6 +91,51 @@ def _served(clients: int, seconds: float, what: str) -> str:
     )
 
 
+async def _live_estate(result: SuiteResult, port: int, pid: int, token: str, scale: Scale, estate: str) -> None:
+    """The estate's first 50 assets as a live query, on many sockets; each rename changes it."""
+    count, updates = max(scale.subscribers), scale.subscription_updates
+    http = HttpConnection(port, token)
+    try:
+        listed = (await http.graphql(FIRST_ASSETS, {"ws": ESTATE}))["trackableAssets"]["nodes"]
+
+        def rename(k: int) -> tuple[str, dict[str, object]]:
+            asset = listed[k % len(listed)]  # " vK" sorts right after the name: the asset stays listed
+            return RENAME_ASSET, {"ws": ESTATE, "id": asset["aggregateId"], "name": f"{asset['name']} v{k}"}
+
+        live = await live_fanout(
+            f"ws://127.0.0.1:{port}/graphql", token, http, pid, count, updates, (LIVE_ASSETS, {"ws": ESTATE}), rename
+        )
+    finally:
+        await http.close()
+    how = (
+        f"{count} websockets (graphql-transport-ws) subscribed to watchTrackableAssets(orderBy: NAME, limit: 50) "
+        f"{estate}, with the owner's token; {updates} renames of a listed asset over HTTP, one at a time, each "
+        "awaited until every subscriber has the new result"
+    )
+    label = f"live query of 50 assets, {count} subscribers"
+    result.add(
+        Figure(
+            f"{label}: server CPU per update",
+            live["cpu_ms_per_update"],
+            "ms",
+            f"{how}; the server process's user+system CPU time / updates, the mutation included",
+            target=25,
+            better="lower",
+        )
+    )
+    result.add(Figure(f"{label}: p50", live["p50_ms"], "ms", f"{how}; includes the 16 ms debounce"))
+    result.add(
+        Figure(
+            f"{label}: p99",
+            live["p99_ms"],
+            "ms",
+            f"{how}; includes the 16 ms debounce",
+            target=100,
+            better="lower",
+        )
+    )
+
+
 async def run_graphql(scale: Scale) -> SuiteResult:
     clients, seconds, assets = min(CLIENTS, max(scale.http_clients)), scale.http_seconds, scale.estate_assets
     result = SuiteResult("graphql", settings={"clients": clients, "seconds": seconds, "estate_assets": assets})
@@ -85,6 +144,7 @@ async def run_graphql(scale: Scale) -> SuiteResult:
         result.skipped = reason
         return result
 
+    raise_file_limit(max(scale.subscribers) * 2 + 256)  # before the server starts: it inherits the limit
     started = time.perf_counter()
     async with running_server("floor") as server:
         floor = await load(
@@ -127,6 +187,7 @@ async def run_graphql(scale: Scale) -> SuiteResult:
         page = await load(served.port, served.pid, clients, seconds, lambda i, n: (PAGE, {"ws": ESTATE}), served.token)
         how = _served(clients, seconds, f"trackableAssets(first: 50, orderBy: NAME) {estate}")
         _report(result, f"trackableAssets page of 50, {clients} clients", page, how, floor=floor, p99_target=50)
+        await _live_estate(result, served.port, served.pid, served.token, scale, estate)
 
     async with running_server("todo") as server:
         todo = await load(

@@ -31,7 +31,7 @@ def graph_available() -> str | None:
     try:
         from graph.auth import issue_token  # noqa: F401
         from graph.authorization import AllowAll  # noqa: F401
-        from graph.server import NomosServer, create_app, uvicorn_config  # noqa: F401
+        from graph.server import NomosServer, create_app, settle_heap, uvicorn_config  # noqa: F401
         from graph.settings import Settings  # noqa: F401
     except (ImportError, AttributeError) as exc:
         return f"GraphQL API not available ({exc})"
@@ -60,7 +60,7 @@ def with_stats(asgi: Any, app: NomosApp) -> Any:
 
 async def serve(secret: str, scenario: str = "todo") -> int:
     from graph.authorization import AllowAll
-    from graph.server import NomosServer, create_app, uvicorn_config
+    from graph.server import NomosServer, create_app, settle_heap, uvicorn_config
     from graph.settings import Settings
 
     settings = Settings(host="127.0.0.1", port=0, jwt_secret=secret)
@@ -71,6 +71,7 @@ async def serve(secret: str, scenario: str = "todo") -> int:
     else:
         app = NomosApp(MemoryPersistence(), modules=[TODO_MODULE])
         asgi = with_stats(create_app(app, settings, authorizer=AllowAll()), app)
+        settle_heap()  # as `nomos serve` does
     config = uvicorn_config(asgi, settings, log_level="warning", access_log=False, workers=1)
     server = NomosServer(config)
     server.on_ready = lambda: print(f"READY {server.port}", flush=True)

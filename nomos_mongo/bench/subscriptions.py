@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from .clients import HttpConnection, Server, running_server
@@ -37,10 +37,10 @@ class Subscriber:
         self._connection: Any = None
         self._reader: asyncio.Task[None] | None = None
 
-    async def open(self, server: Server, token: str, query: str, variables: dict[str, Any]) -> None:
+    async def open(self, url: str, token: str, query: str, variables: dict[str, Any]) -> None:
         from websockets.asyncio.client import connect
 
-        self._connection = await connect(server.ws_url, subprotocols=[PROTOCOL], open_timeout=30)  # type: ignore[list-item]
+        self._connection = await connect(url, subprotocols=[PROTOCOL], open_timeout=30)  # type: ignore[list-item]
         init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
         await self._connection.send(json.dumps(init))
         ack = json.loads(await self._connection.recv())
@@ -102,11 +102,10 @@ class Deliveries:
             ) from None
 
 
-async def open_all(subscribers: list[Subscriber], server: Server, query: str, variables: dict[str, Any]) -> None:
-    token = server.token()
+async def open_all(subscribers: list[Subscriber], url: str, token: str, query: str, variables: dict[str, Any]) -> None:
     for start in range(0, len(subscribers), OPEN_BATCH):
         batch = subscribers[start : start + OPEN_BATCH]
-        await asyncio.gather(*(s.open(server, token, query, variables) for s in batch))
+        await asyncio.gather(*(s.open(url, token, query, variables) for s in batch))
 
 
 async def close_all(subscribers: list[Subscriber]) -> None:
@@ -124,7 +123,7 @@ async def watch_timeline(server: Server, http: HttpConnection, count: int, updat
 
     subscribers = [Subscriber(on_entry) for _ in range(count)]
     try:
-        await open_all(subscribers, server, WATCH, {"ws": ws, "from": head + 1})
+        await open_all(subscribers, server.ws_url, server.token(), WATCH, {"ws": ws, "from": head + 1})
         await http.graphql(CREATE, {"ws": ws, "t": "priming"})  # every subscription is live after this one
         await deliveries.wait(head + 1)
         deliveries.latencies.clear()
@@ -138,16 +137,28 @@ async def watch_timeline(server: Server, http: HttpConnection, count: int, updat
     return deliveries.latencies
 
 
-async def live_query(server: Server, http: HttpConnection, count: int, updates: int) -> dict[str, float]:
+Update = Callable[[int], tuple[str, dict[str, Any]]]  # update k -> (mutation, variables)
+
+
+async def live_fanout(
+    url: str,
+    token: str,
+    http: HttpConnection,
+    pid: int,
+    count: int,
+    updates: int,
+    subscription: tuple[str, dict[str, Any]],
+    update: Update,
+    evaluations: Callable[[], Awaitable[float]] | None = None,
+) -> dict[str, float]:
+    """`count` sockets subscribe to one live query; each of `updates` mutations changes its result.
+
+    Each mutation is awaited until every subscriber has the new result. Returns the server
+    process's CPU per update (the mutation included), the delivery latencies' p50 and p99,
+    and, given a counter of the server's live-query evaluations, how many ran per update.
+    """
     import psutil
 
-    ws = "bench-live"
-    for i in range(10):
-        await http.graphql(CREATE, {"ws": ws, "t": f"todo {i:02}"})
-    rows = await http.graphql(
-        f'{{ todos(workspaceId: "{ws}", orderBy: TITLE, first: 10) {{ nodes {{ aggregateId }} }} }}'
-    )
-    todo_ids = [row["aggregateId"] for row in rows["todos"]["nodes"]]
     deliveries = Deliveries(count)
     results_of: dict[int, int] = {}  # subscriber -> results received; result n answers update n
 
@@ -160,28 +171,53 @@ async def live_query(server: Server, http: HttpConnection, count: int, updates: 
         return handler
 
     subscribers = [Subscriber(handler_for(index)) for index in range(count)]
-    process = psutil.Process(server.pid)
+    process = psutil.Process(pid)
     try:
-        await open_all(subscribers, server, LIVE, {"ws": ws})
+        await open_all(subscribers, url, token, *subscription)
         await deliveries.wait(0)  # the seeded results
         deliveries.latencies.clear()
-        before_stats = await http.get_json("/bench/stats")
+        evaluated = await evaluations() if evaluations else 0.0
         before_cpu = sum(process.cpu_times()[:2])
         for k in range(1, updates + 1):
             deliveries.expect(k)
-            await http.graphql(RENAME, {"ws": ws, "id": todo_ids[k % len(todo_ids)], "t": f"todo {k % 10:02} v{k}"})
+            await http.graphql(*update(k))
             await deliveries.wait(k)
         cpu = sum(process.cpu_times()[:2]) - before_cpu
-        after_stats = await http.get_json("/bench/stats")
+        evaluated = (await evaluations() - evaluated) if evaluations else float("nan")
     finally:
         await close_all(subscribers)
     return {
         "cpu_ms_per_update": cpu * 1000 / updates,
-        "evaluations_per_update": (after_stats["evaluations"] - before_stats["evaluations"]) / updates,
-        "evaluators": after_stats["evaluators"],
         "p50_ms": percentile(deliveries.latencies, 50) * 1000,
         "p99_ms": percentile(deliveries.latencies, 99) * 1000,
+        "evaluations_per_update": evaluated / updates,
     }
+
+
+async def live_query(server: Server, http: HttpConnection, count: int, updates: int) -> dict[str, float]:
+    ws = "bench-live"
+    for i in range(10):
+        await http.graphql(CREATE, {"ws": ws, "t": f"todo {i:02}"})
+    rows = await http.graphql(
+        f'{{ todos(workspaceId: "{ws}", orderBy: TITLE, first: 10) {{ nodes {{ aggregateId }} }} }}'
+    )
+    todo_ids = [row["aggregateId"] for row in rows["todos"]["nodes"]]
+
+    def rename(k: int) -> tuple[str, dict[str, Any]]:
+        return RENAME, {"ws": ws, "id": todo_ids[k % len(todo_ids)], "t": f"todo {k % 10:02} v{k}"}
+
+    evaluators = 0.0
+
+    async def evaluations() -> float:
+        nonlocal evaluators
+        stats = await http.get_json("/bench/stats")
+        evaluators = float(stats["evaluators"])  # while every subscriber is open
+        return float(stats["evaluations"])
+
+    figures = await live_fanout(
+        server.ws_url, server.token(), http, server.pid, count, updates, (LIVE, {"ws": ws}), rename, evaluations
+    )
+    return {**figures, "evaluators": evaluators}
 
 
 async def run_subscriptions(scale: Scale) -> SuiteResult:
@@ -192,7 +228,7 @@ async def run_subscriptions(scale: Scale) -> SuiteResult:
     if reason is not None:
         result.skipped = reason
         return result
-    _raise_file_limit(max(scale.subscribers) * 2 + 256)
+    raise_file_limit(max(scale.subscribers) * 2 + 256)
     started = time.perf_counter()
     updates = scale.subscription_updates
     async with running_server() as server:
@@ -249,7 +285,7 @@ async def run_subscriptions(scale: Scale) -> SuiteResult:
     return result
 
 
-def _raise_file_limit(wanted: int) -> None:
+def raise_file_limit(wanted: int) -> None:
     with contextlib.suppress(ImportError, ValueError, OSError):
         import resource
 

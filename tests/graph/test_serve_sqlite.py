@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import signal
 import sqlite3
 import stat
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -175,6 +179,43 @@ def test_a_data_directory_that_is_a_file_is_refused(tmp_path: Path) -> None:
     target = tmp_path / "file"
     target.write_text("x")
     one_line_failure(nomos("serve", "--data-dir", str(target / "data"), env={"NOMOS_JWT_SECRET": SECRET}), "data")
+
+
+@contextlib.contextmanager
+def sealable_directory(path: Path) -> Iterator[Callable[[], None]]:
+    """A directory, and a call that makes it read-only even to root (a tmpfs mount, remounted ro).
+
+    A user other than root gets mode 0555 instead, which the kernel enforces for them.
+    """
+    path.mkdir()
+    if os.geteuid() != 0:
+        try:
+            yield lambda: path.chmod(0o555)
+        finally:
+            path.chmod(0o755)
+        return
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(path)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"root here cannot mount a tmpfs to make a read-only directory: {mounted.stderr.strip()!r}")
+    try:
+        yield lambda: subprocess.run(["mount", "-o", "remount,ro", str(path)], check=True)
+    finally:
+        subprocess.run(["umount", "--lazy", str(path)], check=False)
+
+
+def test_a_read_only_data_directory_is_refused_in_one_line_and_left_as_it_was(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    with sealable_directory(data_dir) as seal:
+        assert nomos("init-db", "--data-dir", str(data_dir)).returncode == 0
+        before = {p.name: p.read_bytes() for p in data_dir.iterdir()}
+        seal()
+        with pytest.raises(OSError):
+            (data_dir / "probe").write_text("x")  # read-only indeed, even for this process
+        env = {"NOMOS_JWT_SECRET": SECRET}
+        one_line_failure(nomos("serve", "--data-dir", str(data_dir), env=env), "read-only", str(data_dir.name))
+        one_line_failure(nomos("init-db", "--data-dir", str(data_dir)), "read-only")
+        one_line_failure(nomos("serve", "--data-dir", str(data_dir / "new"), env=env), "cannot create")
+        assert {p.name: p.read_bytes() for p in data_dir.iterdir()} == before
 
 
 def test_first_run_mistakes_are_one_line(tmp_path: Path) -> None:

@@ -48,6 +48,7 @@ def test_a_shared_payload_is_spliced_into_each_protocols_frame() -> None:
     for frame in (
         {"id": "op-1", "type": "next", "payload": {"data": data, "errors": payload["errors"]}},
         {"type": "data", "id": "op-2", "payload": {"data": data}},
+        {"id": 'op "4"', "type": "next", "payload": {"data": data}},
     ):
         encoded = shared_frame(frame)
         assert encoded is not None

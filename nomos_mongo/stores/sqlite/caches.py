@@ -26,7 +26,6 @@ Because one process owns the database (`lock.py`), the store can answer from mem
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import math
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -40,6 +39,19 @@ def snapshot_key(record: SnapshotRecord) -> SnapshotKey:
     return (record.aggregate_type, record.workspace_id, record.timeline_id, record.aggregate_id)
 
 
+def _hashes(key: str) -> tuple[int, int]:
+    """Two hashes of the key for double hashing: its str hash, and the hash of a pair holding it.
+
+    Python's hashes are process-local (PYTHONHASHSEED), which is enough: the filters are built
+    anew from the database at every start. Both are computed in C (the str's is cached on it),
+    far cheaper than a digest.
+    """
+    return hash(key), hash((key, _SALT))
+
+
+_SALT = 0x5BD1E995
+
+
 class _BloomLayer:
     HASHES = 7
     BITS_PER_KEY = 10
@@ -50,20 +62,26 @@ class _BloomLayer:
         self._bits = max(1 << 16, capacity * self.BITS_PER_KEY)
         self._array = bytearray(math.ceil(self._bits / 8))
 
-    def positions(self, digest: bytes) -> Iterable[int]:
-        first, second = int.from_bytes(digest[:8], "little"), int.from_bytes(digest[8:], "little") | 1
+    def _positions(self, first: int, second: int) -> list[int]:
         bits = self._bits
-        return ((first + i * second) % bits for i in range(self.HASHES))
+        position, step = first % bits, (second % bits) or 1
+        positions = []
+        for _ in range(self.HASHES):
+            positions.append(position)
+            position += step
+            if position >= bits:
+                position -= bits
+        return positions
 
-    def add(self, digest: bytes) -> None:
+    def add(self, first: int, second: int) -> None:
         array = self._array
-        for position in self.positions(digest):
+        for position in self._positions(first, second):
             array[position >> 3] |= 1 << (position & 7)
         self.count += 1
 
-    def __contains__(self, digest: bytes) -> bool:
+    def holds(self, first: int, second: int) -> bool:
         array = self._array
-        return all(array[position >> 3] & (1 << (position & 7)) for position in self.positions(digest))
+        return all(array[position >> 3] & (1 << (position & 7)) for position in self._positions(first, second))
 
 
 class Bloom:
@@ -72,20 +90,16 @@ class Bloom:
     def __init__(self, expected: int) -> None:
         self._layers = [_BloomLayer(max(expected, self.MIN_CAPACITY))]
 
-    @staticmethod
-    def _digest(key: str) -> bytes:
-        return hashlib.blake2b(key.encode(), digest_size=16).digest()
-
     def add(self, key: str) -> None:
         layer = self._layers[-1]
         if layer.count >= layer.capacity:
             layer = _BloomLayer(2 * layer.capacity)
             self._layers.append(layer)
-        layer.add(self._digest(key))
+        layer.add(*_hashes(key))
 
     def __contains__(self, key: str) -> bool:
-        digest = self._digest(key)
-        return any(digest in layer for layer in self._layers)
+        first, second = _hashes(key)
+        return any(layer.holds(first, second) for layer in self._layers)
 
 
 def key_text(key: tuple[str, ...]) -> str:
