@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable
 from typing import Annotated, Any, Union
 
 import strawberry
@@ -56,6 +56,8 @@ class OutputTypes(ShapeAnnotations):
         self._building: set[type[BaseModel]] = set()
         self._unions: dict[tuple[type[BaseModel], ...], Any] = {}
         self._entries: dict[str, type] = {}
+        self._converters: dict[Shape, Callable[[Any], Any]] = {}
+        self._makers: dict[type[BaseModel], Callable[[BaseModel, dict[str, Any]], Any]] = {}
         names.claim("Blob", Blob)
 
     # types ------------------------------------------------------------------------------
@@ -133,39 +135,74 @@ class OutputTypes(ShapeAnnotations):
 
     # values -----------------------------------------------------------------------------
     def instance(self, value: BaseModel, model: type[BaseModel] | None = None, **extra: Any) -> Any:
+        """The output object of a domain value; `extra` may replace a field (an aggregate's global `id`)."""
         model = model or type(value)
-        cls = self.object_type(model)
-        values = {name: self.convert(getattr(value, name), shape) for name, shape in self._fields[model]}
-        return cls(**{**values, **extra})  # extra may replace a field (an aggregate's global `id`)
+        make = self._makers.get(model) or self._maker(model)
+        return make(value, extra)
 
     def convert(self, value: Any, shape: Shape) -> Any:
-        value = _unwrap(value)
-        if value is None:
-            return None
+        return self.converter(shape)(value)
+
+    def converter(self, shape: Shape) -> Callable[[Any], Any]:
+        """The conversion of a domain value of `shape` into its output, decided once per shape:
+        a page of fifty objects converts some six hundred values, each without a dispatch."""
+        made = self._converters.get(shape)
+        if made is None:
+            made = self._converters[shape] = self._compile(shape)
+        return made
+
+    def _maker(self, model: type[BaseModel]) -> Callable[[BaseModel, dict[str, Any]], Any]:
+        cls = self.object_type(model)
+        plan = [(name, self.converter(shape)) for name, shape in self._fields[model]]
+
+        def make(value: BaseModel, extra: dict[str, Any]) -> Any:
+            values = {name: convert(getattr(value, name)) for name, convert in plan}
+            if extra:
+                values.update(extra)
+            return cls(**values)
+
+        self._makers[model] = make
+        return make
+
+    def _compile(self, shape: Shape) -> Callable[[Any], Any]:
         if isinstance(shape, OptionalShape):
-            return self.convert(value, shape.inner)
+            return self.converter(shape.inner)  # every conversion passes None through
         if isinstance(shape, ScalarShape):
-            return float(value) if shape.graphql == "Float" else value
-        if isinstance(shape, EnumShape):
-            return self._enums.to_graphql(value, shape.enum)
-        if isinstance(shape, ModelShape):
-            return self.instance(value, shape.model)
-        if isinstance(shape, UnionShape):
-            model = next(m for m in shape.members if isinstance(value, m))
-            return self.instance(value, model)
-        if isinstance(shape, ListShape):
-            return [self.convert(item, shape.item) for item in value]
-        if isinstance(shape, MapShape):
-            return self._convert_map(value, shape)
+            return _float if shape.graphql == "Float" else _unwrap
         if isinstance(shape, BlobShape):
-            return blob_of(value)
+            return _nullable(blob_of)
+        if isinstance(shape, EnumShape):
+            enums, enum = self._enums, shape.enum
+            return _nullable(lambda value: enums.to_graphql(value, enum))
+        if isinstance(shape, ModelShape):
+            model = shape.model
+            return _nullable(lambda value: self.instance(value, model))
+        if isinstance(shape, UnionShape):
+            members = shape.members
+            return _nullable(lambda value: self.instance(value, next(m for m in members if isinstance(value, m))))
+        if isinstance(shape, ListShape):
+            item = self.converter(shape.item)
+            return _nullable(lambda value: [item(v) for v in value])
+        if isinstance(shape, MapShape):
+            value_of = self.converter(shape.value)
+            if shape.key_field is not None:  # keyed by the items' own field: the items alone
+                return _nullable(lambda value: [value_of(v) for v in value.values()])
+            entry = self._entry(shape)
+            return _nullable(lambda value: [entry(key=str(_unwrap(k)), value=value_of(v)) for k, v in value.items()])
         raise SchemaBuildError(f"cannot convert to {shape!r}")
 
-    def _convert_map(self, value: Mapping[Any, Any], shape: MapShape) -> list[Any]:
-        if shape.key_field is not None:
-            return [self.convert(item, shape.value) for item in value.values()]
-        entry = self._entry(shape)
-        return [entry(key=str(_unwrap(k)), value=self.convert(v, shape.value)) for k, v in value.items()]
+
+def _nullable(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def converted(value: Any) -> Any:
+        value = _unwrap(value)
+        return None if value is None else convert(value)
+
+    return converted
+
+
+def _float(value: Any) -> float | None:
+    value = _unwrap(value)
+    return None if value is None else float(value)
 
 
 def blob_of(blob: LazyBlob) -> Blob:
