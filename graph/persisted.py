@@ -169,7 +169,7 @@ class PersistedQueries:
                     store.learn(self.learn, document)
 
             def on_validate(self) -> Iterator[None]:
-                # after ValidationCache has set its result, and instead of validating the placeholder
+                # after the validation cache has set its result, and instead of validating the placeholder
                 if self.refusal is not None:
                     self.execution_context.pre_execution_errors = [self.refusal]
                 yield

@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 from strawberry.types.field import StrawberryField
+from strawberry.types.nodes import SelectedField
 
 from nomos_mongo import MAIN_TIMELINE, InvalidArgument
 
@@ -149,19 +150,22 @@ def _connection(kind: AggregateKind, listing: Listing, catalog: Catalog, setting
         if window.backward:
             page.reverse()  # fetched nearest-first from `before`; a page reads in the listing's order
         order_field = query.order_by_field
-        edges = [
-            edge(node=catalog.aggregate(s, workspace_id, timeline_id), cursor=encode_cursor(s, order_field, descending))
-            for s in page
-        ]
+        nodes = [catalog.aggregate(s, workspace_id, timeline_id) for s in page]
+        # a cursor per row only for a selection that has edges; pageInfo needs the two ends
+        edges = (
+            [edge(node=n, cursor=encode_cursor(s, order_field, descending)) for n, s in zip(nodes, page, strict=True)]
+            if _selects(info, "edges")
+            else []
+        )
         page_info = PageInfo(
             # the far side of the page is known exactly; the near side exists because the client's
             # cursor was a row of it (Relay allows answering that side without a query)
             has_next_page=window.cursor is not None if window.backward else more,
             has_previous_page=more if window.backward else window.cursor is not None,
-            end_cursor=edges[-1].cursor if edges else None,
-            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=encode_cursor(page[-1], order_field, descending) if page else None,
+            start_cursor=encode_cursor(page[0], order_field, descending) if page else None,
         )
-        return connection(edges=edges, nodes=[e.node for e in edges], page_info=page_info)
+        return connection(edges=edges, nodes=nodes, page_info=page_info)
 
     arguments = [
         *workspace_arguments(),
@@ -180,6 +184,19 @@ def _connection(kind: AggregateKind, listing: Listing, catalog: Catalog, setting
         connection,
         description=f"{kind.plural_name}, filtered and ordered, a page at a time (Relay cursor connection).",
     )
+
+
+def _selects(info: Info, name: str) -> bool:
+    """Whether the resolved field's own selection names the field `name`, through fragments too."""
+    pending: list[Any] = [selection for field in info.selected_fields for selection in field.selections]
+    while pending:
+        selection = pending.pop()
+        if isinstance(selection, SelectedField):
+            if selection.name == name:
+                return True
+        else:  # a fragment spread or an inline fragment: its selections are the field's too
+            pending.extend(selection.selections)
+    return False
 
 
 def ledger_queries(catalog: Catalog, settings: Settings) -> list[StrawberryField]:

@@ -14,7 +14,6 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     ParserCache,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import create_type
@@ -40,6 +39,7 @@ from .shapes import SchemaBuildError
 from .sharing import SharingSchema
 from .subscriptions import live_query_subscriptions, timeline_subscription
 from .system import system_mutations
+from .validation import validation_by_text
 
 CACHE_SIZE = 1000
 
@@ -81,7 +81,7 @@ def extensions(settings: Settings, persisted: PersistedQueries) -> list[Callable
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: AddValidationRules([limits]),
         lambda: ParserCache(maxsize=CACHE_SIZE),
-        lambda: ValidationCache(maxsize=CACHE_SIZE),
+        validation_by_text(CACHE_SIZE),
         OperationNameRequired,
         InputListCaps,
         persisted.extension(),  # after the caches: it overrides their validation result when it refuses

@@ -85,3 +85,34 @@ async def test_mixing_directions_or_orderings_is_bad_input(todos: None, alice: C
         "field": "before",
         "correlationId": body["errors"][0]["extensions"]["correlationId"],
     }
+
+
+NODES_ONLY = """query($after: String) {
+  todos(workspaceId: "w-alice", orderBy: TITLE, first: 2, after: $after) {
+    nodes { title }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+EDGES_IN_A_FRAGMENT = """query {
+  todos(workspaceId: "w-alice", orderBy: TITLE, first: 2) { ...rows pageInfo { startCursor endCursor } }
+}
+fragment rows on TodoConnection { ... on TodoConnection { edges { cursor node { title } } } }"""
+
+
+async def test_pages_of_nodes_alone_carry_the_cursors_to_go_on(todos: None, alice: Client) -> None:
+    seen: list[str] = []
+    after = None
+    while True:
+        connection = (await alice.data(NODES_ONLY, {"after": after}))["todos"]
+        seen += [node["title"] for node in connection["nodes"]]
+        if not connection["pageInfo"]["hasNextPage"]:
+            break
+        after = connection["pageInfo"]["endCursor"]
+    assert seen == sorted(TITLES)
+
+
+async def test_edges_selected_through_fragments_have_their_cursors(todos: None, alice: Client) -> None:
+    connection = (await alice.data(EDGES_IN_A_FRAGMENT))["todos"]
+    assert [e["node"]["title"] for e in connection["edges"]] == sorted(TITLES)[:2]
+    assert connection["edges"][0]["cursor"] == connection["pageInfo"]["startCursor"]
+    assert connection["edges"][-1]["cursor"] == connection["pageInfo"]["endCursor"]
