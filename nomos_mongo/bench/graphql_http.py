@@ -26,7 +26,7 @@ from .estate import ESTATE, served_estate
 from .figures import Figure, Scale, SuiteResult, percentile
 from .floor import FLOOR_MUTATION
 from .server import graph_available
-from .subscriptions import live_fanout, raise_file_limit
+from .subscriptions import cpu_shares, live_fanout, raise_file_limit
 
 CREATE_TODO = "mutation($ws: ID!, $t: String!) { createTodo(workspaceId: $ws, input: {title: $t}) { sequence } }"
 CREATE_ASSET = (
@@ -110,7 +110,7 @@ async def _live_estate(result: SuiteResult, port: int, pid: int, token: str, sca
     how = (
         f"{count} websockets (graphql-transport-ws) subscribed to watchTrackableAssets(orderBy: NAME, limit: 50) "
         f"{estate}, with the owner's token; {updates} renames of a listed asset over HTTP, one at a time, each "
-        "awaited until every subscriber has the new result"
+        f"awaited until every subscriber has the new result; {cpu_shares(live)}"
     )
     label = f"live query of 50 assets, {count} subscribers"
     result.add(

@@ -140,6 +140,14 @@ async def watch_timeline(server: Server, http: HttpConnection, count: int, updat
 Update = Callable[[int], tuple[str, dict[str, Any]]]  # update k -> (mutation, variables)
 
 
+def cpu_shares(figures: dict[str, float]) -> str:
+    """Whether the subscribers' process, which times the deliveries, kept up with the server."""
+    return (
+        f"meanwhile the subscribers' process (one, all sockets) at {figures['client_cpu']:.0%} of a core, "
+        f"the server at {figures['server_cpu']:.0%}"
+    )
+
+
 async def live_fanout(
     url: str,
     token: str,
@@ -177,12 +185,14 @@ async def live_fanout(
         await deliveries.wait(0)  # the seeded results
         deliveries.latencies.clear()
         evaluated = await evaluations() if evaluations else 0.0
-        before_cpu = sum(process.cpu_times()[:2])
+        here = psutil.Process()
+        before_cpu, before_here, started = sum(process.cpu_times()[:2]), sum(here.cpu_times()[:2]), time.perf_counter()
         for k in range(1, updates + 1):
             deliveries.expect(k)
             await http.graphql(*update(k))
             await deliveries.wait(k)
-        cpu = sum(process.cpu_times()[:2]) - before_cpu
+        cpu, elapsed = sum(process.cpu_times()[:2]) - before_cpu, time.perf_counter() - started
+        client_cpu = (sum(here.cpu_times()[:2]) - before_here) / elapsed
         evaluated = (await evaluations() - evaluated) if evaluations else float("nan")
     finally:
         await close_all(subscribers)
@@ -191,6 +201,8 @@ async def live_fanout(
         "p50_ms": percentile(deliveries.latencies, 50) * 1000,
         "p99_ms": percentile(deliveries.latencies, 99) * 1000,
         "evaluations_per_update": evaluated / updates,
+        "client_cpu": client_cpu,  # share of one core this process (the subscribers) used meanwhile
+        "server_cpu": cpu / elapsed,
     }
 
 
@@ -253,7 +265,7 @@ async def run_subscriptions(scale: Scale) -> SuiteResult:
             how = (
                 f"{count} websocket subscribers of one identical watchTodos query (top 10 by title); after the "
                 f"seeded result, {updates} renames of a listed todo, one at a time, each awaited until every "
-                "subscriber has the new result"
+                f"subscriber has the new result; {cpu_shares(live)}"
             )
             result.add(
                 Figure(

@@ -33,7 +33,8 @@ R = TypeVar("R")
 
 Synchronous = Literal["full", "normal"]
 BUSY_TIMEOUT_MS = 5_000
-CHECKPOINT_EVERY = 200  # writes; a commit adds a few pages to the WAL
+CHECKPOINT_EVERY = 50  # writes (batches of commits); a commit adds ~15 pages to the WAL
+WAL_RESTART_BYTES = 64 * 1024 * 1024
 log = logging.getLogger("nomos_mongo.stores.sqlite")
 
 
@@ -72,6 +73,7 @@ class Tuning:
     synchronous: Synchronous = "normal"
     busy_timeout_ms: int = BUSY_TIMEOUT_MS  # how long to wait for another program's lock
     max_bytes: int | None = None  # a size cap: writes past it fail as on a full disk
+    wal_restart_bytes: int = WAL_RESTART_BYTES  # past this the writer restarts the WAL (see Threads)
 
 
 def connect(path: Path, tuning: Tuning, functions: Callable[[sqlite3.Connection], None]) -> sqlite3.Connection:
@@ -86,6 +88,8 @@ def connect(path: Path, tuning: Tuning, functions: Callable[[sqlite3.Connection]
     connection.execute("PRAGMA foreign_keys = OFF")
     connection.execute("PRAGMA wal_autocheckpoint = 0")  # checkpoints run on a thread of their own
     connection.execute("PRAGMA cache_size = -16000")  # 16 MB of pages per connection, off the Python heap
+    # once the WAL starts over from its beginning, its file is cut back to this size
+    connection.execute(f"PRAGMA journal_size_limit = {int(tuning.wal_restart_bytes)}")
     if tuning.max_bytes is not None:
         page_size = int(connection.execute("PRAGMA page_size").fetchone()[0])
         connection.execute(f"PRAGMA max_page_count = {max(1, int(tuning.max_bytes) // page_size)}")
@@ -144,11 +148,30 @@ class Threads:
         # Copying the WAL back into the database (and syncing both) takes milliseconds; done
         # here, beside the writer (PASSIVE never blocks it), instead of inside some commit.
         try:
-            self._connection().execute("PRAGMA wal_checkpoint(PASSIVE)")
+            connection = self._connection()
+            _, frames, _ = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            page_size = int(connection.execute("PRAGMA page_size").fetchone()[0])
+            if frames * page_size > self._tuning.wal_restart_bytes:
+                self._writer.submit(self._restart_wal)
         except sqlite3.Error as exc:
             log.warning("SQLite checkpoint failed (the next one retries): %s", describe(exc))
         finally:
             self._checkpointing = False
+
+    def _restart_wal(self) -> None:
+        """Let the WAL start over from its beginning; runs on the writer thread, between batches.
+
+        SQLite reuses the WAL from its start only once a checkpoint has copied all of it back
+        while no write runs. A checkpoint beside a writer that never pauses is always a few
+        commits behind, so under sustained writes the WAL grows without end (measured: 3.6 GB
+        for 60,000 dispatches, ~60 KB each, until the disk is full). Between two batches the
+        writer is still: RESTART copies the few frames the last PASSIVE left, waits for
+        readers (statements, milliseconds) and makes the next commit start the WAL over.
+        """
+        try:
+            self._connection().execute("PRAGMA wal_checkpoint(RESTART)")
+        except sqlite3.Error as exc:
+            log.warning("SQLite WAL restart failed (the next checkpoint retries): %s", describe(exc))
 
     async def read(self, fn: Callable[..., R], *args: Any) -> R:
         return await asyncio.get_running_loop().run_in_executor(self._readers, self._call, fn, args)

@@ -43,7 +43,7 @@ from ...query import BasicQuery
 from ...registry import TypeRegistry
 from .blobs import SqliteBlobStorage
 from .caches import Bloom, SnapshotCache, Staged, key_text, snapshot_key
-from .connections import BUSY_TIMEOUT_MS, Synchronous, Threads, Tuning
+from .connections import BUSY_TIMEOUT_MS, WAL_RESTART_BYTES, Synchronous, Threads, Tuning
 from .lock import ProcessLock
 from .queries import dumps, install_functions, select
 from .schema import NewerSchema, NotNomos, SnapshotTables, prepare
@@ -65,9 +65,10 @@ class SqlitePersistence(Persistence, CommitPipeline):
         busy_timeout_ms: int = BUSY_TIMEOUT_MS,
         max_bytes: int | None = None,
         cached_snapshots: int = 2_000,
+        wal_restart_bytes: int = WAL_RESTART_BYTES,
     ) -> None:
         self.path = Path(path)
-        self.tuning = Tuning(synchronous, busy_timeout_ms, max_bytes)
+        self.tuning = Tuning(synchronous, busy_timeout_ms, max_bytes, wal_restart_bytes)
         self._lock = ProcessLock(self.path.with_name(self.path.name + ".lock"))
         self._threads: Threads | None = None
         self._starting: asyncio.Lock | None = None  # two apps may start one store at once

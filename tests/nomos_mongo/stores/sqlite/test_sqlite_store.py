@@ -179,3 +179,19 @@ def test_the_filters_keep_their_answers_as_the_store_grows_past_its_start_size()
     assert all(key in bloom for key in stored)
     false_positives = sum(f"new-{n}" in bloom for n in range(10_000))
     assert false_positives < 500  # about 1% per layer; a saturated filter would answer all 10,000
+
+
+async def test_the_wal_starts_over_under_sustained_writes_instead_of_growing(path: Path) -> None:
+    bound = 256 * 1024
+    app = NomosApp(SqlitePersistence(path, wal_restart_bytes=bound), modules=[TODO_MODULE])
+    wal = path.with_name(path.name + "-wal")
+    largest = 0
+    async with app:
+        context = IntentContext(workspace_id="ws-1", actor_id="u")
+        for i in range(1_500):  # ~80 KB of WAL frames each: ~120 MB in all
+            await app.dispatch(CreateTodoIntent(title=f"t{i}"), context)
+            if i % 10 == 0:
+                largest = max(largest, wal.stat().st_size)
+        assert len(await app.persistence.load_entries("ws-1", "main")) == 1_500
+    # checkpointed every 50 commits and started over past the bound, cut back to it when it does
+    assert largest < 16 * 1024 * 1024, largest
