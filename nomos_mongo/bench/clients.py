@@ -23,7 +23,6 @@ from .server import SCENARIO_VARIABLE, SECRET_VARIABLE
 
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
-YOUNG_COLLECTIONS = (10_000, 10, 10)  # the thresholds graph.server.settle_heap gives the server
 
 
 @dataclass
@@ -65,10 +64,12 @@ def steady_client() -> Iterator[None]:
     here (the subscription suites hold a thousand client sockets) cannot stall the clients
     mid-measurement; the server is untouched.
     """
+    from graph.server import COLLECTOR_THRESHOLDS  # a server runs: graph is installed
+
     thresholds = gc.get_threshold()
     gc.collect()
     gc.freeze()
-    gc.set_threshold(*YOUNG_COLLECTIONS)
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)
     try:
         yield
     finally:
@@ -207,38 +208,77 @@ Request = Callable[[int, int], tuple[str, dict[str, Any]]]  # (client, n) -> (do
 
 
 @dataclass(frozen=True, slots=True)
+class CpuShares:
+    """How busy the load generator (this process) and the server were over a window."""
+
+    seconds: float
+    client_seconds: float  # CPU time of this process
+    server_seconds: float  # CPU time of the server (user + system)
+
+    @property
+    def client(self) -> float:
+        return self.client_seconds / self.seconds  # share of one core
+
+    @property
+    def server(self) -> float:
+        return self.server_seconds / self.seconds
+
+    def describe(self, client: str = "load generator") -> str:
+        return f"{client} at {self.client:.0%} of a core, server at {self.server:.0%}"
+
+
+class CpuMeter:
+    """`CpuShares` from `start()` to `stop()`: the load generator must not be the bottleneck."""
+
+    def __init__(self, pid: int) -> None:
+        import psutil
+
+        self._server = psutil.Process(pid)
+        self.start()
+
+    def _now(self) -> tuple[float, float, float]:
+        return time.perf_counter(), time.process_time(), sum(self._server.cpu_times()[:2])
+
+    def start(self) -> None:
+        self._started = self._now()
+
+    def stop(self) -> CpuShares:
+        (wall, client, server), started = self._now(), self._started
+        return CpuShares(wall - started[0], client - started[1], server - started[2])
+
+
+@dataclass(frozen=True, slots=True)
 class Load:
     count: int
     latencies: list[float]
     errors: int
     seconds: float
-    client_cpu: float  # share of one core the load generator used
-    server_cpu: float  # share of one core the server used
+    cpu: CpuShares
 
     @property
     def rate(self) -> float:
         return self.count / self.seconds
 
     def describe(self) -> str:
-        return f"load generator at {self.client_cpu:.0%} of a core, server at {self.server_cpu:.0%}"
+        return self.cpu.describe()
 
 
 async def load(port: int, pid: int, clients: int, seconds: float, request: Request, token: str | None = None) -> Load:
     """Each client sends `request` on its own keep-alive connection to `port`, one after another."""
-    import psutil
-
     connections = [HttpConnection(port, token) for _ in range(clients)]
     await asyncio.gather(*(c.open() for c in connections))
     started = time.perf_counter()
     measure_from, stop_at = started + LOAD_WARMUP_SECONDS, started + LOAD_WARMUP_SECONDS + seconds
     latencies: list[float] = []
     errors = 0
-    process = psutil.Process(pid)
-    cpu_marks: dict[str, tuple[float, float]] = {}
+    meter = CpuMeter(pid)
+    shares: list[CpuShares] = []
 
-    async def mark(name: str, at: float) -> None:
-        await asyncio.sleep(max(0.0, at - time.perf_counter()))
-        cpu_marks[name] = (time.process_time(), sum(process.cpu_times()[:2]))
+    async def measure() -> None:
+        await asyncio.sleep(max(0.0, measure_from - time.perf_counter()))
+        meter.start()
+        await asyncio.sleep(max(0.0, stop_at - time.perf_counter()))
+        shares.append(meter.stop())
 
     async def client(index: int, connection: HttpConnection) -> None:
         nonlocal errors
@@ -256,19 +296,7 @@ async def load(port: int, pid: int, clients: int, seconds: float, request: Reque
                 latencies.append(time.perf_counter() - sent)
 
     try:
-        await asyncio.gather(
-            mark("from", measure_from),
-            mark("to", stop_at),
-            *(client(i, c) for i, c in enumerate(connections)),
-        )
+        await asyncio.gather(measure(), *(client(i, c) for i, c in enumerate(connections)))
     finally:
         await asyncio.gather(*(c.close() for c in connections))
-    (client_from, server_from), (client_to, server_to) = cpu_marks["from"], cpu_marks["to"]
-    return Load(
-        len(latencies),
-        latencies,
-        errors,
-        seconds,
-        (client_to - client_from) / seconds,
-        (server_to - server_from) / seconds,
-    )
+    return Load(len(latencies), latencies, errors, seconds, shares[0])

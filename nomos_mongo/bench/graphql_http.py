@@ -26,7 +26,7 @@ from .estate import ESTATE, served_estate
 from .figures import Figure, Scale, SuiteResult, percentile
 from .floor import FLOOR_MUTATION
 from .server import graph_available
-from .subscriptions import cpu_shares, live_fanout, raise_file_limit
+from .subscriptions import live_fanout, raise_file_limit
 
 CREATE_TODO = "mutation($ws: ID!, $t: String!) { createTodo(workspaceId: $ws, input: {title: $t}) { sequence } }"
 CREATE_ASSET = (
@@ -110,24 +110,24 @@ async def _live_estate(result: SuiteResult, port: int, pid: int, token: str, sca
     how = (
         f"{count} websockets (graphql-transport-ws) subscribed to watchTrackableAssets(orderBy: NAME, limit: 50) "
         f"{estate}, with the owner's token; {updates} renames of a listed asset over HTTP, one at a time, each "
-        f"awaited until every subscriber has the new result; {cpu_shares(live)}"
+        f"awaited until every subscriber has the new result; {live.describe()}"
     )
     label = f"live query of 50 assets, {count} subscribers"
     result.add(
         Figure(
             f"{label}: server CPU per update",
-            live["cpu_ms_per_update"],
+            live.cpu_ms_per_update,
             "ms",
             f"{how}; the server process's user+system CPU time / updates, the mutation included",
             target=25,
             better="lower",
         )
     )
-    result.add(Figure(f"{label}: p50", live["p50_ms"], "ms", f"{how}; includes the 16 ms debounce"))
+    result.add(Figure(f"{label}: p50", live.p50_ms, "ms", f"{how}; includes the 16 ms debounce"))
     result.add(
         Figure(
             f"{label}: p99",
-            live["p99_ms"],
+            live.p99_ms,
             "ms",
             f"{how}; includes the 16 ms debounce",
             target=100,
@@ -156,37 +156,34 @@ async def run_graphql(scale: Scale) -> SuiteResult:
         estate = (
             f"on an estate of {assets:,} assets (nomos serve, SQLite; built in-process at {served.build_rate:,.0f}/s)"
         )
-        created = await load(
-            served.port,
-            served.pid,
-            clients,
-            seconds,
-            lambda i, n: (CREATE_ASSET, {"ws": ESTATE, "name": f"New asset {i}.{n}"}),
-            served.token,
+        loads = (  # label, what each connection sends, the request, ratio target, p99 target
+            (
+                "createTrackableAsset",
+                "createTrackableAsset with a bearer token and the owner role",
+                lambda i, n: (CREATE_ASSET, {"ws": ESTATE, "name": f"New asset {i}.{n}"}),
+                0.6,
+                50.0,
+            ),
+            (
+                "trackableAsset by id",
+                "trackableAsset(aggregateId:) for assets spread over the estate",
+                lambda i, n: (BY_ID, {"ws": ESTATE, "id": f"stored-{(i * 7919 + n * 104729) % assets}"}),
+                0.8,
+                None,
+            ),
+            (
+                "trackableAssets page of 50",
+                "trackableAssets(first: 50, orderBy: NAME)",
+                lambda i, n: (PAGE, {"ws": ESTATE}),
+                None,
+                50.0,
+            ),
         )
-        how = _served(clients, seconds, f"createTrackableAsset with a bearer token and the owner role {estate}")
-        _report(
-            result,
-            f"createTrackableAsset, {clients} clients",
-            created,
-            how,
-            floor=floor,
-            ratio_target=0.6,
-            p99_target=50,
-        )
-        by_id = await load(
-            served.port,
-            served.pid,
-            clients,
-            seconds,
-            lambda i, n: (BY_ID, {"ws": ESTATE, "id": f"stored-{(i * 7919 + n * 104729) % assets}"}),
-            served.token,
-        )
-        how = _served(clients, seconds, f"trackableAsset(aggregateId:) for assets spread over the estate {estate}")
-        _report(result, f"trackableAsset by id, {clients} clients", by_id, how, floor=floor, ratio_target=0.8)
-        page = await load(served.port, served.pid, clients, seconds, lambda i, n: (PAGE, {"ws": ESTATE}), served.token)
-        how = _served(clients, seconds, f"trackableAssets(first: 50, orderBy: NAME) {estate}")
-        _report(result, f"trackableAssets page of 50, {clients} clients", page, how, floor=floor, p99_target=50)
+        for name, what, request, ratio_target, p99_target in loads:
+            measured = await load(served.port, served.pid, clients, seconds, request, served.token)
+            how = _served(clients, seconds, f"{what} {estate}")
+            label = f"{name}, {clients} clients"
+            _report(result, label, measured, how, floor=floor, ratio_target=ratio_target, p99_target=p99_target)
         await _live_estate(result, served.port, served.pid, served.token, scale, estate)
 
     async with running_server("todo") as server:

@@ -8,9 +8,10 @@ import json
 import re
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
-from .clients import HttpConnection, Server, running_server
+from .clients import CpuMeter, CpuShares, HttpConnection, Server, running_server
 from .figures import Figure, Scale, SuiteResult, percentile
 from .server import graph_available
 
@@ -151,12 +152,16 @@ async def watch_timeline(server: Server, http: HttpConnection, count: int, updat
 Update = Callable[[int], tuple[str, dict[str, Any]]]  # update k -> (mutation, variables)
 
 
-def cpu_shares(figures: dict[str, float]) -> str:
-    """Whether the subscribers' process, which times the deliveries, kept up with the server."""
-    return (
-        f"meanwhile the subscribers' process (one, all sockets) at {figures['client_cpu']:.0%} of a core, "
-        f"the server at {figures['server_cpu']:.0%}"
-    )
+@dataclass(frozen=True, slots=True)
+class LiveFigures:
+    cpu_ms_per_update: float  # the server's, the mutation included
+    p50_ms: float
+    p99_ms: float
+    evaluations_per_update: float  # nan without a counter of the server's evaluations
+    cpu: CpuShares
+
+    def describe(self) -> str:
+        return f"meanwhile {self.cpu.describe(client='the subscribers process (one, all sockets)')}"
 
 
 async def live_fanout(
@@ -169,15 +174,14 @@ async def live_fanout(
     subscription: tuple[str, dict[str, Any]],
     update: Update,
     evaluations: Callable[[], Awaitable[float]] | None = None,
-) -> dict[str, float]:
+) -> LiveFigures:
     """`count` sockets subscribe to one live query; each of `updates` mutations changes its result.
 
     Each mutation is awaited until every subscriber has the new result. Returns the server
     process's CPU per update (the mutation included), the delivery latencies' p50 and p99,
-    and, given a counter of the server's live-query evaluations, how many ran per update.
+    given a counter of the server's live-query evaluations how many ran per update, and
+    `cpu`: what both processes used meanwhile (the subscribers' one times the deliveries).
     """
-    import psutil
-
     deliveries = Deliveries(count)
     results_of: dict[int, int] = {}  # subscriber -> results received; result n answers update n
 
@@ -190,34 +194,31 @@ async def live_fanout(
         return handler
 
     subscribers = [Subscriber(handler_for(index), parse=False) for index in range(count)]
-    process = psutil.Process(pid)
     try:
         await open_all(subscribers, url, token, *subscription)
         await deliveries.wait(0)  # the seeded results
         deliveries.latencies.clear()
         evaluated = await evaluations() if evaluations else 0.0
-        here = psutil.Process()
-        before_cpu, before_here, started = sum(process.cpu_times()[:2]), sum(here.cpu_times()[:2]), time.perf_counter()
+        meter = CpuMeter(pid)
         for k in range(1, updates + 1):
             deliveries.expect(k)
             await http.graphql(*update(k))
             await deliveries.wait(k)
-        cpu, elapsed = sum(process.cpu_times()[:2]) - before_cpu, time.perf_counter() - started
-        client_cpu = (sum(here.cpu_times()[:2]) - before_here) / elapsed
+        cpu = meter.stop()
         evaluated = (await evaluations() - evaluated) if evaluations else float("nan")
     finally:
         await close_all(subscribers)
-    return {
-        "cpu_ms_per_update": cpu * 1000 / updates,
-        "p50_ms": percentile(deliveries.latencies, 50) * 1000,
-        "p99_ms": percentile(deliveries.latencies, 99) * 1000,
-        "evaluations_per_update": evaluated / updates,
-        "client_cpu": client_cpu,  # share of one core this process (the subscribers) used meanwhile
-        "server_cpu": cpu / elapsed,
-    }
+    return LiveFigures(
+        cpu_ms_per_update=cpu.server_seconds * 1000 / updates,
+        p50_ms=percentile(deliveries.latencies, 50) * 1000,
+        p99_ms=percentile(deliveries.latencies, 99) * 1000,
+        evaluations_per_update=evaluated / updates,
+        cpu=cpu,
+    )
 
 
-async def live_query(server: Server, http: HttpConnection, count: int, updates: int) -> dict[str, float]:
+async def live_query(server: Server, http: HttpConnection, count: int, updates: int) -> tuple[LiveFigures, int]:
+    """The todo scenario's live query, and how many evaluators served its subscribers."""
     ws = "bench-live"
     for i in range(10):
         await http.graphql(CREATE, {"ws": ws, "t": f"todo {i:02}"})
@@ -229,18 +230,18 @@ async def live_query(server: Server, http: HttpConnection, count: int, updates: 
     def rename(k: int) -> tuple[str, dict[str, Any]]:
         return RENAME, {"ws": ws, "id": todo_ids[k % len(todo_ids)], "t": f"todo {k % 10:02} v{k}"}
 
-    evaluators = 0.0
+    evaluators = 0
 
     async def evaluations() -> float:
         nonlocal evaluators
         stats = await http.get_json("/bench/stats")
-        evaluators = float(stats["evaluators"])  # while every subscriber is open
+        evaluators = int(stats["evaluators"])  # while every subscriber is open
         return float(stats["evaluations"])
 
     figures = await live_fanout(
         server.ws_url, server.token(), http, server.pid, count, updates, (LIVE, {"ws": ws}), rename, evaluations
     )
-    return {**figures, "evaluators": evaluators}
+    return figures, evaluators
 
 
 async def run_subscriptions(scale: Scale) -> SuiteResult:
@@ -272,35 +273,33 @@ async def run_subscriptions(scale: Scale) -> SuiteResult:
                     Figure(f"watchTimeline p99, {count} subscriber(s)", p99, "ms", how, target=target, better="lower")
                 )
             count = max(scale.subscribers)
-            live = await live_query(server, http, count, updates)
+            live, evaluators = await live_query(server, http, count, updates)
             how = (
                 f"{count} websocket subscribers of one identical watchTodos query (top 10 by title); after the "
                 f"seeded result, {updates} renames of a listed todo, one at a time, each awaited until every "
-                f"subscriber has the new result; {cpu_shares(live)}"
+                f"subscriber has the new result; {live.describe()}"
             )
             result.add(
                 Figure(
                     f"live query: evaluations per update, {count} subscribers",
-                    live["evaluations_per_update"],
+                    live.evaluations_per_update,
                     "evaluations",
                     how,
                     target=1,
                     better="lower",
-                    note=f"{live['evaluators']:.0f} evaluator(s) for {count} subscribers",
+                    note=f"{evaluators} evaluator(s) for {count} subscribers",
                 )
             )
             result.add(
                 Figure(
                     f"live query: server CPU per update, {count} subscribers",
-                    live["cpu_ms_per_update"],
+                    live.cpu_ms_per_update,
                     "ms",
                     f"{how}; the server process's user+system CPU time / updates, including the mutation itself",
                 )
             )
             result.add(
-                Figure(
-                    f"live query p99, {count} subscribers", live["p99_ms"], "ms", f"{how}; includes the 16 ms debounce"
-                )
+                Figure(f"live query p99, {count} subscribers", live.p99_ms, "ms", f"{how}; includes the 16 ms debounce")
             )
         finally:
             await http.close()

@@ -39,6 +39,9 @@ def snapshot_key(record: SnapshotRecord) -> SnapshotKey:
     return (record.aggregate_type, record.workspace_id, record.timeline_id, record.aggregate_id)
 
 
+_SALT = 0x5BD1E995
+
+
 def _hashes(key: str) -> tuple[int, int]:
     """Two hashes of the key for double hashing: its str hash, and the hash of a pair holding it.
 
@@ -47,9 +50,6 @@ def _hashes(key: str) -> tuple[int, int]:
     far cheaper than a digest.
     """
     return hash(key), hash((key, _SALT))
-
-
-_SALT = 0x5BD1E995
 
 
 class _BloomLayer:

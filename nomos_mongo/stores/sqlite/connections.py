@@ -42,7 +42,7 @@ def describe(exc: BaseException) -> str:
     """One line for the user; what SQLite said, in words that say what to do."""
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     lowered = text.lower()
-    if "locked" in lowered or "busy" in lowered:
+    if _busy(exc):
         return f"the database is locked by another program ({text}); close it and retry"
     if "disk is full" in lowered or "database or disk is full" in lowered:
         return "the disk holding the database is full: free space, then retry"
@@ -55,7 +55,8 @@ def describe(exc: BaseException) -> str:
     return f"SQLite failed: {text}"
 
 
-def _busy(exc: sqlite3.OperationalError) -> bool:
+def _busy(exc: BaseException) -> bool:
+    """SQLITE_BUSY or SQLITE_LOCKED: another connection holds what this one needs."""
     text = str(exc).lower()
     return "locked" in text or "busy" in text
 
@@ -119,6 +120,7 @@ class Threads:
         self._checkpointer = ThreadPoolExecutor(1, thread_name_prefix="nomos-sqlite-checkpoint")
         self._writes_since_checkpoint = 0
         self._checkpointing = False
+        self._page_size: int | None = None  # the database's, read by the first checkpoint
         self._here: sqlite3.Connection | None = None  # the event loop's, for point reads
 
     def _connection(self) -> sqlite3.Connection:
@@ -150,8 +152,9 @@ class Threads:
         try:
             connection = self._connection()
             _, frames, _ = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-            page_size = int(connection.execute("PRAGMA page_size").fetchone()[0])
-            if frames * page_size > self._tuning.wal_restart_bytes:
+            if self._page_size is None:
+                self._page_size = int(connection.execute("PRAGMA page_size").fetchone()[0])
+            if frames * self._page_size > self._tuning.wal_restart_bytes:
                 self._writer.submit(self._restart_wal)
         except sqlite3.Error as exc:
             log.warning("SQLite checkpoint failed (the next one retries): %s", describe(exc))

@@ -164,6 +164,11 @@ class SqlitePersistence(Persistence, CommitPipeline):
             await self.start()
         return await self._ready().read(fn, *args)
 
+    async def _read_here(self, fn: Any, *args: Any) -> Any:
+        if self._threads is None:
+            await self.start()
+        return await self._ready().read_here(fn, *args)
+
     async def _write(self, fn: Any, *args: Any) -> Any:
         if self._threads is None:
             await self.start()
@@ -359,9 +364,7 @@ class SqlitePersistence(Persistence, CommitPipeline):
             "WHERE workspace_id = ? AND timeline_id = ? AND aggregate_id = ?"
         )
         params = (workspace_id, timeline_id, aggregate_id)
-        found = await self._ready().read_here(
-            self._snapshots, sql, params, workspace_id, timeline_id, aggregate_type.type_name
-        )
+        found = await self._read_here(self._snapshots, sql, params, workspace_id, timeline_id, aggregate_type.type_name)
         if not found:
             return None
         self._cache.read(key, found[0], generation)
@@ -439,9 +442,7 @@ class SqlitePersistence(Persistence, CommitPipeline):
             "ORDER BY seq DESC LIMIT 1"
         )
         params = (workspace_id, timeline_id, aggregate_type.type_name, aggregate_id, at_or_before)
-        if self._threads is None:
-            await self.start()
-        found, newest = await self._ready().read_here(self._history_and_latest, sql, params)
+        found, newest = await self._read_here(self._history_and_latest, sql, params)
         if newest is not None:
             self._latest_history.read(key, newest, generation)
         return found[0] if found else None
