@@ -8,6 +8,7 @@ comment names its asset; query comments by `asset_id`.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from pydantic import Field
 
@@ -30,6 +31,11 @@ from schema.contracts.names import AssetDescription, AssetNickname, CommentText
 
 @GROUP.aggregate
 class TrackableAssetAggregate(Aggregate):
+    #: The fields clients sort and filter assets by, each with a store index. Every index is
+    #: written by every create and rename, so the free-text description and `updated_by` have
+    #: none: filtering or ordering by them still works, by a scan of the estate's assets.
+    query_indexes: ClassVar[tuple[str, ...]] = ("name", "asset_type", "created_by", "created_at", "updated_at")
+
     name: AssetNickname = AssetNickname.unresolved
     description: AssetDescription | None = None
     asset_type: AssetType = AssetType.generic

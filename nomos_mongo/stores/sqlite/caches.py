@@ -62,26 +62,23 @@ class _BloomLayer:
         self._bits = max(1 << 16, capacity * self.BITS_PER_KEY)
         self._array = bytearray(math.ceil(self._bits / 8))
 
-    def _positions(self, first: int, second: int) -> list[int]:
-        bits = self._bits
-        position, step = first % bits, (second % bits) or 1
-        positions = []
-        for _ in range(self.HASHES):
-            positions.append(position)
-            position += step
-            if position >= bits:
-                position -= bits
-        return positions
-
     def add(self, first: int, second: int) -> None:
-        array = self._array
-        for position in self._positions(first, second):
+        array, bits = self._array, self._bits
+        position, step = first % bits, (second % bits) or 1
+        for _ in range(self.HASHES):
             array[position >> 3] |= 1 << (position & 7)
+            position = (position + step) % bits
         self.count += 1
 
     def holds(self, first: int, second: int) -> bool:
-        array = self._array
-        return all(array[position >> 3] & (1 << (position & 7)) for position in self._positions(first, second))
+        """All of the key's bits are set; stops at the first clear one (most absent keys: the first)."""
+        array, bits = self._array, self._bits
+        position, step = first % bits, (second % bits) or 1
+        for _ in range(self.HASHES):
+            if not array[position >> 3] & (1 << (position & 7)):
+                return False
+            position = (position + step) % bits
+        return True
 
 
 class Bloom:

@@ -28,7 +28,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
@@ -44,8 +43,9 @@ from ...registry import TypeRegistry
 from .blobs import SqliteBlobStorage
 from .caches import Bloom, SnapshotCache, Staged, key_text, snapshot_key
 from .connections import BUSY_TIMEOUT_MS, WAL_RESTART_BYTES, Synchronous, Threads, Tuning
+from .jsontext import dumps, loads
 from .lock import ProcessLock
-from .queries import dumps, install_functions, select
+from .queries import install_functions, select
 from .schema import NewerSchema, NotNomos, SnapshotTables, prepare
 from .writes import INSERT_HISTORY, GroupCommit, history_row, superseded, write_batch, write_snapshots
 
@@ -119,6 +119,7 @@ class SqlitePersistence(Persistence, CommitPipeline):
         registry: TypeRegistry | None = getattr(self, "registry", None)
         if registry is not None:
             self._tables.ensure(connection, registry.aggregates)
+            self._tables.match_indexes(connection, registry.aggregates)
         self._load_filters(connection)
 
     def _load_filters(self, connection: sqlite3.Connection) -> None:
@@ -327,7 +328,7 @@ class SqlitePersistence(Persistence, CommitPipeline):
 
     def _entry(self, row: tuple[Any, ...]) -> IntentLedgerEntry:
         intent_id, workspace_id, timeline_id, seq, kind, actor_id, struck_out, document = row
-        doc = json.loads(document)
+        doc = loads(document)
         doc.update(
             _id=intent_id,
             workspace_id=workspace_id,
@@ -412,7 +413,7 @@ class SqlitePersistence(Persistence, CommitPipeline):
                 "aggregate_id": aggregate_id,
                 "seq": seq,
                 "version": version,
-                "state": json.loads(state),
+                "state": loads(state),
             }
             found.append(snapshot_from_document(registry, document))
         return found
@@ -478,7 +479,7 @@ class SqlitePersistence(Persistence, CommitPipeline):
                     "aggregate_id": aggregate_id,
                     "seq": seq,
                     "version": version,
-                    "state": json.loads(state),
+                    "state": loads(state),
                 },
             )
             for ws, tl, type_name, aggregate_id, seq, version, state in connection.execute(sql, params)
@@ -545,13 +546,13 @@ class SqlitePersistence(Persistence, CommitPipeline):
             "SELECT document FROM timelines WHERE workspace_id = ? AND timeline_id = ?",
             (workspace_id, timeline_id),
         )
-        return timeline_from_document(json.loads(rows[0][0])) if rows else None
+        return timeline_from_document(loads(rows[0][0])) if rows else None
 
     async def list_timelines(self, workspace_id: str) -> list[TimelineRecord]:
         rows = await self._read(
             _rows, "SELECT document FROM timelines WHERE workspace_id = ? ORDER BY timeline_id", (workspace_id,)
         )
-        return [timeline_from_document(json.loads(row[0])) for row in rows]
+        return [timeline_from_document(loads(row[0])) for row in rows]
 
     async def list_workspaces(self) -> list[str]:
         rows = await self._read(

@@ -13,7 +13,6 @@ Python (`nomos_icontains`: Unicode case folding; `nomos_compare`: list compariso
 
 from __future__ import annotations
 
-import json
 import operator
 import re
 import sqlite3
@@ -29,6 +28,7 @@ from ...errors import InvalidArgument
 from ...model import Aggregate
 from ...query import BasicQuery, FieldFilter, plain
 from ..mongo.queries import is_array_field
+from .jsontext import dumps, loads
 from .schema import json_path
 
 NEVER = ("0", ())
@@ -40,10 +40,6 @@ Clause = tuple[str, tuple[Any, ...]]
 
 def queryable(aggregate: Aggregate) -> str:
     return dumps(_fields(aggregate))
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def to_q(value: Any) -> Any:
@@ -208,7 +204,7 @@ def _compare(left: Any, op: str, right: Any) -> int:
     if not isinstance(left, str) or not isinstance(right, str):
         return 0
     try:
-        return int(bool(_ORDERS[op](json.loads(left), json.loads(right))))
+        return int(bool(_ORDERS[op](loads(left), loads(right))))
     except (TypeError, ValueError, KeyError):
         return 0
 

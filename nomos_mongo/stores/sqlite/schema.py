@@ -12,7 +12,13 @@ The shape follows the MongoDB data model of DESIGN.md:
 - `history` (snapshot history for `state_at_sequence`), `timelines`, `heads`, `blobs`.
 
 `PRAGMA user_version` holds the schema version: a database written by a newer Nomos is
-refused rather than misread, and an older one is migrated forward in one transaction.
+refused rather than misread, and an older one is migrated forward in one transaction
+(`MIGRATIONS`: version N -> N + 1).
+
+Every index is written by every commit that touches its table, so the ledger has only the
+two its guards need: "the latest entry of a kind" (undo, redo) walks the sequence index
+back from the head, which finds it after a few entries, as the filter on its actor did
+with the kind index that version 1 had (dropped in version 2: a B-tree page less per commit).
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from collections.abc import Callable, Iterable
 from ...model import Aggregate
 from ..mongo.indexes import indexed_fields
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = 0x4E6F6D6F  # "Nomo": marks the file as a Nomos database
 
 _BASE = """
@@ -40,7 +46,6 @@ CREATE TABLE IF NOT EXISTS ledger (
     document TEXT NOT NULL,
     CONSTRAINT ledger_sequence_unique UNIQUE (workspace_id, timeline_id, seq)
 );
-CREATE INDEX IF NOT EXISTS ledger_kind ON ledger (workspace_id, timeline_id, kind, seq);
 CREATE TABLE IF NOT EXISTS touches (
     workspace_id TEXT NOT NULL,
     timeline_id TEXT NOT NULL,
@@ -97,6 +102,12 @@ CREATE TABLE IF NOT EXISTS "{table}" (
 """
 
 
+#: the statements that take a database from version N (the key) to N + 1
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: ("DROP INDEX IF EXISTS ledger_kind",),
+}
+
+
 class NewerSchema(Exception):
     def __init__(self, found: int) -> None:
         self.found = found
@@ -125,6 +136,9 @@ def prepare(connection: sqlite3.Connection) -> None:
         if version < SCHEMA_VERSION:
             for statement in _statements(_BASE):
                 connection.execute(statement)
+            for step in range(version or SCHEMA_VERSION, SCHEMA_VERSION):  # a new file is made at the newest
+                for statement in MIGRATIONS[step]:
+                    connection.execute(statement)
             connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         connection.execute("COMMIT")
@@ -149,21 +163,49 @@ def json_path(field_path: str) -> str:
     return "$." + ".".join(f'"{part}"' for part in field_path.split("."))
 
 
+def field_index(table: str, path: str) -> str:
+    return f"{table}_by_{re.sub(r'[^A-Za-z0-9_]', '_', path)}"
+
+
 def ensure_snapshot_table(connection: sqlite3.Connection, aggregate_type: type[Aggregate]) -> str:
     """Create the type's table and its field indexes (idempotent); runs inside the caller's transaction."""
     name = table_name(aggregate_type.type_name)
     connection.execute(_SNAPSHOTS.format(table=name))
-    for path in indexed_fields(aggregate_type):
-        index = f"{name}_by_{re.sub(r'[^A-Za-z0-9_]', '_', path)}"
-        connection.execute(
-            f'CREATE INDEX IF NOT EXISTS "{index}" ON "{name}" '
-            f"(workspace_id, timeline_id, json_extract(q, '{json_path(path)}'), aggregate_id)"
-        )
+    match_field_indexes(connection, name, aggregate_type)
     connection.execute(
         "INSERT OR IGNORE INTO snapshot_tables (aggregate_type, table_name) VALUES (?, ?)",
         (aggregate_type.type_name, name),
     )
     return name
+
+
+def _field_indexes(connection: sqlite3.Connection, table: str) -> set[str]:
+    rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", (table,))
+    return {index for (index,) in rows if index.startswith(f"{table}_by_")}
+
+
+def field_indexes_differ(connection: sqlite3.Connection, table: str, aggregate_type: type[Aggregate]) -> bool:
+    wanted = {field_index(table, path) for path in indexed_fields(aggregate_type)}
+    return _field_indexes(connection, table) != wanted
+
+
+def match_field_indexes(connection: sqlite3.Connection, table: str, aggregate_type: type[Aggregate]) -> None:
+    """Give the table an index for each of the type's indexed fields, and no other field index.
+
+    Every index is written by every commit that changes a row, so an index the type no
+    longer declares (a field removed, or left out of `query_indexes`) is dropped, and one it
+    now declares is built from the rows already stored. Runs inside the caller's transaction.
+    """
+    wanted = {field_index(table, path): path for path in indexed_fields(aggregate_type)}
+    present = _field_indexes(connection, table)
+    for index in sorted(present - wanted.keys()):
+        connection.execute(f'DROP INDEX "{index}"')
+    for index, path in wanted.items():
+        if index not in present:
+            connection.execute(
+                f'CREATE INDEX "{index}" ON "{table}" '
+                f"(workspace_id, timeline_id, json_extract(q, '{json_path(path)}'), aggregate_id)"
+            )
 
 
 class SnapshotTables:
@@ -194,6 +236,25 @@ class SnapshotTables:
                 connection.execute("ROLLBACK")
             raise
         self._names.update(created)
+
+    def match_indexes(self, connection: sqlite3.Connection, type_names: Iterable[str]) -> None:
+        """At start: each known type's table gets the field indexes its class declares now."""
+        stale = [
+            (self._names[t], self._resolve(t))
+            for t in dict.fromkeys(type_names)
+            if t in self._names and field_indexes_differ(connection, self._names[t], self._resolve(t))
+        ]
+        if not stale:
+            return
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            for table, aggregate_type in stale:
+                match_field_indexes(connection, table, aggregate_type)
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
 
     def name(self, type_name: str) -> str | None:
         return self._names.get(type_name)

@@ -25,7 +25,8 @@ from ...codec import entry_to_document
 from ...errors import DuplicateIntent, PersistenceError, SequenceConflict, Superseded
 from ...persistence import Commit, SnapshotRecord
 from .connections import describe
-from .queries import dumps, queryable
+from .jsontext import dumps
+from .queries import queryable
 from .schema import SnapshotTables
 
 MAX_BATCH = 256

@@ -20,6 +20,7 @@ from nomos_mongo import (
 )
 from nomos_mongo.examples.todo import TODO_MODULE, CreateTodoIntent, TodoAggregate
 from nomos_mongo.stores.sqlite import DataDirectoryInUse, SqlitePersistence, backup_database
+from nomos_mongo.stores.sqlite.schema import SCHEMA_VERSION
 from nomos_mongo.testing.domain import TaskAggregate, entry, registry, snapshot, task
 
 
@@ -121,6 +122,51 @@ async def test_a_newer_schema_and_a_foreign_database_are_refused(tmp_path: Path,
         connection.execute("CREATE TABLE notes (body TEXT)")
     with pytest.raises(PersistenceError, match="not a Nomos one"):
         await reopened(foreign)
+
+
+async def test_a_database_of_schema_1_is_migrated_forward_and_keeps_its_entries(store: SqlitePersistence) -> None:
+    first = entry(1, touched=["t1"])
+    await store.commit(Commit(first, snapshots=(snapshot(task("t1", points=4), 1),)))
+    await store.close()
+    with sqlite3.connect(store.path) as connection:  # as version 1 left it: with the ledger's kind index
+        connection.execute("CREATE INDEX ledger_kind ON ledger (workspace_id, timeline_id, kind, seq)")
+        connection.execute("PRAGMA user_version = 1")
+
+    again = await reopened(store.path)
+    try:
+        assert await again.load_entries("ws-1", "main") == [first]
+        assert await again.find_latest_entry("ws-1", "main", kind=first.kind) == first
+    finally:
+        await again.close()
+    with sqlite3.connect(store.path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        indexes = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "ledger_kind" not in indexes
+
+
+def field_indexes(path: Path) -> set[str]:
+    with sqlite3.connect(path) as connection:
+        rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'snap_Task%'")
+        return {name.rsplit("_by_", 1)[1] for (name,) in rows if "_by_" in name}
+
+
+async def test_field_indexes_follow_what_the_aggregate_declares_at_each_start(
+    store: SqlitePersistence, path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await store.commit(Commit(entry(1, touched=["t1"]), snapshots=(snapshot(task("t1", points=4), 1),)))
+    await store.close()
+    assert field_indexes(path) == {"title", "priority", "points", "done", "due_at"}  # every scalar field
+
+    monkeypatch.setattr(TaskAggregate, "query_indexes", ("points", "owner.name"), raising=False)
+    again = await reopened(path)
+    try:
+        by_points = await again.query_snapshots("ws-1", "main", TaskAggregate, BasicQuery(order_by_field="points"))
+        assert [r.aggregate_id for r in by_points] == ["t1"]  # the stored row is in the new index
+        by_title = await again.query_snapshots("ws-1", "main", TaskAggregate, BasicQuery(order_by_field="title"))
+        assert [r.aggregate_id for r in by_title] == ["t1"]  # and a field without one is still ordered by
+    finally:
+        await again.close()
+    assert field_indexes(path) == {"points", "owner_name"}
 
 
 async def test_a_store_that_cannot_write_is_a_persistence_error_for_the_engine(path: Path) -> None:
