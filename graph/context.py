@@ -64,21 +64,28 @@ class RequestContext:
         changed roles in the workspace (its access epoch, see revocation.py).
         """
         user = self.require_user()
-        key = (workspace_id, need)
-        epoch = self.access.epoch(workspace_id) if self.access is not None else 0
-        decided = self._allowed.get(key)
-        if (
-            decided is not None
-            and max_age is not None
-            and decided[1] == epoch
-            and time.monotonic() - decided[0] <= max_age
-        ):
+        if max_age is not None and self.decided_within(workspace_id, need, max_age):
             return user
+        key = (workspace_id, need)
+        epoch = self._epoch(workspace_id)
         if not await self.authorizer.allows(self.app, user.id, workspace_id, need):
             self._allowed.pop(key, None)
             raise Forbidden(f"you hold no {need.value} access to workspace {workspace_id!r}", need=need.value)
         self._allowed[key] = (time.monotonic(), epoch)
         return user
+
+    def decided_within(self, workspace_id: str, need: Need, max_age: float) -> bool:
+        """Whether `require` would reuse a decision that allowed it (no await, no authorizer call)."""
+        user = self.user
+        if user is None or user.expires_at <= time.time():
+            return False
+        decided = self._allowed.get((workspace_id, need))
+        return (
+            decided is not None and decided[1] == self._epoch(workspace_id) and time.monotonic() - decided[0] <= max_age
+        )
+
+    def _epoch(self, workspace_id: str) -> int:
+        return self.access.epoch(workspace_id) if self.access is not None else 0
 
     def intent_context(self, workspace_id: str, timeline_id: str) -> IntentContext:
         user = self.require_user()

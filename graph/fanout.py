@@ -2,8 +2,10 @@
 
 Subscribers are grouped by (document, operation name, variables, workspace). A group runs
 the operation once, with a context of its own, encodes each result once, and hands it to
-every member; each member's own protocol handler sends it (sharing.py splices the encoded
-payload into the member's frame).
+every member. A graphql-transport-ws member whose stream is idle, with its access decided
+recently enough, gets the frame written to its socket by the group at once (`deliver_now`,
+transport_ws.py): the frame head for its operation id, then the shared payload. Any other
+member's own protocol handler sends it (sharing.py splices the payload into that frame).
 
 Authorization stays per subscriber: each one must be allowed to read the workspace to join,
 and is re-checked before each delivery as its own subscription would be, and at once when
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import json
 import logging
 from collections import deque
@@ -53,6 +56,7 @@ from .context import RequestContext
 from .errors import shape_errors
 from .settings import Settings
 from .sockets import Connection
+from .transport_ws import current_operation, send_eagerly
 from .visibility import shares_reads
 
 if TYPE_CHECKING:
@@ -73,6 +77,17 @@ class SharedData(dict[str, Any]):
     def __init__(self, data: dict[str, Any], encoded: str) -> None:
         super().__init__(data)
         self.encoded = encoded
+
+
+def next_frame(operation_id: str, data: SharedData) -> str:
+    """The graphql-transport-ws `next` frame of a shared result for one operation."""
+    return f'{_next_head(operation_id)}"payload":{data.encoded}}}'
+
+
+@functools.lru_cache(maxsize=4096)
+def _next_head(operation_id: str) -> str:
+    """The start of a `next` frame for an operation id: the same for each of its results."""
+    return f'{{"id":{json.dumps(operation_id)},"type":"next",'
 
 
 class _Signal:
@@ -144,6 +159,7 @@ class FanOut:
         self.parse = parse
         self.groups: dict[Hashable, Group] = {}
         self.executions = 0  # shared results produced; each served every member of its group
+        self.written_directly = 0  # frames a group wrote to a member's socket itself (Member.deliver_now)
 
     async def join(
         self, context: RequestContext, query: str, variables: dict[str, Any] | None, operation_name: str | None
@@ -239,7 +255,8 @@ class Group:
                     self.latest = shared = self.fanout.shared(result)
                     self.fanout.executions += 1
                     for member in list(self.members):
-                        member.offer(*shared)
+                        if not member.deliver_now(*shared):
+                            member.offer(*shared)
                     if not self.replays_latest:
                         await self._wait_for_room()
         except Exception:
@@ -272,6 +289,41 @@ class Member:
         self.wake = asyncio.Event()
         self._stop_watching: Callable[[], None] | None = None
         self.connection.members.add(self)
+        # graphql-transport-ws: the operation, for frames the group writes itself (deliver_now)
+        self.operation = current_operation() if self.connection.websocket is not None else None
+        self.idle = False  # its stream waits for a result: its operation task sends nothing meanwhile
+        self.sending: asyncio.Future[None] | None = None  # a frame written here, still waiting for the socket
+
+    def deliver_now(self, result: ExecutionResult, size: int) -> bool:
+        """Write the result's frame to the socket from here, if nothing else is on its way to it.
+
+        Only while the member's own stream waits, with nothing queued, its access decided
+        recently enough, and its socket open: then no frame of its operation can come before
+        or after this one out of order, and the member's task need not wake. False: offer it.
+        """
+        operation, data, connection = self.operation, result.data, self.connection
+        if (
+            operation is None
+            or not self.idle
+            or self.pending
+            or self.signal is not None
+            or operation.completed
+            or not isinstance(data, SharedData)
+            or (self.sending is not None and not self.sending.done())
+            or connection.overflowed
+            or connection.closed_with is not None
+            or not self.context.decided_within(
+                self.group.shape.workspace_id, Need.READ, self.context.settings.access_recheck_seconds
+            )
+        ):
+            return False
+        websocket: Any = connection.websocket
+        try:
+            self.sending = send_eagerly(websocket.send_text(next_frame(operation.id, data)))
+        except Exception:  # the socket is going: its operation task ends with it
+            log.debug("a shared result could not be written to a closing socket", exc_info=True)
+        self.group.fanout.written_directly += 1
+        return True
 
     def offer(self, result: ExecutionResult, size: int) -> None:
         if self.signal is not None:
@@ -337,7 +389,13 @@ class Member:
                     return
                 else:
                     self.wake.clear()
-                    await self.wake.wait()
+                    self.idle = True
+                    try:
+                        await self.wake.wait()
+                    finally:
+                        self.idle = False
+                    if self.sending is not None and not self.sending.done():
+                        await asyncio.wait([self.sending])  # a frame written by the group goes first
             if self.signal is REFUSED and self.refusal is not None:
                 yield self._refused(self.refusal)
             elif self.connection.websocket is not None:

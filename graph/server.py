@@ -44,6 +44,7 @@ from .settings import Settings
 from .sharing import shared_frame
 from .sockets import Connection
 from .tracking import Subscriptions
+from .transport_ws import OperationTransportWSHandler
 
 log = logging.getLogger("nomos.graph")
 Hook = Callable[[], Awaitable[None]]
@@ -51,6 +52,8 @@ HTTP_ERROR_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 
 
 class NomosGraphQL(GraphQL[RequestContext, None]):
+    graphql_transport_ws_handler_class = OperationTransportWSHandler  # operations known to fanout.py
+
     def __init__(
         self,
         schema: NomosSchema,

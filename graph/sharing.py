@@ -17,7 +17,6 @@ signature of `Schema.stream` changes, so an upgrade is a deliberate step.
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import AsyncGenerator, Iterable
 from typing import Any
@@ -30,7 +29,7 @@ from strawberry.types.graphql import OperationType
 
 from .context import RequestContext
 from .errors import subscription_limit_error
-from .fanout import FanOut, SharedData
+from .fanout import FanOut, SharedData, next_frame
 from .sockets import Connection
 
 STRAWBERRY_VERSIONS = (">=0.319", "<0.342")  # Schema.stream appeared in 0.319; tested up to 0.341
@@ -163,12 +162,6 @@ def shared_frame(message: object) -> str | None:
         return None
     operation_id = message.get("id")
     if len(message) == 3 and message.get("type") == "next" and isinstance(operation_id, str):
-        return f'{_next_head(operation_id)}"payload":{data.encoded}}}'
+        return next_frame(operation_id, data)
     head = "".join(f"{json.dumps(key)}:{json.dumps(value)}," for key, value in message.items() if key != "payload")
     return f'{{{head}"payload":{data.encoded}}}'
-
-
-@functools.lru_cache(maxsize=4096)
-def _next_head(operation_id: str) -> str:
-    """The start of a `next` frame for an operation id: the same for each of its results."""
-    return f'{{"id":{json.dumps(operation_id)},"type":"next",'

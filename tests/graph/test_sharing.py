@@ -7,13 +7,18 @@ import json
 import tomllib
 from importlib.metadata import version
 from pathlib import Path
+from typing import get_origin
 
 import strawberry
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
+from strawberry.asgi import GraphQL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler, Operation
 
 from graph.fanout import SharedData
+from graph.server import NomosGraphQL
 from graph.sharing import STRAWBERRY_VERSIONS, SharingSchema, shared_frame
+from graph.transport_ws import OperationTransportWSHandler
 
 WRITTEN_FOR = SpecifierSet(",".join(STRAWBERRY_VERSIONS))
 
@@ -40,6 +45,16 @@ def test_the_override_keeps_the_signature_of_schema_stream() -> None:
     assert [(p.name, p.kind, p.default) for p in ours.values()] == [
         (p.name, p.kind, p.default) for p in theirs.values()
     ]
+
+
+def test_the_operation_handler_hook_and_the_operation_fields_it_reads_are_there() -> None:
+    """transport_ws.py overrides `run_operation` and fanout.py reads `Operation.id` and `.completed`."""
+    ours = inspect.signature(OperationTransportWSHandler.run_operation).parameters
+    theirs = inspect.signature(BaseGraphQLTransportWSHandler.run_operation).parameters
+    assert list(ours) == list(theirs) == ["self", "operation"]
+    assert {"id", "completed", "handler"} <= set(Operation.__slots__)
+    assert get_origin(GraphQL.graphql_transport_ws_handler_class) is BaseGraphQLTransportWSHandler  # the hook we set
+    assert NomosGraphQL.graphql_transport_ws_handler_class is OperationTransportWSHandler
 
 
 def test_a_shared_payload_is_spliced_into_each_protocols_frame() -> None:
