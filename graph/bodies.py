@@ -3,7 +3,8 @@
 A GraphQL request is a JSON object (a list only where batching is on). Anything else - a JSON
 string, number, `true` or `null`, bytes that are not UTF-8, nesting deeper than the parser's
 recursion allows - is the client's mistake: 400 with a coded GraphQL error, never a 500.
-Responses over `max_response_bytes` are replaced by a coded error of their own.
+Responses over `max_response_bytes` are replaced by a coded error of their own, and so are
+subscription results over it (the subscription goes on: a later result may be smaller).
 """
 
 from __future__ import annotations
@@ -38,5 +39,14 @@ def too_large_body(size: int, limit: int) -> dict[str, Any]:
     message = (
         f"the response would be {size} bytes; at most {limit} are sent. Ask for less (smaller pages, fewer "
         "fields); a mutation's writes were made all the same"
+    )
+    return error_body(message, RESPONSE_TOO_LARGE, size=size, maxBytes=limit)
+
+
+def too_large_result(size: int, limit: int) -> dict[str, Any]:
+    """The payload sent in place of a subscription result over the cap; the subscription goes on."""
+    message = (
+        f"this result would be {size} bytes; at most {limit} are sent. Ask for less (a smaller limit, fewer "
+        "fields); the subscription goes on, and later results are sent if they fit"
     )
     return error_body(message, RESPONSE_TOO_LARGE, size=size, maxBytes=limit)

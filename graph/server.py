@@ -33,7 +33,7 @@ from nomos_mongo import NomosApp, PersistenceError, new_id
 from . import media
 from .auth import TokenVerifier, bearer_token
 from .authorization import Authorizer, default_authorizer
-from .bodies import BAD_REQUEST, decode_request_json, error_body, too_large_body
+from .bodies import BAD_REQUEST, decode_request_json, error_body, too_large_body, too_large_result
 from .context import RequestContext
 from .fanout import FanOut
 from .ide import graphiql_html
@@ -49,6 +49,11 @@ from .transport_ws import OperationTransportWSHandler
 log = logging.getLogger("nomos.graph")
 Hook = Callable[[], Awaitable[None]]
 HTTP_ERROR_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+
+
+def is_result_message(message: object) -> bool:
+    """A websocket frame carrying a result (graphql-transport-ws `next`, graphql-ws `data`)."""
+    return isinstance(message, dict) and message.get("type") in ("next", "data") and "payload" in message
 
 
 class NomosGraphQL(GraphQL[RequestContext, None]):
@@ -87,7 +92,16 @@ class NomosGraphQL(GraphQL[RequestContext, None]):
         )
 
     def encode_json(self, data: object) -> str | bytes:
-        return shared_frame(data) or super().encode_json(data)
+        frame = shared_frame(data)
+        if frame is not None:
+            return frame
+        encoded = super().encode_json(data)
+        limit = self.settings.max_response_bytes
+        if len(encoded) > limit and is_result_message(data):  # a subscription's result over the cap
+            log.warning("a subscription result of %d bytes refused (NOMOS_MAX_RESPONSE_BYTES=%d)", len(encoded), limit)
+            assert isinstance(data, dict)
+            return super().encode_json({**data, "payload": too_large_result(len(encoded), limit)})
+        return encoded
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         if not self.is_websocket_request(request):

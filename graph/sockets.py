@@ -11,7 +11,9 @@ Close codes the server sends (the README's "Subscriptions" section lists them fo
 
 A connection's subscriptions that share results (fanout.py) queue them here; past the bound
 they are dropped and the socket closed, so a client that never reads holds at most
-`max_queued_bytes` of the server's memory.
+`max_queued_bytes` of the server's memory. One result always fits in an empty queue,
+whatever its size (`max_response_bytes` bounds that): a client is closed for falling behind,
+never for one large result.
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ class Connection:
         """Queue `size` more bytes, or, past the bound, drop every queued result and close."""
         if self.overflowed:
             return False
-        if self.queued + size > self.max_queued_bytes:
+        if self.queued and self.queued + size > self.max_queued_bytes:
             self._overflow()
             return False
         self.queued += size
