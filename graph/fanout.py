@@ -285,6 +285,12 @@ class Group:
                 member.end(last)
 
 
+def _sent(sending: asyncio.Future[None]) -> None:
+    """A frame that had to wait for its socket: a socket that closed meanwhile is no error."""
+    if not sending.cancelled() and sending.exception() is not None:
+        log.debug("a shared result could not be written to a closing socket", exc_info=sending.exception())
+
+
 class Member:
     def __init__(self, group: Group, context: RequestContext) -> None:
         self.group = group
@@ -304,9 +310,11 @@ class Member:
     def deliver_now(self, result: ExecutionResult, size: int) -> bool:
         """Write the result's frame to the socket from here, if nothing else is on its way to it.
 
-        Only while the member's own stream waits, with nothing queued, its access decided
-        recently enough, and its socket open: then no frame of its operation can come before
-        or after this one out of order, and the member's task need not wake. False: offer it.
+        Only while the member's own stream waits, with nothing queued, and its socket open:
+        then no frame of its operation can come before or after this one out of order, and
+        the member's task need not wake. Access is re-checked first when the last decision
+        is older than `access_recheck_seconds`, as the member's stream would before it
+        yields; a refusal ends the member's stream as there. False: offer the result instead.
         """
         operation, data, connection = self.operation, result.data, self.connection
         if (
@@ -319,18 +327,32 @@ class Member:
             or (self.sending is not None and not self.sending.done())
             or connection.overflowed
             or connection.closed_with is not None
-            or not self.context.decided_within(
-                self.group.shape.workspace_id, Need.READ, self.context.settings.access_recheck_seconds
-            )
         ):
             return False
+        workspace_id, max_age = self.group.shape.workspace_id, self.context.settings.access_recheck_seconds
         websocket: Any = connection.websocket
+        frame = next_frame(operation.id, data)
+        if self.context.decided_within(workspace_id, Need.READ, max_age):
+            send = websocket.send_text(frame)
+        else:
+            send = self._checked_send(websocket, frame, workspace_id, max_age)
         try:
-            self.sending = send_eagerly(websocket.send_text(next_frame(operation.id, data)))
+            self.sending = send_eagerly(send)
         except Exception:  # the socket is going: its operation task ends with it
             log.debug("a shared result could not be written to a closing socket", exc_info=True)
+        else:
+            if self.sending is not None:
+                self.sending.add_done_callback(_sent)
         self.group.fanout.written_directly += 1
         return True
+
+    async def _checked_send(self, websocket: Any, frame: str, workspace_id: str, max_age: float) -> None:
+        try:
+            await self.context.require(workspace_id, Need.READ, max_age=max_age)
+        except Exception as exc:  # what the resolver would have raised
+            self.refuse(exc)
+            return
+        await websocket.send_text(frame)
 
     def offer(self, result: ExecutionResult, size: int) -> None:
         if self.signal is not None:
