@@ -393,6 +393,8 @@ class Member:
             self._stop_watching = access.watch(workspace_id, self.context, self.refuse)
         try:
             while True:
+                if self.sending is not None and not self.sending.done():
+                    await asyncio.wait([self.sending])  # a frame the group wrote goes before anything else
                 if self.signal is REFUSED or self.signal is EVICTED:
                     break
                 if self.pending:
@@ -423,8 +425,6 @@ class Member:
                         await self.wake.wait()
                     finally:
                         self.idle = False
-                    if self.sending is not None and not self.sending.done():
-                        await asyncio.wait([self.sending])  # a frame written by the group goes first
             if self.signal is REFUSED and self.refusal is not None:
                 yield self._refused(self.refusal)
             elif self.connection.websocket is not None:
