@@ -153,14 +153,7 @@ class OutputTypes(ShapeAnnotations):
 
     def _maker(self, model: type[BaseModel]) -> Callable[[BaseModel, dict[str, Any]], Any]:
         cls = self.object_type(model)
-        plan = [(name, self.converter(shape)) for name, shape in self._fields[model]]
-
-        def make(value: BaseModel, extra: dict[str, Any]) -> Any:
-            values = {name: convert(getattr(value, name)) for name, convert in plan}
-            if extra:
-                values.update(extra)
-            return cls(**values)
-
+        make = _lazy_type(cls, {name: self.converter(shape) for name, shape in self._fields[model]})
         self._makers[model] = make
         return make
 
@@ -190,6 +183,45 @@ class OutputTypes(ShapeAnnotations):
             entry = self._entry(shape)
             return _nullable(lambda value: [entry(key=str(_unwrap(k)), value=value_of(v)) for k, v in value.items()])
         raise SchemaBuildError(f"cannot convert to {shape!r}")
+
+
+class _Converted:
+    """A field of a lazy output object: converted from the domain value when first read, then kept."""
+
+    __slots__ = ("convert", "name")
+
+    def __init__(self, name: str, convert: Callable[[Any], Any]) -> None:
+        self.name = name
+        self.convert = convert
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.convert(getattr(instance.__dict__[_SOURCE], self.name))
+        return value
+
+
+_SOURCE = "__nomos_source__"
+
+
+def _lazy_type(cls: type, plan: dict[str, Callable[[Any], Any]]) -> type:
+    """A subclass of the object type `cls` whose fields are converted only when read.
+
+    A query selects a few of an object's fields (a page of assets: four of twelve), and
+    converting the rest cost a quarter of the page. An instance holds the domain value and
+    the fields given as they are (`extra`: an aggregate's global id); each other field
+    converts on first read and is kept (a non-data descriptor, shadowed by the instance's
+    dict). It is an instance of `cls` for Strawberry's type resolution, and compares, prints
+    and serializes as one.
+    """
+
+    def __init__(self: Any, source: BaseModel, extra: dict[str, Any]) -> None:
+        self.__dict__.update(extra)
+        self.__dict__[_SOURCE] = source
+
+    namespace: dict[str, Any] = {name: _Converted(name, convert) for name, convert in plan.items()}
+    namespace.update(__init__=__init__, __module__=cls.__module__, __qualname__=cls.__qualname__)
+    return type(cls.__name__, (cls,), namespace)
 
 
 def _nullable(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:

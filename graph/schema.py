@@ -26,6 +26,7 @@ from .caps import InputListCaps
 from .catalog import Catalog
 from .combined import combined
 from .errors import shape_errors
+from .execution import PlainFieldsExecutionContext
 from .filters import Filters
 from .limits import operation_limits
 from .mutations import intent_mutations
@@ -115,6 +116,7 @@ def build_schema(registry: TypeRegistry, settings: Settings | None = None) -> No
         types=catalog.object_types(),
         extensions=extensions(settings, persisted),
         config=StrawberryConfig(disable_field_suggestions=settings.production, scalar_map=SCALAR_MAP),
+        execution_context_class=PlainFieldsExecutionContext,
     )
     schema.catalog = catalog
     schema.persisted = persisted

@@ -1,0 +1,142 @@
+"""How a query executes: plain scalar fields take a short path (graph/execution.py) with graphql-core's
+results and errors, and output objects convert only the fields a query reads (graph/outputs.py)."""
+
+from __future__ import annotations
+
+import enum
+import inspect
+import tomllib
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import pytest
+import strawberry
+from graphql.execution.executor import Executor
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from graph.catalog import Catalog
+from graph.execution import GRAPHQL_CORE_VERSIONS, PlainFieldsExecutionContext
+from nomos_mongo.examples.todo import TODO_MODULE, TodoAggregate
+from nomos_mongo.registry import TypeRegistry
+
+WRITTEN_FOR = SpecifierSet(",".join(GRAPHQL_CORE_VERSIONS))
+
+
+@strawberry.enum
+class Kind(enum.Enum):
+    PUMP = "pump"
+    VALVE = "valve"
+
+
+@strawberry.type
+class Item:
+    name: str
+    count: int
+    kind: Kind
+    note: str | None = None
+
+    @strawberry.field
+    def shout(self, times: int = 1) -> str:
+        return self.name.upper() * times
+
+
+def item(name: Any = "a", count: Any = 1, kind: Any = Kind.PUMP, note: Any = None) -> Item:
+    return Item(name=name, count=count, kind=kind, note=note)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def items(self) -> list[Item]:
+        return [item("a", 1), item("b", 2, Kind.VALVE, "n")]
+
+    @strawberry.field
+    def broken(self) -> list[Item | None]:
+        return [item(name=None), item(count="many"), item(kind="not a kind"), item()]
+
+
+QUERIES = [
+    "{ items { name count kind note } }",
+    "{ items { n: name c: count ...F __typename shout(times: 2) } } fragment F on Item { kind note }",
+    "query($skip: Boolean!) { items { name @skip(if: $skip) count @include(if: $skip) kind } }",
+    "{ broken { name count kind note } }",
+]
+
+
+def schema(execution_context_class: type[Executor], extensions: list[Any] | None = None) -> strawberry.Schema:
+    return strawberry.Schema(query=Query, execution_context_class=execution_context_class, extensions=extensions or [])
+
+
+def run(context_class: type[Executor], query: str, extensions: list[Any] | None = None) -> dict[str, Any]:
+    result = schema(context_class, extensions).execute_sync(query, variable_values={"skip": True})
+    errors = sorted((e.message, tuple(e.path or ())) for e in result.errors or [])
+    return {"data": result.data, "errors": errors}
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_the_short_path_gives_graphql_cores_results_and_errors(query: str) -> None:
+    assert run(PlainFieldsExecutionContext, query) == run(StrawberryGraphQLCoreExecutionContext, query)
+
+
+def test_the_errors_are_reported_at_their_paths() -> None:
+    errors = run(PlainFieldsExecutionContext, QUERIES[3])["errors"]
+    assert sorted(path for _, path in errors) == [("broken", 0, "name"), ("broken", 1, "count"), ("broken", 2, "kind")]
+
+
+def test_plain_fields_build_no_resolve_info_and_the_others_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[str] = []
+    original = PlainFieldsExecutionContext.build_resolve_info
+
+    def counting(self: Any, field_def: Any, field_nodes: Any, parent_type: Any, path: Any) -> Any:
+        built.append(f"{parent_type.name}.{field_nodes[0].name.value}")
+        return original(self, field_def, field_nodes, parent_type, path)
+
+    monkeypatch.setattr(PlainFieldsExecutionContext, "build_resolve_info", counting)
+    run(PlainFieldsExecutionContext, "{ items { name count kind note shout } }")
+    assert sorted(built) == ["Item.shout", "Item.shout", "Query.items"]
+
+
+def test_an_extension_that_hooks_resolution_sees_every_field() -> None:
+    seen: list[str] = []
+
+    class Resolutions(SchemaExtension):
+        def resolve(self, _next: Any, root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
+            seen.append(f"{info.parent_type.name}.{info.field_name}")
+            return _next(root, info, *args, **kwargs)
+
+    run(PlainFieldsExecutionContext, "{ items { name count } }", extensions=[Resolutions])
+    assert sorted(seen) == ["Item.count", "Item.count", "Item.name", "Item.name", "Query.items"]
+
+
+def test_the_installed_graphql_core_is_a_release_the_override_was_written_against() -> None:
+    assert version("graphql-core") in WRITTEN_FOR, (
+        f"graph/execution.py overrides Executor.execute_field for graphql-core {WRITTEN_FOR}; check it "
+        f"against {version('graphql-core')} and widen GRAPHQL_CORE_VERSIONS and pyproject.toml together"
+    )
+    ours = list(inspect.signature(PlainFieldsExecutionContext.execute_field).parameters)
+    theirs = list(inspect.signature(Executor.execute_field).parameters)
+    assert ours == theirs
+
+
+def test_the_dependency_is_bounded_by_the_same_range() -> None:
+    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    (graphql_core,) = [Requirement(d) for d in pyproject["project"]["dependencies"] if d.startswith("graphql-core")]
+    assert graphql_core.specifier == WRITTEN_FOR
+
+
+def test_an_output_object_converts_a_field_when_it_is_read_and_keeps_it() -> None:
+    catalog = Catalog(TypeRegistry([TODO_MODULE]))
+    state = TodoAggregate(id="t1", title="Write the tests", attachments=2)
+    output = catalog.aggregate(state, "ws-1", "main")
+    assert isinstance(output, catalog.outputs.object_type(TodoAggregate))  # what type resolution asks
+    unread = {"title", "is_completed", "attachments", "priority"}
+    assert not unread & output.__dict__.keys()  # nothing converted before a field is read
+    assert (output.title, output.attachments, output.is_completed) == ("Write the tests", 2, False)
+    assert output.__dict__["title"] == "Write the tests"  # kept: read again without converting
+    assert output.aggregate_id == "t1"  # given as it is
+    again = catalog.aggregate(state, "ws-1", "main")
+    assert again == output and repr(again) == repr(output)
