@@ -20,6 +20,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
+from json.encoder import encode_basestring_ascii
 from typing import TYPE_CHECKING, Any
 
 import strawberry
@@ -53,13 +54,20 @@ class NodePlace:
 
 
 def global_id(place: NodePlace) -> str:
-    local: list[Any] = [place.workspace_id, place.timeline_id, place.aggregate_id]
-    if place.sequence is not None or place.preview is not None:
-        local.append(place.sequence)
-    if place.preview is not None:
-        local.append(place.preview)
-    text = f"{place.type_name}:{json.dumps(local, separators=(',', ':'))}"
+    if place.sequence is None and place.preview is None:  # the id of every listed object: its text made directly
+        local_text = ",".join((_quoted(place.workspace_id), _quoted(place.timeline_id), _quoted(place.aggregate_id)))
+        text = f"{place.type_name}:[{local_text}]"
+    else:
+        local: list[Any] = [place.workspace_id, place.timeline_id, place.aggregate_id, place.sequence]
+        if place.preview is not None:
+            local.append(place.preview)
+        text = f"{place.type_name}:{json.dumps(local, separators=(',', ':'))}"
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _quoted(text: str) -> str:
+    """A JSON string as `json.dumps` writes it (ASCII, escaped): ids stay what they always were."""
+    return encode_basestring_ascii(text)
 
 
 def parse_global_id(value: str, argument: str = "id") -> NodePlace:

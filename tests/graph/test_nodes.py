@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import json
+
+import pytest
+
 from graph.nodes import NodePlace, global_id, parse_global_id
 from tests.graph.server_harness import Client, Running
 from tests.graph.ws_client import open_socket
@@ -31,6 +36,16 @@ def test_a_global_id_round_trips_and_names_the_timeline() -> None:
     place = NodePlace("Todo", "w:1", 'ti"me', "t/1", 7)
     assert parse_global_id(global_id(place)) == place
     assert global_id(NodePlace("Todo", "w", "main", "t1")) != global_id(NodePlace("Todo", "w", "draft", "t1"))
+
+
+@pytest.mark.parametrize("aggregate_id", ["a1", 'quote " and \\ backslash', "unicode é ✓ 𝄞", "control \n\t"])
+def test_a_global_id_is_the_text_it_always_was(aggregate_id: str) -> None:
+    """Clients cache objects by id: the same object keeps the same id across versions."""
+    place = NodePlace("TrackableAsset", "estate-1", "main", aggregate_id)
+    local = json.dumps([place.workspace_id, place.timeline_id, place.aggregate_id], separators=(",", ":"))
+    expected = base64.urlsafe_b64encode(f"TrackableAsset:{local}".encode()).decode().rstrip("=")
+    assert global_id(place) == expected
+    assert parse_global_id(expected) == place
 
 
 async def test_the_same_aggregate_on_two_timelines_has_two_identities(alice: Client) -> None:
