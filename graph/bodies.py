@@ -10,10 +10,12 @@ subscription results over it (the subscription goes on: a later result may be sm
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 BAD_REQUEST = "BAD_REQUEST"
 RESPONSE_TOO_LARGE = "RESPONSE_TOO_LARGE"
+log = logging.getLogger("nomos.graph")
 JSON_KINDS = {str: "a string", bool: "a boolean"}
 
 
@@ -41,6 +43,14 @@ def too_large_body(size: int, limit: int) -> dict[str, Any]:
         "fields); a mutation's writes were made all the same"
     )
     return error_body(message, RESPONSE_TOO_LARGE, size=size, maxBytes=limit)
+
+
+def over_the_cap(size: int, limit: int) -> dict[str, Any] | None:
+    """The payload to send in place of a subscription result of `size` bytes, if it is over `limit`."""
+    if size <= limit:
+        return None
+    log.warning("a subscription result of %d bytes refused (NOMOS_MAX_RESPONSE_BYTES=%d)", size, limit)
+    return too_large_result(size, limit)
 
 
 def too_large_result(size: int, limit: int) -> dict[str, Any]:

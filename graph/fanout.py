@@ -52,7 +52,7 @@ from strawberry.utils.aio import aclosing
 from nomos_mongo import new_id
 
 from .authorization import AllowAll, Need
-from .bodies import too_large_result
+from .bodies import over_the_cap
 from .context import RequestContext
 from .errors import shape_errors
 from .settings import Settings
@@ -188,12 +188,11 @@ class FanOut:
             body["extensions"] = result.extensions
         encoded = self.encode(body)
         text = encoded.decode() if isinstance(encoded, bytes) else encoded
-        limit = self.settings.max_response_bytes
-        if len(text) > limit:  # every member gets the coded error instead, and the group goes on
-            log.warning("a subscription result of %d bytes refused (NOMOS_MAX_RESPONSE_BYTES=%d)", len(text), limit)
-            (error,) = too_large_result(len(text), limit)["errors"]
-            refused = GraphQLError(error["message"], extensions=error["extensions"])
-            return ExecutionResult(data=None, errors=[refused]), len(error["message"])
+        refused = over_the_cap(len(text), self.settings.max_response_bytes)
+        if refused is not None:  # every member gets the coded error instead, and the group goes on
+            (error,) = refused["errors"]
+            result = ExecutionResult(data=None, errors=[GraphQLError(error["message"], extensions=error["extensions"])])
+            return result, len(error["message"])
         data = None if result.data is None else SharedData(result.data, text)
         return ExecutionResult(data=data, errors=result.errors, extensions=result.extensions), len(text)
 

@@ -55,19 +55,15 @@ class NodePlace:
 
 def global_id(place: NodePlace) -> str:
     if place.sequence is None and place.preview is None:  # the id of every listed object: its text made directly
-        local_text = ",".join((_quoted(place.workspace_id), _quoted(place.timeline_id), _quoted(place.aggregate_id)))
-        text = f"{place.type_name}:[{local_text}]"
+        # each string as json.dumps writes it (ASCII, escaped): ids stay what they always were
+        quoted = map(encode_basestring_ascii, (place.workspace_id, place.timeline_id, place.aggregate_id))
+        text = f"{place.type_name}:[{','.join(quoted)}]"
     else:
         local: list[Any] = [place.workspace_id, place.timeline_id, place.aggregate_id, place.sequence]
         if place.preview is not None:
             local.append(place.preview)
         text = f"{place.type_name}:{json.dumps(local, separators=(',', ':'))}"
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-
-def _quoted(text: str) -> str:
-    """A JSON string as `json.dumps` writes it (ASCII, escaped): ids stay what they always were."""
-    return encode_basestring_ascii(text)
 
 
 def parse_global_id(value: str, argument: str = "id") -> NodePlace:

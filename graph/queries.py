@@ -152,18 +152,19 @@ def _connection(kind: AggregateKind, listing: Listing, catalog: Catalog, setting
         order_field = query.order_by_field
         nodes = [catalog.aggregate(s, workspace_id, timeline_id) for s in page]
         # a cursor per row only for a selection that has edges; pageInfo needs the two ends
-        edges = (
-            [edge(node=n, cursor=encode_cursor(s, order_field, descending)) for n, s in zip(nodes, page, strict=True)]
-            if _selects(info, "edges")
-            else []
-        )
+        if _selects(info, "edges"):
+            cursors = [encode_cursor(s, order_field, descending) for s in page]
+            edges = [edge(node=n, cursor=c) for n, c in zip(nodes, cursors, strict=True)]
+        else:
+            cursors = [encode_cursor(s, order_field, descending) for s in (page[0], page[-1])] if page else []
+            edges = []
         page_info = PageInfo(
             # the far side of the page is known exactly; the near side exists because the client's
             # cursor was a row of it (Relay allows answering that side without a query)
             has_next_page=window.cursor is not None if window.backward else more,
             has_previous_page=more if window.backward else window.cursor is not None,
-            end_cursor=encode_cursor(page[-1], order_field, descending) if page else None,
-            start_cursor=encode_cursor(page[0], order_field, descending) if page else None,
+            end_cursor=cursors[-1] if cursors else None,
+            start_cursor=cursors[0] if cursors else None,
         )
         return connection(edges=edges, nodes=nodes, page_info=page_info)
 

@@ -10,7 +10,7 @@ import logging
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeGuard
 
 import uvicorn
 from cross_web import HTTPException
@@ -33,7 +33,7 @@ from nomos_mongo import NomosApp, PersistenceError, new_id
 from . import media
 from .auth import TokenVerifier, bearer_token
 from .authorization import Authorizer, default_authorizer
-from .bodies import BAD_REQUEST, decode_request_json, error_body, too_large_body, too_large_result
+from .bodies import BAD_REQUEST, decode_request_json, error_body, over_the_cap, too_large_body
 from .context import RequestContext
 from .fanout import FanOut
 from .ide import graphiql_html
@@ -51,7 +51,7 @@ Hook = Callable[[], Awaitable[None]]
 HTTP_ERROR_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 
 
-def is_result_message(message: object) -> bool:
+def is_result_message(message: object) -> TypeGuard[dict[str, Any]]:
     """A websocket frame carrying a result (graphql-transport-ws `next`, graphql-ws `data`)."""
     return isinstance(message, dict) and message.get("type") in ("next", "data") and "payload" in message
 
@@ -96,11 +96,10 @@ class NomosGraphQL(GraphQL[RequestContext, None]):
         if frame is not None:
             return frame
         encoded = super().encode_json(data)
-        limit = self.settings.max_response_bytes
-        if len(encoded) > limit and is_result_message(data):  # a subscription's result over the cap
-            log.warning("a subscription result of %d bytes refused (NOMOS_MAX_RESPONSE_BYTES=%d)", len(encoded), limit)
-            assert isinstance(data, dict)
-            return super().encode_json({**data, "payload": too_large_result(len(encoded), limit)})
+        if is_result_message(data):  # a subscription's result: capped as a response is
+            refused = over_the_cap(len(encoded), self.settings.max_response_bytes)
+            if refused is not None:
+                return super().encode_json({**data, "payload": refused})
         return encoded
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:

@@ -80,7 +80,9 @@ async def test_every_subscriber_gets_every_update_and_the_group_writes_most_fram
     assert written_directly(server) >= 3 * 4
 
 
-async def test_a_burst_of_updates_never_reaches_a_subscriber_out_of_order(server: Running, writer: Client) -> None:
+@contextlib.asynccontextmanager
+async def alice_and_carol(server: Running, writer: Client) -> AsyncIterator[tuple[Socket, Socket]]:
+    """Both subscribed to NEWEST over graphql-transport-ws, each with its first result (one todo, t00)."""
     await create(writer, "t00")
     async with (
         open_socket(server.ws_url, token=server.token("alice")) as alice,
@@ -89,6 +91,11 @@ async def test_a_burst_of_updates_never_reaches_a_subscriber_out_of_order(server
         for socket in (alice, carol):
             await socket.subscribe("live", NEWEST)
             assert await titles(socket, "live") == ["t00"]
+        yield alice, carol
+
+
+async def test_a_burst_of_updates_never_reaches_a_subscriber_out_of_order(server: Running, writer: Client) -> None:
+    async with alice_and_carol(server, writer) as (alice, carol):
         await asyncio.gather(*(create(writer, f"t{k:02}") for k in range(1, 21)))
         for socket in (alice, carol):
             newest_seen: list[str] = []
@@ -101,14 +108,7 @@ async def test_a_burst_of_updates_never_reaches_a_subscriber_out_of_order(server
 async def test_a_subscriber_who_lost_access_is_refused_within_the_recheck_interval(
     server: Running, writer: Client, roles: RoleTable
 ) -> None:
-    await create(writer, "t00")
-    async with (
-        open_socket(server.ws_url, token=server.token("alice")) as alice,
-        open_socket(server.ws_url, token=server.token("carol")) as carol,
-    ):
-        for socket in (alice, carol):
-            await socket.subscribe("live", NEWEST)
-            assert await titles(socket, "live") == ["t00"]
+    async with alice_and_carol(server, writer) as (alice, carol):
         await create(writer, "t01")
         assert await titles(carol, "live") == ["t01", "t00"]
         del roles.roles[("w-alice", "carol")]

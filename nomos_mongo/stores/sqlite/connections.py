@@ -62,6 +62,19 @@ def _busy(exc: BaseException) -> bool:
 
 
 @contextlib.contextmanager
+def immediate(connection: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction: `BEGIN IMMEDIATE` ... `COMMIT`, rolled back on any error (unless SQLite did)."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+
+
+@contextlib.contextmanager
 def translated() -> Iterator[None]:
     try:
         yield

@@ -42,7 +42,7 @@ from ...query import BasicQuery
 from ...registry import TypeRegistry
 from .blobs import SqliteBlobStorage
 from .caches import Bloom, SnapshotCache, Staged, key_text, snapshot_key
-from .connections import BUSY_TIMEOUT_MS, WAL_RESTART_BYTES, Synchronous, Threads, Tuning
+from .connections import BUSY_TIMEOUT_MS, WAL_RESTART_BYTES, Synchronous, Threads, Tuning, immediate
 from .jsontext import dumps, loads
 from .lock import ProcessLock
 from .queries import install_functions, select
@@ -517,8 +517,7 @@ class SqlitePersistence(Persistence, CommitPipeline):
         latest = {(r.aggregate_type, r.aggregate_id): r for r in snapshots}
         # rows of commits after `up_to` stay; they win over the rebuilt ones (INSERT OR IGNORE)
         scope, bound = ("AND seq <= ?", (up_to,)) if up_to is not None else ("", ())
-        connection.execute("BEGIN IMMEDIATE")  # one transaction: readers see the old set or the new one
-        try:
+        with immediate(connection):  # one transaction: readers see the old set or the new one
             for table in self._tables.all():
                 connection.execute(
                     f'DELETE FROM "{table}" WHERE workspace_id = ? AND timeline_id = ? {scope}',
@@ -530,11 +529,6 @@ class SqlitePersistence(Persistence, CommitPipeline):
             )
             write_snapshots(connection, self._tables, latest.values(), keep_newer=True)
             connection.executemany(INSERT_HISTORY, [history_row(r) for r in history])
-            connection.execute("COMMIT")
-        except BaseException:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            raise
 
     # timelines --------------------------------------------------------------------------
     async def save_timeline(self, record: TimelineRecord) -> None:

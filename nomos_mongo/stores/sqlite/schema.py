@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 
 from ...model import Aggregate
 from ..mongo.indexes import indexed_fields
+from .connections import immediate
 
 SCHEMA_VERSION = 2
 APPLICATION_ID = 0x4E6F6D6F  # "Nomo": marks the file as a Nomos database
@@ -124,8 +125,7 @@ class NotNomos(Exception):
 
 def prepare(connection: sqlite3.Connection) -> None:
     """Create or migrate the schema in one transaction; refuse what this version cannot read."""
-    connection.execute("BEGIN IMMEDIATE")
-    try:
+    with immediate(connection):
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         application = connection.execute("PRAGMA application_id").fetchone()[0]
         empty = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
@@ -141,10 +141,6 @@ def prepare(connection: sqlite3.Connection) -> None:
                     connection.execute(statement)
             connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        connection.execute("COMMIT")
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
 
 
 def _statements(script: str) -> list[str]:
@@ -182,11 +178,6 @@ def ensure_snapshot_table(connection: sqlite3.Connection, aggregate_type: type[A
 def _field_indexes(connection: sqlite3.Connection, table: str) -> set[str]:
     rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", (table,))
     return {index for (index,) in rows if index.startswith(f"{table}_by_")}
-
-
-def field_indexes_differ(connection: sqlite3.Connection, table: str, aggregate_type: type[Aggregate]) -> bool:
-    wanted = {field_index(table, path) for path in indexed_fields(aggregate_type)}
-    return _field_indexes(connection, table) != wanted
 
 
 def match_field_indexes(connection: sqlite3.Connection, table: str, aggregate_type: type[Aggregate]) -> None:
@@ -227,34 +218,16 @@ class SnapshotTables:
         missing = [t for t in dict.fromkeys(type_names) if t not in self._names]
         if not missing:
             return
-        connection.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(connection):
             created = {t: ensure_snapshot_table(connection, self._resolve(t)) for t in missing}
-            connection.execute("COMMIT")
-        except BaseException:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            raise
         self._names.update(created)
 
     def match_indexes(self, connection: sqlite3.Connection, type_names: Iterable[str]) -> None:
         """At start: each known type's table gets the field indexes its class declares now."""
-        stale = [
-            (self._names[t], self._resolve(t))
-            for t in dict.fromkeys(type_names)
-            if t in self._names and field_indexes_differ(connection, self._names[t], self._resolve(t))
-        ]
-        if not stale:
-            return
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            for table, aggregate_type in stale:
-                match_field_indexes(connection, table, aggregate_type)
-            connection.execute("COMMIT")
-        except BaseException:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            raise
+        with immediate(connection):
+            for type_name in dict.fromkeys(type_names):
+                if type_name in self._names:
+                    match_field_indexes(connection, self._names[type_name], self._resolve(type_name))
 
     def name(self, type_name: str) -> str | None:
         return self._names.get(type_name)

@@ -24,7 +24,7 @@ from typing import Any
 from ...codec import entry_to_document
 from ...errors import DuplicateIntent, PersistenceError, SequenceConflict, Superseded
 from ...persistence import Commit, SnapshotRecord
-from .connections import describe
+from .connections import describe, immediate
 from .jsontext import dumps
 from .queries import queryable
 from .schema import SnapshotTables
@@ -156,8 +156,7 @@ def write_batch(
     tables.ensure(connection, (r.aggregate_type for commit in commits for r in commit.snapshots))
     outcomes: list[Exception | None] = []
     failed: set[tuple[str, str]] = set()  # timelines with a failed commit in this batch
-    connection.execute("BEGIN IMMEDIATE")
-    try:
+    with immediate(connection):
         for commit in commits:
             if timeline_of(commit) in failed:
                 outcomes.append(superseded(commit))
@@ -178,11 +177,6 @@ def write_batch(
             connection.execute("RELEASE one_commit")
             if outcomes[-1] is not None:
                 failed.add(timeline_of(commit))
-        connection.execute("COMMIT")
-    except BaseException:
-        if connection.in_transaction:
-            connection.execute("ROLLBACK")
-        raise
     return outcomes
 
 
