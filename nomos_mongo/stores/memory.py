@@ -32,6 +32,8 @@ def _after(record: SnapshotRecord, up_to: int | None) -> bool:
 class _Timeline:
     entries: list[IntentLedgerEntry] = field(default_factory=list)
     sequences: list[int] = field(default_factory=list)
+    # each actor's entries in sequence order: "the latest of one actor" skips everyone else's
+    by_actor: dict[str, list[IntentLedgerEntry]] = field(default_factory=dict)
     touches: dict[str, list[int]] = field(default_factory=dict)
     snapshots: dict[str, dict[str, SnapshotRecord]] = field(default_factory=dict)
     history: dict[tuple[str, str], list[SnapshotRecord]] = field(default_factory=dict)
@@ -85,6 +87,11 @@ class MemoryPersistence(Persistence):
         if timeline.sequences and sequence != head + 1:
             raise PersistenceError(f"sequence {sequence} would leave a gap after {head}")
         timeline.entries.append(entry)
+        of_actor = timeline.by_actor.get(entry.actor_id)
+        if of_actor is None:
+            timeline.by_actor[entry.actor_id] = [entry]
+        else:
+            of_actor.append(entry)
         self._stored_struck_out = self._stored_struck_out or entry.struck_out
         timeline.sequences.append(sequence)
         self._entry_location[entry.intent_id] = entry
@@ -184,10 +191,11 @@ class MemoryPersistence(Persistence):
         timeline = self._peek(workspace_id, timeline_id)
         if timeline is None:
             return None
-        for entry in reversed(timeline.entries):
+        candidates = timeline.entries if actor_id is None else timeline.by_actor.get(actor_id, ())
+        for entry in reversed(candidates):
             if entry.workspace_intent_sequence <= after:
                 return None
-            if entry.kind != kind or (actor_id is not None and entry.actor_id != actor_id):
+            if entry.kind != kind:
                 continue
             if not include_struck_out and entry.intent_id in self._struck:
                 continue

@@ -266,6 +266,11 @@ class PersistenceContract(ABC):
         assert await latest(include_struck_out=True) == 3
         assert await latest(actor_id="alice") == 1
         assert await latest(actor_id="carol") is None
+        assert await latest(actor_id="alice", include_struck_out=True) == 3
+        assert await latest(actor_id="alice", kind=EntryKind.UNDO) == 4
+        assert await latest(actor_id="bob", kind=EntryKind.UNDO) is None
+        assert await latest(actor_id="bob", after=1) == 2
+        assert await latest(actor_id="bob", after=2) is None
         assert await latest(after=2) is None
         assert await latest(kind=EntryKind.UNDO) == 4
         assert await latest(kind=EntryKind.REDO) is None

@@ -3,7 +3,9 @@
 A snapshot collection gets one index per field queries may filter or sort on:
 the aggregate class's `query_indexes` (field paths) when it declares them, else each
 top-level scalar field. Every such index leads with (workspace, timeline) and ends with the
-aggregate id, the tie-break of every listing order.
+aggregate id, the tie-break of every listing order. Field indexes are named `by_<path>`;
+one the class no longer declares is dropped when its indexes are ensured, since every
+commit that changes a snapshot writes every index of its collection.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, RootModel
 from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo.errors import OperationFailure
 
 from ...model import Aggregate
 
@@ -28,6 +31,8 @@ BLOB_BUCKET = "blobs"
 SNAPSHOT_PREFIX = "snapshots_"
 LEDGER_SEQUENCE_INDEX = "ledger_sequence_unique"
 MAX_FIELD_INDEXES = 24
+FIELD_INDEX_PREFIX = "by_"
+INDEX_NOT_FOUND = 27  # the server's code when an index to drop is already gone
 
 _TIMELINE = [("workspace_id", ASCENDING), ("timeline_id", ASCENDING)]
 
@@ -54,7 +59,10 @@ def snapshot_indexes(aggregate_type: type[Aggregate]) -> list[IndexModel]:
     models = [IndexModel([*_TIMELINE, ("aggregate_id", ASCENDING)], unique=True, name="snapshot_key")]
     for path in indexed_fields(aggregate_type):
         models.append(
-            IndexModel([*_TIMELINE, (f"q.{path}", ASCENDING), ("aggregate_id", ASCENDING)], name=f"by_{path}")
+            IndexModel(
+                [*_TIMELINE, (f"q.{path}", ASCENDING), ("aggregate_id", ASCENDING)],
+                name=f"{FIELD_INDEX_PREFIX}{path}",
+            )
         )
     return models
 
@@ -99,4 +107,16 @@ async def ensure_indexes(database: Any, aggregate_types: Iterable[type[Aggregate
 
 
 async def ensure_snapshot_indexes(database: Any, aggregate_type: type[Aggregate]) -> None:
-    await database[snapshot_collection(aggregate_type.type_name)].create_indexes(snapshot_indexes(aggregate_type))
+    """Create the type's indexes and drop the field indexes it no longer declares."""
+    collection = database[snapshot_collection(aggregate_type.type_name)]
+    models = snapshot_indexes(aggregate_type)
+    wanted = {model.document["name"] for model in models}
+    present = await collection.index_information()
+    for name in sorted(present):
+        if name.startswith(FIELD_INDEX_PREFIX) and name not in wanted:
+            try:
+                await collection.drop_index(name)
+            except OperationFailure as exc:
+                if exc.code != INDEX_NOT_FOUND:  # another process dropped it first: as wanted
+                    raise
+    await collection.create_indexes(models)

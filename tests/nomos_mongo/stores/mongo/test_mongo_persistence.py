@@ -14,10 +14,11 @@ from mongomock_motor import AsyncMongoMockClient
 from pymongo import AsyncMongoClient
 
 from nomos_mongo import Commit, CommitNotice, PersistenceError
+from nomos_mongo.query import BasicQuery
 from nomos_mongo.stores.mongo import MongoPersistence, connect
 from nomos_mongo.stores.mongo.indexes import LEDGER, LEDGER_SEQUENCE_INDEX, indexed_fields, snapshot_collection
-from nomos_mongo.testing.domain import BoardAggregate, TaskAggregate, entry, registry
-from tests.persistence.stores import fresh_db_name
+from nomos_mongo.testing.domain import BoardAggregate, TaskAggregate, entry, registry, snapshot, task
+from tests.persistence.stores import MONGO_ADAPTERS, fresh_db_name, mongo_client
 
 UNREACHABLE = "mongodb://127.0.0.1:9/?directConnection=true"
 
@@ -71,6 +72,33 @@ async def test_indexes_are_created_once_and_idempotently(client: AsyncMongoMockC
     assert {"snapshot_key", "by_points", "by_due_at", "by_priority", "by_title"} <= task_indexes
     assert "by_tags" not in task_indexes and "by_owner" not in task_indexes
     await store.close()
+
+
+@pytest.mark.parametrize("kind", MONGO_ADAPTERS)
+async def test_field_indexes_follow_what_the_aggregate_declares_at_each_start(
+    kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with mongo_client(kind) as client:
+        name = fresh_db_name()
+        try:
+            store = await started(client, name)  # type: ignore[arg-type]
+            await store.commit(Commit(entry(1, touched=["t1"]), snapshots=(snapshot(task("t1", points=4), 1),)))
+            collection = store.database[snapshot_collection("TaskAggregate")]
+            await collection.create_index("q.points", name="mine")  # not a field index of ours: left alone
+            await store.close()
+
+            monkeypatch.setattr(TaskAggregate, "query_indexes", ("points", "owner.name"), raising=False)
+            again = await started(client, name)  # type: ignore[arg-type]
+            indexes = await index_names(again, snapshot_collection("TaskAggregate"))
+            assert {i for i in indexes if i.startswith("by_")} == {"by_points", "by_owner.name"}
+            assert {"snapshot_key", "mine"} <= indexes
+            by_title = await again.query_snapshots("ws-1", "main", TaskAggregate, BasicQuery(order_by_field="title"))
+            assert [r.aggregate_id for r in by_title] == ["t1"]  # a field without an index is still ordered by
+            await again.ensure_indexes()  # idempotent: nothing left to drop
+            assert await index_names(again, snapshot_collection("TaskAggregate")) == indexes
+            await again.close()
+        finally:
+            await client.drop_database(name)  # type: ignore[attr-defined]
 
 
 def test_declared_query_indexes_replace_the_default() -> None:
