@@ -56,6 +56,7 @@ from .bodies import over_the_cap
 from .context import RequestContext
 from .errors import shape_errors
 from .settings import Settings
+from .socket_frames import text_frame
 from .sockets import Connection
 from .transport_ws import current_operation, send_eagerly
 from .visibility import shares_reads
@@ -73,11 +74,19 @@ PACE = 16  # results a timeline group may read ahead of its fastest member
 class SharedData(dict[str, Any]):
     """A shared result's data, with its payload encoded once for every member's frame."""
 
-    __slots__ = ("encoded",)
+    __slots__ = ("_socket_frames", "encoded")
 
     def __init__(self, data: dict[str, Any], encoded: str) -> None:
         super().__init__(data)
         self.encoded = encoded
+        self._socket_frames: dict[str, bytes] = {}
+
+    def socket_frame(self, operation_id: str) -> bytes:
+        """The websocket frame of this result's `next` message for an operation id, framed once per id."""
+        frame = self._socket_frames.get(operation_id)
+        if frame is None:
+            frame = self._socket_frames[operation_id] = text_frame(next_frame(operation_id, self))
+        return frame
 
 
 def next_frame(operation_id: str, data: SharedData) -> str:
@@ -161,6 +170,7 @@ class FanOut:
         self.groups: dict[Hashable, Group] = {}
         self.executions = 0  # shared results produced; each served every member of its group
         self.written_directly = 0  # frames a group wrote to a member's socket itself (Member.deliver_now)
+        self.written_to_transport = 0  # of those, frames written as bytes to the transport (socket_frames.py)
 
     async def join(
         self, context: RequestContext, query: str, variables: dict[str, Any] | None, operation_name: str | None
@@ -330,11 +340,17 @@ class Member:
             return False
         workspace_id, max_age = self.group.shape.workspace_id, self.context.settings.access_recheck_seconds
         websocket: Any = connection.websocket
-        frame = next_frame(operation.id, data)
+        fanout = self.group.fanout
         if self.context.decided_within(workspace_id, Need.READ, max_age):
-            send = websocket.send_text(frame)
+            frames = connection.frames
+            if frames is not None and frames.ready():  # straight onto the transport (socket_frames.py)
+                frames.write(data.socket_frame(operation.id))
+                fanout.written_directly += 1
+                fanout.written_to_transport += 1
+                return True
+            send = websocket.send_text(next_frame(operation.id, data))
         else:
-            send = self._checked_send(websocket, frame, workspace_id, max_age)
+            send = self._checked_send(websocket, next_frame(operation.id, data), workspace_id, max_age)
         try:
             self.sending = send_eagerly(send)
         except Exception:  # the socket is going: its operation task ends with it
@@ -342,7 +358,7 @@ class Member:
         else:
             if self.sending is not None:
                 self.sending.add_done_callback(_sent)
-        self.group.fanout.written_directly += 1
+        fanout.written_directly += 1
         return True
 
     async def _checked_send(self, websocket: Any, frame: str, workspace_id: str, max_age: float) -> None:

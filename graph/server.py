@@ -42,6 +42,7 @@ from .revocation import AccessWatch
 from .schema import NomosSchema, build_schema, cached_parse
 from .settings import Settings
 from .sharing import shared_frame
+from .socket_frames import RawSendMiddleware, frame_writer
 from .sockets import Connection
 from .tracking import Subscriptions
 from .transport_ws import OperationTransportWSHandler
@@ -105,7 +106,9 @@ class NomosGraphQL(GraphQL[RequestContext, None]):
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         if not self.is_websocket_request(request):
             return await super().run(request, context, root_value)
-        connection = request.state.connection = Connection(request, self.settings.max_queued_bytes)
+        connection = request.state.connection = Connection(
+            request, self.settings.max_queued_bytes, frames=frame_writer(request.scope)
+        )
         try:
             return await super().run(request, context, root_value)
         finally:
@@ -258,6 +261,7 @@ def create_app(
         return RedirectResponse("/graphql")
 
     middleware = [
+        Middleware(RawSendMiddleware),  # first: it keeps the server's own send (socket_frames.py)
         Middleware(CorrelationIdMiddleware),
         Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
         Middleware(CsrfMiddleware, path="/graphql"),

@@ -24,7 +24,10 @@ import logging
 import math
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from .socket_frames import FrameWriter
 
 log = logging.getLogger("nomos.graph")
 
@@ -49,11 +52,13 @@ class Connection:
         websocket: Closable | None,
         max_queued_bytes: int,
         *,
+        frames: FrameWriter | None = None,
         max_operations: int = MAX_OPERATIONS,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
         self.websocket = websocket
+        self.frames = frames  # whole frames straight to the transport, where the server allows it
         self.max_queued_bytes = max_queued_bytes
         self.queued = 0  # bytes of encoded results waiting for this client
         self.peak = 0
