@@ -339,18 +339,15 @@ class Member:
         ):
             return False
         workspace_id, max_age = self.group.shape.workspace_id, self.context.settings.access_recheck_seconds
-        websocket: Any = connection.websocket
         fanout = self.group.fanout
         if self.context.decided_within(workspace_id, Need.READ, max_age):
-            frames = connection.frames
-            if frames is not None and frames.ready():  # straight onto the transport (socket_frames.py)
-                frames.write(data.socket_frame(operation.id))
+            if self._write_to_transport(operation.id, data):
                 fanout.written_directly += 1
-                fanout.written_to_transport += 1
                 return True
+            websocket: Any = connection.websocket
             send = websocket.send_text(next_frame(operation.id, data))
         else:
-            send = self._checked_send(websocket, next_frame(operation.id, data), workspace_id, max_age)
+            send = self._checked_send(operation.id, data, workspace_id, max_age)
         try:
             self.sending = send_eagerly(send)
         except Exception:  # the socket is going: its operation task ends with it
@@ -361,13 +358,25 @@ class Member:
         fanout.written_directly += 1
         return True
 
-    async def _checked_send(self, websocket: Any, frame: str, workspace_id: str, max_age: float) -> None:
+    def _write_to_transport(self, operation_id: str, data: SharedData) -> bool:
+        """Put the frame's bytes on the socket's transport, when its writer says that is safe now."""
+        frames = self.connection.frames
+        if frames is None or not frames.ready():
+            return False
+        frames.write(data.socket_frame(operation_id))
+        self.group.fanout.written_to_transport += 1
+        return True
+
+    async def _checked_send(self, operation_id: str, data: SharedData, workspace_id: str, max_age: float) -> None:
         try:
             await self.context.require(workspace_id, Need.READ, max_age=max_age)
         except Exception as exc:  # what the resolver would have raised
             self.refuse(exc)
             return
-        await websocket.send_text(frame)
+        # nothing of this operation went out meanwhile: its stream waits for `sending`, which is this
+        if not self._write_to_transport(operation_id, data):
+            websocket: Any = self.connection.websocket
+            await websocket.send_text(next_frame(operation_id, data))
 
     def offer(self, result: ExecutionResult, size: int) -> None:
         if self.signal is not None:
