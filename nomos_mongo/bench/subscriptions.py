@@ -97,14 +97,14 @@ class Subscriber(asyncio.Protocol):
             if waiting is not None and not waiting.done():
                 waiting.set_exception(ConnectionError(f"the server closed the subscription socket ({exc})"))
 
-    def _message(self, raw: bytes, received: float) -> None:
+    def _message(self, raw: bytes | bytearray | memoryview, received: float) -> None:
         if self._first is not None and not self._first.done():
-            self._first.set_result(json.loads(raw))
+            self._first.set_result(json.loads(bytes(raw)))
             return
         if not self.parse and NEXT_FRAME.search(raw, 0, 64):  # id and type come first
             self.handler({}, received)
             return
-        message = json.loads(raw)
+        message = json.loads(bytes(raw))
         kind = message.get("type")
         if kind == "next":
             self.handler(message["payload"].get("data") or {}, received)
