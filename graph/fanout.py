@@ -69,6 +69,7 @@ Encode = Callable[[object], str | bytes]
 Parse = Callable[..., DocumentNode]
 Stream = AsyncGenerator[ExecutionResult, None]
 PACE = 16  # results a timeline group may read ahead of its fastest member
+SOCKET_FRAMES_KEPT = 4  # framed bytes a shared result keeps, one per operation id
 
 
 class SharedData(dict[str, Any]):
@@ -82,10 +83,17 @@ class SharedData(dict[str, Any]):
         self._socket_frames: dict[str, bytes] = {}
 
     def socket_frame(self, operation_id: str) -> bytes:
-        """The websocket frame of this result's `next` message for an operation id, framed once per id."""
+        """The websocket frame of this result's `next` message for an operation id.
+
+        Kept for the first few ids, which most subscribers share (clients number their
+        operations alike): a result may be kept as its group's latest, and every id kept
+        holds a copy of the payload.
+        """
         frame = self._socket_frames.get(operation_id)
         if frame is None:
-            frame = self._socket_frames[operation_id] = text_frame(next_frame(operation_id, self))
+            frame = text_frame(next_frame(operation_id, self))
+            if len(self._socket_frames) < SOCKET_FRAMES_KEPT:
+                self._socket_frames[operation_id] = frame
         return frame
 
 

@@ -21,7 +21,7 @@ from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 from websockets.uri import parse_uri
 
-from graph.fanout import Member
+from graph.fanout import SOCKET_FRAMES_KEPT, Member, SharedData, next_frame
 from graph.socket_frames import (
     CONNECTION_ATTRIBUTES,
     PROTOCOL_ATTRIBUTES,
@@ -167,3 +167,15 @@ async def test_a_subscriber_that_drops_its_connection_leaves_the_others_their_up
             for k in range(1, 4):
                 await writer.data(CREATE, {"t": f"t{k:02}"})
                 assert (await staying.next_data("live"))["watchTodos"][0]["title"] == f"t{k:02}"
+
+
+def test_a_shared_result_keeps_the_frames_of_a_few_operation_ids_only() -> None:
+    data = SharedData({"watchTodos": []}, '{"data":{"watchTodos":[]}}')
+    frames = [data.socket_frame(f"op-{k}") for k in range(SOCKET_FRAMES_KEPT + 3)]
+    assert len(data._socket_frames) == SOCKET_FRAMES_KEPT  # the others are framed each time
+    assert data.socket_frame("op-0") is frames[0]
+    assert data.socket_frame(f"op-{SOCKET_FRAMES_KEPT + 1}") == frames[SOCKET_FRAMES_KEPT + 1]
+    client = ClientProtocol(parse_uri("ws://localhost/graphql"), state=State.OPEN)
+    client.receive_data(frames[-1])
+    [frame] = client.events_received()
+    assert frame.data.decode() == next_frame(f"op-{SOCKET_FRAMES_KEPT + 2}", data)
