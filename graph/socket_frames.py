@@ -15,16 +15,19 @@ and no extension (permessage-deflate) would have to transform the frame. Otherwi
 result goes the ASGI way, which waits for the socket as it should.
 
 The writer exists only for uvicorn's websockets-sansio protocol (what `ws="auto"` runs with
-websockets installed, `uvicorn_config` in server.py); any other server or protocol sends the
-ASGI way. `RawSendMiddleware` keeps the server's own `send` in the scope, the one handle on
-the connection that ASGI gives. Written against the uvicorn and websockets releases that
-pyproject allows; tests/graph/test_socket_frames.py checks the attributes read here.
+websockets installed, `uvicorn_config` in server.py), and only for the uvicorn and websockets
+releases in TESTED_RELEASES; any other server, protocol or release sends the ASGI way.
+`RawSendMiddleware` keeps the server's own `send` in the scope, the one handle on the
+connection that ASGI gives. tests/graph/test_socket_frames.py checks the attributes read here
+and fails when the installed releases leave the range, so widening it is a deliberate step.
 """
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from packaging.specifiers import SpecifierSet
 from starlette.types import ASGIApp, Receive, Scope, Send
 from websockets.frames import Frame, Opcode
 from websockets.protocol import State
@@ -34,6 +37,8 @@ try:
 except ImportError:  # a uvicorn without it: every frame goes the ASGI way
     WebSocketsSansIOProtocol = None  # type: ignore[assignment,misc]
 
+#: the releases whose send path `FrameWriter.ready` mirrors (read and tested against these)
+TESTED_RELEASES = {"uvicorn": ">=0.54,<0.55", "websockets": ">=17,<18"}
 RAW_SEND = "nomos.raw_send"  # scope key: the server's send, before any middleware wrapped it
 # what `FrameWriter.ready` reads, on uvicorn's protocol and on its websockets connection
 PROTOCOL_ATTRIBUTES = ("handshake_complete", "initial_response", "close_sent", "disconnected", "writable", "transport")
@@ -85,11 +90,22 @@ class FrameWriter:
         self._protocol.transport.write(frame)
 
 
+def releases_tested() -> bool:
+    """Whether the installed uvicorn and websockets are releases this module was written against."""
+    try:
+        return all(version(name) in SpecifierSet(spec) for name, spec in TESTED_RELEASES.items())
+    except PackageNotFoundError:
+        return False
+
+
+RELEASES_TESTED = releases_tested()
+
+
 def frame_writer(scope: Scope) -> FrameWriter | None:
     """The connection's writer, if uvicorn's websockets-sansio protocol serves it as this module expects."""
     send: Any = scope.get(RAW_SEND)
     protocol = getattr(send, "__self__", None)
-    if WebSocketsSansIOProtocol is None or not isinstance(protocol, WebSocketsSansIOProtocol):
+    if not RELEASES_TESTED or WebSocketsSansIOProtocol is None or not isinstance(protocol, WebSocketsSansIOProtocol):
         return None
     connection = getattr(protocol, "conn", None)
     if not all(hasattr(protocol, name) for name in PROTOCOL_ATTRIBUTES) or not all(

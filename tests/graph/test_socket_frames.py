@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from importlib.metadata import version
 from types import SimpleNamespace
 from typing import Any
 
@@ -21,13 +22,16 @@ from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 from websockets.uri import parse_uri
 
+from graph import socket_frames
 from graph.fanout import SOCKET_FRAMES_KEPT, Member, SharedData, next_frame
 from graph.socket_frames import (
     CONNECTION_ATTRIBUTES,
     PROTOCOL_ATTRIBUTES,
     RAW_SEND,
+    TESTED_RELEASES,
     FrameWriter,
     frame_writer,
+    releases_tested,
     text_frame,
 )
 from nomos_mongo.examples.todo import TODO_MODULE
@@ -102,6 +106,21 @@ def test_a_ready_writer_puts_the_bytes_on_the_transport_as_they_are() -> None:
     protocol = open_protocol()
     FrameWriter(protocol).write(text_frame("{}"))
     assert protocol.transport.written == [text_frame("{}")]
+
+
+def test_the_installed_uvicorn_and_websockets_are_releases_the_writer_was_checked_against() -> None:
+    assert releases_tested(), (
+        f"installed uvicorn {version('uvicorn')} / websockets {version('websockets')} are outside "
+        f"{TESTED_RELEASES}: check FrameWriter.ready against their send path, then widen TESTED_RELEASES"
+    )
+
+
+def test_outside_the_tested_releases_no_connection_gets_a_writer(monkeypatch: pytest.MonkeyPatch) -> None:
+    protocol = object.__new__(WebSocketsSansIOProtocol)
+    for name, value in vars(open_protocol()).items():
+        setattr(protocol, name, value)
+    monkeypatch.setattr(socket_frames, "RELEASES_TESTED", False)
+    assert frame_writer({"type": "websocket", RAW_SEND: protocol.send}) is None
 
 
 def test_only_a_uvicorn_websockets_sansio_connection_with_the_expected_state_gets_a_writer() -> None:
