@@ -19,7 +19,8 @@ websockets installed, `uvicorn_config` in server.py), and only for the uvicorn a
 releases in TESTED_RELEASES; any other server, protocol or release sends the ASGI way.
 `RawSendMiddleware` keeps the server's own `send` in the scope, the one handle on the
 connection that ASGI gives. tests/graph/test_socket_frames.py checks the attributes read here
-and fails when the installed releases leave the range, so widening it is a deliberate step.
+and fails when the installed releases leave the range; pyproject bounds both dependencies the
+same way, so widening it (after reading their send path again) is a deliberate step.
 """
 
 from __future__ import annotations
