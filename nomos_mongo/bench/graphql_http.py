@@ -12,7 +12,9 @@ Measured in one run, each at the same number of keep-alive connections:
                assets by name (watchTrackableAssets), and renames of listed assets
     todo       createTodo on an empty in-memory store, every request allowed (the engine's path)
 
-Each is reported as requests/s, p50 and p99, and the real-path ones as a ratio to the floor.
+Each is reported as requests/s, p50 and p99, and the real-path ones as a ratio to the floor
+measured just before them (its server stays up through the suite: this machine's speed
+drifts within a run, and a ratio of two loads minutes apart measured that drift).
 The load generator is this process: its CPU share is reported beside each figure, and the
 floor shows the rate it can at least drive, so a ratio below 1 is the server's, not its.
 """
