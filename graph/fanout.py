@@ -347,23 +347,17 @@ class Member:
         ):
             return False
         workspace_id, max_age = self.group.shape.workspace_id, self.context.settings.access_recheck_seconds
-        fanout = self.group.fanout
-        if self.context.decided_within(workspace_id, Need.READ, max_age):
-            if self._write_to_transport(operation.id, data):
-                fanout.written_directly += 1
-                return True
-            websocket: Any = connection.websocket
-            send = websocket.send_text(next_frame(operation.id, data))
-        else:
-            send = self._checked_send(operation.id, data, workspace_id, max_age)
+        self.group.fanout.written_directly += 1
+        fresh = self.context.decided_within(workspace_id, Need.READ, max_age)
+        if fresh and self._write_to_transport(operation.id, data):
+            return True  # the common case: no coroutine, no await
         try:
-            self.sending = send_eagerly(send)
+            self.sending = send_eagerly(self._send(operation.id, data, workspace_id, max_age))
         except Exception:  # the socket is going: its operation task ends with it
             log.debug("a shared result could not be written to a closing socket", exc_info=True)
         else:
             if self.sending is not None:
                 self.sending.add_done_callback(_sent)
-        fanout.written_directly += 1
         return True
 
     def _write_to_transport(self, operation_id: str, data: SharedData) -> bool:
@@ -375,9 +369,10 @@ class Member:
         self.group.fanout.written_to_transport += 1
         return True
 
-    async def _checked_send(self, operation_id: str, data: SharedData, workspace_id: str, max_age: float) -> None:
+    async def _send(self, operation_id: str, data: SharedData, workspace_id: str, max_age: float) -> None:
+        """The frame as the member's stream would send it: access re-checked if its decision is stale."""
         try:
-            await self.context.require(workspace_id, Need.READ, max_age=max_age)
+            await self.context.require(workspace_id, Need.READ, max_age=max_age)  # a fresh one: no await
         except Exception as exc:  # what the resolver would have raised
             self.refuse(exc)
             return

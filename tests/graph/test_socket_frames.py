@@ -115,10 +115,16 @@ def test_the_installed_uvicorn_and_websockets_are_releases_the_writer_was_checke
     )
 
 
-def test_outside_the_tested_releases_no_connection_gets_a_writer(monkeypatch: pytest.MonkeyPatch) -> None:
+def uvicorn_protocol(state: Any | None) -> Any:
+    """A WebSocketsSansIOProtocol built without a server, holding `state`'s attributes (None: none)."""
     protocol = object.__new__(WebSocketsSansIOProtocol)
-    for name, value in vars(open_protocol()).items():
+    for name, value in vars(state or SimpleNamespace()).items():
         setattr(protocol, name, value)
+    return protocol
+
+
+def test_outside_the_tested_releases_no_connection_gets_a_writer(monkeypatch: pytest.MonkeyPatch) -> None:
+    protocol = uvicorn_protocol(open_protocol())
     monkeypatch.setattr(socket_frames, "RELEASES_TESTED", False)
     assert frame_writer({"type": "websocket", RAW_SEND: protocol.send}) is None
 
@@ -130,12 +136,11 @@ def test_only_a_uvicorn_websockets_sansio_connection_with_the_expected_state_get
 
     assert frame_writer({"type": "websocket", RAW_SEND: some_send}) is None
 
-    bare = object.__new__(WebSocketsSansIOProtocol)  # a release that keeps its state elsewhere
+    bare = uvicorn_protocol(None)  # a release that keeps its state elsewhere
     assert frame_writer({"type": "websocket", RAW_SEND: bare.send}) is None
 
-    for name, value in vars(open_protocol()).items():
-        setattr(bare, name, value)
-    assert isinstance(frame_writer({"type": "websocket", RAW_SEND: bare.send}), FrameWriter)
+    expected = uvicorn_protocol(open_protocol())
+    assert isinstance(frame_writer({"type": "websocket", RAW_SEND: expected.send}), FrameWriter)
     assert {*PROTOCOL_ATTRIBUTES, "conn"} == set(vars(open_protocol()))
     assert set(CONNECTION_ATTRIBUTES) == set(vars(open_protocol().conn))
 
