@@ -7,6 +7,7 @@ import enum
 import inspect
 import tomllib
 from importlib.metadata import version
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from graph.catalog import Catalog
-from graph.execution import GRAPHQL_CORE_VERSIONS, PlainFieldsExecutionContext
+from graph.execution import GRAPHQL_CORE_VERSIONS, PlainFieldsExecutionContext, _plain
 from nomos_mongo.examples.todo import TODO_MODULE, TodoAggregate
 from nomos_mongo.registry import TypeRegistry
 
@@ -61,6 +62,8 @@ class Query:
 
 QUERIES = [
     "{ items { name count kind note } }",
+    "{ items { __typename n: name name note } }",
+    "{ items { name ... on Item { count } } broken { __typename kind note } }",
     "{ items { n: name c: count ...F __typename shout(times: 2) } } fragment F on Item { kind note }",
     "query($skip: Boolean!) { items { name @skip(if: $skip) count @include(if: $skip) kind } }",
     "{ broken { name count kind note } }",
@@ -83,7 +86,7 @@ def test_the_short_path_gives_graphql_cores_results_and_errors(query: str) -> No
 
 
 def test_the_errors_are_reported_at_their_paths() -> None:
-    errors = run(PlainFieldsExecutionContext, QUERIES[3])["errors"]
+    errors = run(PlainFieldsExecutionContext, "{ broken { name count kind note } }")["errors"]
     assert sorted(path for _, path in errors) == [("broken", 0, "name"), ("broken", 1, "count"), ("broken", 2, "kind")]
 
 
@@ -98,6 +101,59 @@ def test_plain_fields_build_no_resolve_info_and_the_others_do(monkeypatch: pytes
     monkeypatch.setattr(PlainFieldsExecutionContext, "build_resolve_info", counting)
     run(PlainFieldsExecutionContext, "{ items { name count kind note shout } }")
     assert sorted(built) == ["Item.shout", "Item.shout", "Query.items"]
+
+
+def test_objects_of_plain_fields_are_read_in_one_pass_without_a_call_per_field(monkeypatch: pytest.MonkeyPatch) -> None:
+    called: list[str] = []
+    original = PlainFieldsExecutionContext.execute_field
+
+    def counting(self: Any, parent_type: Any, source: Any, field_details_list: Any, *args: Any) -> Any:
+        called.append(f"{parent_type.name}.{field_details_list[0].node.name.value}")
+        return original(self, parent_type, source, field_details_list, *args)
+
+    monkeypatch.setattr(PlainFieldsExecutionContext, "execute_field", counting)
+    assert run(PlainFieldsExecutionContext, "{ items { __typename name count } }")["data"] == {
+        "items": [{"__typename": "Item", "name": "a", "count": 1}, {"__typename": "Item", "name": "b", "count": 2}]
+    }
+    assert called == ["Query.items"]
+    called.clear()
+    run(PlainFieldsExecutionContext, "{ items { name shout } }")  # one field with a resolver: field by field
+    assert sorted(called) == ["Item.name", "Item.name", "Item.shout", "Item.shout", "Query.items"]
+
+
+@strawberry.type
+class Row:
+    label: str
+    size: int | None
+
+
+@strawberry.type
+class Rows:
+    @strawberry.field
+    def rows(self) -> list[Row]:
+        return [{"label": "x", "size": 3}, {"label": "y", "size": None}]  # type: ignore[list-item]
+
+
+def test_a_basic_field_is_read_by_one_attribute_lookup() -> None:
+    field = schema(PlainFieldsExecutionContext)._schema.get_type("Item").fields["name"]  # type: ignore[union-attr]
+    plain = _plain(field)
+    assert plain is not None and isinstance(plain.read, attrgetter)
+    assert plain.read(item("pump 1")) == "pump 1"
+
+
+def test_a_schemas_own_default_resolver_reads_the_plain_fields() -> None:
+    def by_key(source: Any, name: str) -> Any:
+        return source[name] if isinstance(source, dict) else getattr(source, name)
+
+    config = strawberry.schema.config.StrawberryConfig(default_resolver=by_key)
+    results = [
+        strawberry.Schema(query=Rows, config=config, execution_context_class=context).execute_sync(
+            "{ rows { label size } }"
+        )
+        for context in (PlainFieldsExecutionContext, StrawberryGraphQLCoreExecutionContext)
+    ]
+    assert results[0].errors is None
+    assert results[0].data == results[1].data == {"rows": [{"label": "x", "size": 3}, {"label": "y", "size": None}]}
 
 
 def test_an_extension_that_hooks_resolution_sees_every_field() -> None:
@@ -117,9 +173,10 @@ def test_the_installed_graphql_core_is_a_release_the_override_was_written_agains
         f"graph/execution.py overrides Executor.execute_field for graphql-core {WRITTEN_FOR}; check it "
         f"against {version('graphql-core')} and widen GRAPHQL_CORE_VERSIONS and pyproject.toml together"
     )
-    ours = list(inspect.signature(PlainFieldsExecutionContext.execute_field).parameters)
-    theirs = list(inspect.signature(Executor.execute_field).parameters)
-    assert ours == theirs
+    for method in ("execute_field", "execute_fields"):
+        ours = list(inspect.signature(getattr(PlainFieldsExecutionContext, method)).parameters)
+        theirs = list(inspect.signature(getattr(Executor, method)).parameters)
+        assert ours == theirs, method
 
 
 def test_the_dependency_is_bounded_by_the_same_range() -> None:
