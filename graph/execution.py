@@ -16,25 +16,42 @@ refuses), goes graphql-core's way, which reads it again and reports it at its pa
 
 An object whose selected fields are all such fields (or `__typename`) goes further:
 `execute_fields` reads them in one loop from a plan made once per selection set, without a
-response path or an `execute_field` call per field. A page of 50 assets is 50 such objects
-(their `is_type_of` check and the list's completion stay graphql-core's). Should any of its
-values be anything but a coercible scalar, the object is executed graphql-core's way from
-the start (the reads are attribute reads: reading again is harmless).
+response path or an `execute_field` call per field. Should any of its values be anything
+but a coercible scalar, the object is executed graphql-core's way from the start (the reads
+are attribute reads: reading again is harmless, and an awaitable the attribute holds is
+left for graphql-core to await).
+
+A list of such objects (a page of 50 assets, a live query's result) is completed in one
+loop too: each item that is present and passes its type's `is_type_of` is read by the plan;
+any other item (a null, an item of another type, a value the plan cannot read) is completed
+by graphql-core's `complete_list_item_value`, which reports its error at its path. Lists
+under `@stream` or `@defer`, and lists holding awaitables, go graphql-core's way whole.
 
 Written against the graphql-core releases in GRAPHQL_CORE_VERSIONS (the signatures of
-`execute_field` and `execute_fields`, `middleware_manager.middlewares`) and Strawberry's
-field back-reference; tests/graph/test_execution.py checks them.
+`execute_field`, `execute_fields` and `complete_iterable_value`, and the executor's
+`collect_subfields`, `get_stream_usage`, `complete_list_item_value`, `settle_in_background`
+and `middleware_manager.middlewares`) and Strawberry's field back-reference;
+tests/graph/test_execution.py checks the signatures.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
-from graphql import GraphQLEnumType, GraphQLField, GraphQLLeafType, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType
-from graphql.pyutils import Path, Undefined
+from graphql import (
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLLeafType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    GraphQLScalarType,
+)
+from graphql.pyutils import Path, Undefined, gather_with_cancel
 from graphql.type.scalars import serialize_id, serialize_string
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
@@ -107,6 +124,58 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 return results
         return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)
 
+    def complete_iterable_value(
+        self,
+        item_type: GraphQLOutputType,
+        field_details_list: Any,
+        info: GraphQLResolveInfo,
+        path: Path,
+        items: Iterable[Any],
+        position_context: Any,
+    ) -> Any:
+        plain = self._plain_objects(item_type, field_details_list, path, items, position_context)
+        if plain is None:
+            return super().complete_iterable_value(item_type, field_details_list, info, path, items, position_context)
+        object_type, plan = plain
+        is_type_of, is_awaitable = object_type.is_type_of, self.is_awaitable
+        completed: list[Any] = []
+        awaited: list[int] = []
+        try:
+            for index, item in enumerate(items):
+                if item is not None and (is_type_of is None or is_type_of(item, info) is True):
+                    values = _read_all(plan, item, is_awaitable)
+                    if values is not None:
+                        completed.append(values)
+                        continue
+                # anything else as graphql-core completes a list item: its errors at its path
+                item_path = path.add_key(index, None)
+                if self.complete_list_item_value(
+                    item, completed, item_type, field_details_list, info, item_path, position_context
+                ):
+                    awaited.append(index)
+        except Exception:  # an error of a non-null item ends the list: settle what was started, as graphql-core does
+            if awaited:
+                self.settle_in_background([completed[index] for index in awaited])
+            raise
+        return _with_awaited(completed, awaited) if awaited else completed
+
+    def _plain_objects(
+        self, item_type: GraphQLOutputType, field_details_list: Any, path: Path, items: Any, position_context: Any
+    ) -> tuple[GraphQLObjectType, list[Planned]] | None:
+        """The items' type and plan, for a list of objects of plain fields only, nothing deferred or streamed."""
+        object_type = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
+        if not isinstance(object_type, GraphQLObjectType) or not isinstance(items, list | tuple):
+            return None
+        if position_context is not None or self.get_stream_usage(field_details_list, path):
+            return None
+        grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
+        if new_defer_usages:
+            return None
+        plan = self._plan(object_type, grouped_field_set)
+        if plan is None or any(map(self.is_awaitable, items)):
+            return None
+        return object_type, plan
+
     def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[Planned] | None:
         known = self._plans.get(id(grouped_field_set))
         if known is not None and known[0] is grouped_field_set:
@@ -161,10 +230,13 @@ def _read(plain: Plain, source: Any, is_awaitable: Callable[[Any], bool]) -> Any
     if plain.text_as_is and type(value) is str:
         return value
     if is_awaitable(value):
-        close = getattr(value, "close", None)
-        if close is not None:
-            close()  # a coroutine in an attribute: graphql-core's way makes its own
-        return Undefined
+        again = plain.read(source)
+        if again is not value:  # a new awaitable at each read (a property): graphql-core's way makes its own
+            for unused in (value, again):
+                close = getattr(unused, "close", None)
+                if close is not None:
+                    close()
+        return Undefined  # else the one awaitable the attribute holds: graphql-core's way awaits it
     coerced = _coerced(plain.leaf, value)
     return Undefined if coerced is None else coerced
 
@@ -181,6 +253,14 @@ def _read_all(plan: list[Planned], source: Any, is_awaitable: Callable[[Any], bo
             return None
         results[response_name] = value
     return results
+
+
+async def _with_awaited(completed: list[Any], awaited: list[int]) -> list[Any]:
+    """The list, once the items whose completion is awaitable are complete (as graphql-core gathers them)."""
+    values = await gather_with_cancel(*(completed[index] for index in awaited))
+    for index, value in zip(awaited, values, strict=True):
+        completed[index] = value
+    return completed
 
 
 def _coerced(leaf: GraphQLLeafType, value: Any) -> Any:

@@ -4,8 +4,10 @@ results and errors, and output objects convert only the fields a query reads (gr
 from __future__ import annotations
 
 import enum
+import gc
 import inspect
 import tomllib
+import warnings
 from importlib.metadata import version
 from operator import attrgetter
 from pathlib import Path
@@ -49,6 +51,16 @@ def item(name: Any = "a", count: Any = 1, kind: Any = Kind.PUMP, note: Any = Non
     return Item(name=name, count=count, kind=kind, note=note)
 
 
+@strawberry.interface
+class Named:
+    name: str
+
+
+@strawberry.type
+class Tool(Named):
+    weight: int
+
+
 @strawberry.type
 class Query:
     @strawberry.field
@@ -59,6 +71,18 @@ class Query:
     def broken(self) -> list[Item | None]:
         return [item(name=None), item(count="many"), item(kind="not a kind"), item()]
 
+    @strawberry.field
+    def strict(self) -> list[Item] | None:  # [Item!]: one bad item makes the list null
+        return [item(), item(name=None), item()]
+
+    @strawberry.field
+    def tools(self) -> list[Tool | None]:  # Tool has an is_type_of (it implements Named): an Item is refused
+        return [Tool(name="saw", weight=2), item("not a tool")]  # type: ignore[list-item]
+
+    @strawberry.field
+    def gaps(self) -> list[Item | None]:
+        return [item(), None, Kind.PUMP, item("z")]  # type: ignore[list-item]  # Kind.PUMP has a .name
+
 
 QUERIES = [
     "{ items { name count kind note } }",
@@ -67,6 +91,9 @@ QUERIES = [
     "{ items { n: name c: count ...F __typename shout(times: 2) } } fragment F on Item { kind note }",
     "query($skip: Boolean!) { items { name @skip(if: $skip) count @include(if: $skip) kind } }",
     "{ broken { name count kind note } }",
+    "{ strict { name count } items { name } }",
+    "{ gaps { __typename name } }",
+    "{ tools { __typename name weight } }",
 ]
 
 
@@ -121,6 +148,23 @@ def test_objects_of_plain_fields_are_read_in_one_pass_without_a_call_per_field(m
     assert sorted(called) == ["Item.name", "Item.name", "Item.shout", "Item.shout", "Query.items"]
 
 
+def test_a_list_of_such_objects_completes_only_the_items_that_need_graphql_cores_way(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    completed: list[Any] = []
+    original = PlainFieldsExecutionContext.complete_list_item_value
+
+    def counting(self: Any, item: Any, *args: Any) -> Any:
+        completed.append(item)
+        return original(self, item, *args)
+
+    monkeypatch.setattr(PlainFieldsExecutionContext, "complete_list_item_value", counting)
+    run(PlainFieldsExecutionContext, "{ items { name count } }")
+    assert completed == []
+    run(PlainFieldsExecutionContext, "{ gaps { name } }")
+    assert completed == [None]  # the gap; the enum member is read as graphql-core reads it (no is_type_of here)
+
+
 @strawberry.type
 class Row:
     label: str
@@ -132,6 +176,43 @@ class Rows:
     @strawberry.field
     def rows(self) -> list[Row]:
         return [{"label": "x", "size": 3}, {"label": "y", "size": None}]  # type: ignore[list-item]
+
+
+@strawberry.type
+class Pending:
+    name: str
+
+
+async def _text(value: str) -> str:
+    return value
+
+
+@strawberry.type
+class AwaitedQuery:
+    @strawberry.field
+    def pending(self) -> list[Pending]:
+        return [Pending(name="now"), Pending(name=_text("held")), Pending(name="later")]  # type: ignore[arg-type]
+
+
+def _reads_later_as_awaitable(source: Any, name: str) -> Any:
+    """A default resolver that makes a new awaitable at every read of the value "later"."""
+    value = getattr(source, name)
+    return _text(value) if value == "later" else value
+
+
+@pytest.mark.parametrize("default_resolver", [getattr, _reads_later_as_awaitable])
+async def test_awaitable_values_in_a_list_complete_as_graphql_core_completes_them(default_resolver: Any) -> None:
+    config = strawberry.schema.config.StrawberryConfig(default_resolver=default_resolver)
+    results = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for context in (PlainFieldsExecutionContext, StrawberryGraphQLCoreExecutionContext):
+            schema = strawberry.Schema(query=AwaitedQuery, config=config, execution_context_class=context)
+            result = await schema.execute("{ pending { name } }")
+            results.append((result.data, result.errors))
+        gc.collect()
+    assert results[0] == results[1] == ({"pending": [{"name": "now"}, {"name": "held"}, {"name": "later"}]}, None)
+    assert not [w for w in caught if "never awaited" in str(w.message)]
 
 
 def test_a_basic_field_is_read_by_one_attribute_lookup() -> None:
@@ -173,7 +254,7 @@ def test_the_installed_graphql_core_is_a_release_the_override_was_written_agains
         f"graph/execution.py overrides Executor.execute_field for graphql-core {WRITTEN_FOR}; check it "
         f"against {version('graphql-core')} and widen GRAPHQL_CORE_VERSIONS and pyproject.toml together"
     )
-    for method in ("execute_field", "execute_fields"):
+    for method in ("execute_field", "execute_fields", "complete_iterable_value", "complete_list_item_value"):
         ours = list(inspect.signature(getattr(PlainFieldsExecutionContext, method)).parameters)
         theirs = list(inspect.signature(getattr(Executor, method)).parameters)
         assert ours == theirs, method
