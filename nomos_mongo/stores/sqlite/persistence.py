@@ -7,10 +7,11 @@
 - `synchronous=NORMAL` by default: when `commit` returns, the transaction is in the WAL
   file (written, not yet synced), so an acknowledged intent survives any crash of the
   process (SIGKILL, OOM kill, a bug) and the database is never corrupt; an OS crash or a
-  power loss may lose the commits made since the last sync (checkpoints sync, every 200
-  writes). `synchronous="full"` syncs the WAL in every commit, so acknowledged intents
-  survive power loss too, for one fsync per batch (2-7 ms on the machines this was built
-  on, against ~0.1 ms for NORMAL; group commit shares it among concurrent commits).
+  power loss may lose the commits made since the last sync (checkpoints sync, every
+  `CHECKPOINT_EVERY` = 50 writes, each a batch of commits). `synchronous="full"` syncs
+  the WAL in every commit, so acknowledged intents survive power loss too, for one fsync
+  per batch (2-7 ms on the machines this was built on, against ~0.1 ms for NORMAL; group
+  commit shares it among concurrent commits).
   Checkpoints run on a thread of their own, never inside a commit.
 - One process per database (`lock.py`): which is what lets this store answer from memory
   what only its own commits change (timeline heads, `caches.py`), and what makes
