@@ -87,11 +87,7 @@ class MemoryPersistence(Persistence):
         if timeline.sequences and sequence != head + 1:
             raise PersistenceError(f"sequence {sequence} would leave a gap after {head}")
         timeline.entries.append(entry)
-        of_actor = timeline.by_actor.get(entry.actor_id)
-        if of_actor is None:
-            timeline.by_actor[entry.actor_id] = [entry]
-        else:
-            of_actor.append(entry)
+        timeline.by_actor.setdefault(entry.actor_id, []).append(entry)
         self._stored_struck_out = self._stored_struck_out or entry.struck_out
         timeline.sequences.append(sequence)
         self._entry_location[entry.intent_id] = entry

@@ -251,7 +251,7 @@ def test_an_extension_that_hooks_resolution_sees_every_field() -> None:
 
 def test_the_installed_graphql_core_is_a_release_the_override_was_written_against() -> None:
     assert version("graphql-core") in WRITTEN_FOR, (
-        f"graph/execution.py overrides Executor.execute_field for graphql-core {WRITTEN_FOR}; check it "
+        f"graph/execution.py overrides methods of Executor for graphql-core {WRITTEN_FOR}; check it "
         f"against {version('graphql-core')} and widen GRAPHQL_CORE_VERSIONS and pyproject.toml together"
     )
     for method in ("execute_field", "execute_fields", "complete_iterable_value", "complete_list_item_value"):
