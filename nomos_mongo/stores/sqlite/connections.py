@@ -8,6 +8,12 @@ blocking it. A dedicated thread per connection, rather than `asyncio.to_thread`,
 each connection on one thread for its life (sqlite3's own rule) and lets the writer gather
 concurrent commits into one transaction (see `writes.py`).
 
+The threads take their jobs from a queue and hand each result back to the loop with one
+`call_soon_threadsafe` (`Workers`), not through an executor: `run_in_executor` wraps every
+job in two futures and chains them, and its round trip cost the loop thread 64-91 µs on
+this project's 2-core machine against 16-47 µs for the queue (measured alone, asyncio and
+uvloop); a write of one intent pays it once, a listing query once.
+
 The one exception: point reads by key (a snapshot, an aggregate's latest history record)
 run on the event loop's own read connection (`read_here`). They take tens of
 microseconds, wait for no writer in WAL mode, and the trip to a thread cost more than them.
@@ -18,10 +24,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import queue
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal, ParamSpec, TypeVar
@@ -111,6 +118,86 @@ def connect(path: Path, tuning: Tuning, functions: Callable[[sqlite3.Connection]
     return connection
 
 
+#: what a worker runs, and where its outcome goes: a loop's future (`run`) or a thread's (`submit`)
+Job = tuple[Callable[..., Any], tuple[Any, ...], asyncio.AbstractEventLoop | None, "asyncio.Future[Any] | Future[Any]"]
+
+
+def _settle(future: asyncio.Future[Any], failed: bool, value: Any) -> None:
+    """On the loop: the job's outcome, unless its caller stopped waiting."""
+    if future.cancelled():
+        return
+    if failed:
+        future.set_exception(value)
+    else:
+        future.set_result(value)
+
+
+class Workers:
+    """Threads that run the jobs of one queue in turn: the writer (one thread) or the readers.
+
+    `run` is awaited on the event loop; `submit` is for callers off it (a checkpoint asks
+    the writer to restart the WAL) and for closing. A job whose caller was cancelled before
+    a thread took it does not run, as with an executor. `shutdown` runs what is queued, then
+    stops the threads; later jobs are refused. The threads are daemons: a process that ends
+    without closing the store does not wait for them, and a transaction they had not
+    committed was acknowledged to nobody (SQLite rolls it back on the next open).
+    """
+
+    def __init__(self, threads: int, name: str) -> None:
+        self._jobs: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
+        self._closed = False
+        self._threads = [threading.Thread(target=self._work, name=f"{name}-{i}", daemon=True) for i in range(threads)]
+        for thread in self._threads:
+            thread.start()
+
+    def run(self, fn: Callable[..., R], *args: Any) -> asyncio.Future[R]:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[R] = loop.create_future()
+        self._put((fn, args, loop, future))
+        return future
+
+    def submit(self, fn: Callable[..., R], *args: Any) -> Future[R]:
+        future: Future[R] = Future()
+        self._put((fn, args, None, future))
+        return future
+
+    def _put(self, job: Job) -> None:
+        if self._closed:
+            raise RuntimeError("the store is closed")
+        self._jobs.put(job)
+
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            fn, args, loop, future = job
+            if loop is None:
+                assert isinstance(future, Future)
+                if future.set_running_or_notify_cancel():
+                    try:
+                        future.set_result(fn(*args))
+                    except BaseException as exc:  # as an executor does: the caller gets it
+                        future.set_exception(exc)
+                continue
+            assert isinstance(future, asyncio.Future)
+            if future.cancelled():  # read off the loop: at worst the job runs and its result is dropped
+                continue
+            try:
+                value, failed = fn(*args), False
+            except BaseException as exc:
+                value, failed = exc, True
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nobody waits
+                loop.call_soon_threadsafe(_settle, future, failed, value)
+
+    def shutdown(self) -> None:
+        """Run every job queued so far, then end the threads."""
+        if not self._closed:
+            self._closed = True
+            for _ in self._threads:
+                self._jobs.put(None)
+        for thread in self._threads:
+            if thread is not threading.current_thread():
+                thread.join()
+
+
 class Threads:
     """The writer thread and the reader pool, each thread with its own connection; the loop's own one."""
 
@@ -128,8 +215,8 @@ class Threads:
         self._local = threading.local()
         self._opened: list[sqlite3.Connection] = []
         self._opened_lock = threading.Lock()
-        self._writer = ThreadPoolExecutor(1, thread_name_prefix="nomos-sqlite-writer")
-        self._readers = ThreadPoolExecutor(readers, thread_name_prefix="nomos-sqlite-reader")
+        self._writer = Workers(1, "nomos-sqlite-writer")
+        self._readers = Workers(readers, "nomos-sqlite-reader")
         self._checkpointer = ThreadPoolExecutor(1, thread_name_prefix="nomos-sqlite-checkpoint")
         self._writes_since_checkpoint = 0
         self._checkpointing = False
@@ -151,7 +238,7 @@ class Threads:
 
     async def write(self, fn: Callable[..., R], *args: Any) -> R:
         """Run fn(connection, *args) on the writer thread, after every write queued before it."""
-        result = await asyncio.get_running_loop().run_in_executor(self._writer, self._call, fn, args)
+        result = await self._writer.run(self._call, fn, args)
         self._writes_since_checkpoint += 1
         if self._writes_since_checkpoint >= CHECKPOINT_EVERY and not self._checkpointing:
             self._writes_since_checkpoint = 0
@@ -191,7 +278,7 @@ class Threads:
             log.warning("SQLite WAL restart failed (the next checkpoint retries): %s", describe(exc))
 
     async def read(self, fn: Callable[..., R], *args: Any) -> R:
-        return await asyncio.get_running_loop().run_in_executor(self._readers, self._call, fn, args)
+        return await self._readers.run(self._call, fn, args)
 
     async def read_here(self, fn: Callable[..., R], *args: Any) -> R:
         """A point read (a row or two by key) on the event loop's own connection.
@@ -220,10 +307,10 @@ class Threads:
 
     def close(self) -> None:
         self._checkpointer.shutdown(wait=True)
-        self._readers.shutdown(wait=True)
+        self._readers.shutdown()
         with contextlib.suppress(Exception):  # leave one compact file behind; the WAL is as safe
             self._writer.submit(lambda: self._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")).result()
-        self._writer.shutdown(wait=True)
+        self._writer.shutdown()
         with self._opened_lock:
             opened, self._opened = self._opened, []
         self._here = None
