@@ -27,8 +27,6 @@ import strawberry
 from strawberry.types import Info
 from strawberry.types.field import StrawberryField
 
-from nomos_mongo import AggregateRef
-
 from .authorization import Need
 from .context import context_of
 from .errors import BadUserInput
@@ -99,9 +97,8 @@ async def resolve_node(info: Info, catalog: Catalog, place: NodePlace) -> Any:
     ws, tl, sequence = place.workspace_id, place.timeline_id, place.sequence
     if sequence is None:
         state = await ctx.app.read_latest(kind.model, ws, tl, place.aggregate_id)
-    else:
-        states = await ctx.app.state_at_sequence(ws, tl, inclusive_sequence=sequence)
-        state = states.get(AggregateRef(kind.model.type_name, place.aggregate_id))
+    else:  # that one aggregate's history, not the whole timeline's state at the sequence
+        state = await ctx.app.read_at_sequence(kind.model, ws, tl, place.aggregate_id, inclusive_sequence=sequence)
     if state is None or not await may_see(ctx, ws, state):  # estate data kept in a shared workspace
         return None
     return catalog.aggregate(state, ws, tl, sequence)

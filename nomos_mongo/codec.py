@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import SchemaVersionError, SerializationError, StaleSnapshot
 from .ledger import AggregateRef, EntryKind, EventRecord, IntentLedgerEntry
-from .model import CONTEXT_VERSION_FIELD, TYPE_FIELD
+from .model import CONTEXT_VERSION_FIELD, TYPE_FIELD, Event
 from .persistence import SnapshotRecord, TimelineRecord, TimelineStatus
 from .registry import TypeRegistry
 from .upcasting import stored_version
@@ -107,6 +107,20 @@ def _entry(registry: TypeRegistry, doc: dict[str, Any]) -> IntentLedgerEntry:
         foreign_reads=tuple((ws, int(seq)) for ws, seq in doc.get("foreign_reads", ())),
         context_versions=ran,
     )
+
+
+def events_of(registry: TypeRegistry, intent_id: str, records: list[dict[str, Any]], ref: AggregateRef) -> list[Event]:
+    """The events an entry's stored `events` had on one aggregate, decoded (upcast) as the entry's are."""
+    try:
+        return [
+            event
+            for r in records
+            if r["aggregate_id"] == ref.id and aggregate_name(registry, r["aggregate_type"]) == ref.type
+            for event in registry.decode_all("event", r["event"])
+        ]
+    except (SerializationError, SchemaVersionError) as exc:
+        exc.document_id = intent_id  # which ledger entry cannot be read
+        raise
 
 
 def aggregate_name(registry: TypeRegistry, stored_name: str) -> str:

@@ -3,7 +3,7 @@
 | port              | methods                                                        | who needs it          |
 |-------------------|----------------------------------------------------------------|-----------------------|
 | `LedgerRecorder`  | commit, head, load_entry, load_entries                         | every write, replay   |
-| `LedgerSearch`    | load_entries_touching, find_latest_entry                       | undo, redo, history   |
+| `LedgerSearch`    | load_entries_touching, load_events_touching, find_latest_entry | undo, redo, history   |
 | `SnapshotStore`   | load_snapshot, query_snapshots                                 | reads, live queries   |
 | `HistoryStore`    | load_history_snapshot, load_history_snapshots_at               | state_at_sequence     |
 | `SnapshotRepair`  | replace_snapshots                                              | rebuild, verification |
@@ -35,12 +35,12 @@ from __future__ import annotations
 
 import asyncio
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Callable, Collection, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 from contextvars import ContextVar
 from typing import TypeVar
 
-from .ledger import EntryKind, IntentLedgerEntry
-from .model import Aggregate
+from .ledger import AggregateRef, EntryKind, IntentLedgerEntry
+from .model import Aggregate, Event
 from .query import BasicQuery
 from .records import Commit, CommitNotice, SnapshotRecord, TimelineRecord, TimelineStatus
 from .registry import TypeRegistry
@@ -107,6 +107,27 @@ class LedgerSearch(ABC):
         up_to: int | None = None,
     ) -> list[IntentLedgerEntry]:
         """Entries (ascending) whose `touched` includes an aggregate with this id."""
+
+    async def load_events_touching(
+        self,
+        workspace_id: str,
+        timeline_id: str,
+        after: Mapping[AggregateRef, int],
+        *,
+        up_to: int,
+    ) -> dict[AggregateRef, list[Event]]:
+        """For each aggregate, the events that intent entries with `after[ref] < sequence <= up_to`
+        had on it, in sequence order (undo and redo entries carry none of their own).
+
+        What a state of the past folds onto each aggregate's history snapshot. This default
+        asks `load_entries_touching` once per aggregate; a store that can answer for many
+        aggregates in one query, and without decoding whole entries, overrides it.
+        """
+        found: dict[AggregateRef, list[Event]] = {}
+        for ref, since in after.items():
+            entries = await self.load_entries_touching(workspace_id, timeline_id, ref.id, after=since, up_to=up_to)
+            found[ref] = [event for e in entries if e.kind is EntryKind.INTENT for event in e.events_for(ref)]
+        return found
 
     @abstractmethod
     async def find_latest_entry(

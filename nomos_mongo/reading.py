@@ -62,6 +62,31 @@ class Reading:
             return None
         return state  # type: ignore[return-value]
 
+    async def read_at_sequence(
+        self,
+        aggregate_type: type[A],
+        workspace_id: str,
+        timeline_id: str,
+        aggregate_id: str,
+        *,
+        inclusive_sequence: int,
+    ) -> A | None:
+        """One aggregate as it was right after `inclusive_sequence` (None: not there, or deleted).
+
+        What `state_at_sequence(...)[ref]` holds, reading that aggregate's history alone: a
+        history snapshot and the few entries after it, not every aggregate of the timeline.
+        """
+        ws, tl = workspace_id, timeline_id
+        check_read(self.engine.registry, ws, tl, aggregate_type)
+        check_id("aggregate_id", aggregate_id)
+        check_sequence("inclusive_sequence", inclusive_sequence)
+        await self.start()
+        await self.engine.timelines.require(ws, tl)
+        state = (await self.engine.states.at(ws, tl, aggregate_type, aggregate_id, inclusive_sequence)).state
+        if state is None or state.deleted:
+            return None
+        return state  # type: ignore[return-value]
+
     def check_query(self, aggregate_type: type[A], ws: str, tl: str, query: BasicQuery | None) -> BasicQuery:
         check_read(self.engine.registry, ws, tl, aggregate_type)
         query = query or BasicQuery()

@@ -304,19 +304,16 @@ class States:
         if sequence <= fork:
             return states
         if use_snapshots:
-            types: dict[str, type[Aggregate]] = {}
-            for record in await self.persistence.load_history_snapshots_at(ws, tl, sequence):
-                aggregate_type = types.get(record.aggregate_type)
-                if aggregate_type is None:
-                    aggregate_type = types[record.aggregate_type] = self.registry.aggregate_type(record.aggregate_type)
-                ref = AggregateRef(aggregate_type.type_name, record.aggregate_id)
-                state = record.state
-                if record.sequence < sequence:  # what at() does, without loading the record again
-                    later = await self.persistence.load_entries_touching(
-                        ws, tl, ref.id, after=record.sequence, up_to=sequence
-                    )
-                    state = fold_entries(state, later, ref)[0]
-                states[ref] = state
+            # what at() does for each aggregate, with one question to the store for all of them
+            records = {
+                AggregateRef(self.registry.aggregate_type(r.aggregate_type).type_name, r.aggregate_id): r
+                for r in await self.persistence.load_history_snapshots_at(ws, tl, sequence)
+            }
+            behind = {ref: r.sequence for ref, r in records.items() if r.sequence < sequence}
+            later = await self.persistence.load_events_touching(ws, tl, behind, up_to=sequence) if behind else {}
+            for ref, record in records.items():
+                events = later.get(ref)
+                states[ref] = fold(record.state, events) if events else record.state
             return states
         entries = await self.persistence.load_entries(ws, tl, after=fork, up_to=sequence)
         return replay(entries, states, self.registry)

@@ -32,7 +32,7 @@ import pytest
 import pytest_asyncio
 
 from ..errors import DuplicateIntent, SequenceConflict
-from ..ledger import EntryKind, IntentLedgerEntry
+from ..ledger import AggregateRef, EntryKind, IntentLedgerEntry
 from ..persistence import Persistence
 from ..query import BasicQuery, Cursor, FieldFilter, apply_query, field_value
 from ..records import Commit, SnapshotRecord, TimelineRecord, TimelineStatus
@@ -249,6 +249,42 @@ class PersistenceContract(ABC):
         assert await sequences(after=1) == [3, 5]
         assert await sequences(after=1, up_to=4) == [3]
         assert [e.sequence for e in await store.load_entries_touching("ws-1", "main", "t3")] == [4]
+
+    async def test_events_touching_many_aggregates_at_once(self, store: Persistence) -> None:
+        entries = [entry(seq, touched=t, title=f"v{seq}") for seq, t in enumerate([["t1"], ["t2"], ["t1", "t2"]], 1)]
+        entries.append(entry(4, touched=["t3"]))
+        # an undo's events are not folded into a state of the past: only intent entries count
+        entries.append(entry(5, kind=EntryKind.UNDO, touched=["t1"], strike_out=("ws-1/main/intent-3",)))
+        entries.append(entry(6, touched=["t1"], title="v6"))
+        for e in entries:
+            await store.commit(Commit(e))
+        await store.commit(Commit(entry(1, timeline_id="draft", touched=["t1"], title="on draft")))
+
+        def task_ref(aggregate_id: str) -> AggregateRef:
+            return AggregateRef("TaskAggregate", aggregate_id)
+
+        def events_of(sequence: int, aggregate_id: str) -> list[object]:
+            return [r.event for r in entries[sequence - 1].events if r.aggregate_id == aggregate_id]
+
+        after = {
+            task_ref("t1"): 1,
+            task_ref("t2"): 0,
+            task_ref("t3"): 4,  # nothing after its bound
+            task_ref("never"): 0,
+            AggregateRef("BoardAggregate", "t1"): 0,  # the same id, another type: no events of its own
+        }
+        found = await store.load_events_touching("ws-1", "main", after, up_to=6)
+        assert found == {
+            task_ref("t1"): events_of(3, "t1") + events_of(6, "t1"),
+            task_ref("t2"): events_of(2, "t2") + events_of(3, "t2"),
+            task_ref("t3"): [],
+            task_ref("never"): [],
+            AggregateRef("BoardAggregate", "t1"): [],
+        }
+        window = await store.load_events_touching("ws-1", "main", {task_ref("t1"): 0}, up_to=5)
+        assert window == {task_ref("t1"): events_of(1, "t1") + events_of(3, "t1")}
+        assert await store.load_events_touching("ws-1", "nowhere", {task_ref("t1"): 0}, up_to=6) == {task_ref("t1"): []}
+        assert await store.load_events_touching("ws-1", "main", {}, up_to=6) == {}
 
     async def test_find_latest_entry(self, store: Persistence) -> None:
         await store.commit(Commit(entry(1, actor_id="alice")))

@@ -89,6 +89,28 @@ async def test_state_at_sequence_sees_the_past(app: NomosApp, ctx: IntentContext
         assert await app.state_at_sequence("ws-1", "main", inclusive_sequence=0, use_snapshots=use_snapshots) == {}
 
 
+async def test_one_aggregate_at_a_sequence(app: NomosApp, ctx: IntentContext) -> None:
+    await _todos(app, ctx, ["a", "b"])
+    await app.dispatch(RenameTodoIntent(todo_id="t0", title="a2"), ctx)
+    await app.dispatch(DeleteTodoIntent(todo_id="t1"), ctx)
+
+    async def title(todo_id: str, sequence: int) -> str | None:
+        state = await app.read_at_sequence(TodoAggregate, "ws-1", "main", todo_id, inclusive_sequence=sequence)
+        return None if state is None else state.title
+
+    assert [await title("t0", s) for s in range(5)] == [None, "a", "a", "a2", "a2"]
+    assert [await title("t1", s) for s in range(6)] == [None, None, "b", "b", None, None]  # deleted at 4
+    assert await title("nope", 4) is None
+    await app.create_timeline("ws-1", "draft", from_timeline="main", at_sequence=3)
+    await app.dispatch(RenameTodoIntent(todo_id="t0", title="on draft"), IntentContext("ws-1", "alice", "draft"))
+    draft_t0 = await app.read_at_sequence(TodoAggregate, "ws-1", "draft", "t0", inclusive_sequence=2)
+    assert draft_t0 is not None and draft_t0.title == "a"  # before the fork: the parent's past
+    draft_t0 = await app.read_at_sequence(TodoAggregate, "ws-1", "draft", "t0", inclusive_sequence=4)
+    assert draft_t0 is not None and draft_t0.title == "on draft"
+    with pytest.raises(InvalidArgument):
+        await app.read_at_sequence(TodoAggregate, "ws-1", "main", "t0", inclusive_sequence=-1)
+
+
 async def test_aggregate_intent_history(app: NomosApp, ctx: IntentContext) -> None:
     await _todos(app, ctx, ["a", "b"])
     for title in ("x", "y", "z"):
@@ -141,6 +163,10 @@ async def test_replay_with_and_without_snapshots_agree(ops: list, every: int) ->
         with_snapshots = await app.state_at_sequence("ws", "main", inclusive_sequence=sequence)
         replayed = await app.state_at_sequence("ws", "main", inclusive_sequence=sequence, use_snapshots=False)
         assert with_snapshots == replayed, f"diverged at {sequence}"
+        for k in range(5):  # one aggregate at a time reads what the whole timeline's state holds
+            ref = AggregateRef("TodoAggregate", f"t{k}")
+            one = await app.read_at_sequence(TodoAggregate, "ws", "main", ref.id, inclusive_sequence=sequence)
+            assert one == replayed.get(ref), f"t{k} at {sequence}"
     latest = {ref: s for ref, s in (await app.state_at_sequence("ws", "main", inclusive_sequence=head)).items()}
     for ref, state in latest.items():
         assert await app.read_latest(TodoAggregate, "ws", "main", ref.id) == state
