@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from gridfs import AsyncGridFSBucket
@@ -20,14 +20,15 @@ from pymongo.read_concern import ReadConcern
 
 from ...codec import (
     entry_from_document,
+    events_of,
     snapshot_from_document,
     snapshot_to_document,
     timeline_from_document,
     timeline_to_document,
 )
 from ...errors import PersistenceError, SerializationError, SnapshotUnreadable
-from ...ledger import EntryKind, IntentLedgerEntry
-from ...model import Aggregate
+from ...ledger import AggregateRef, EntryKind, IntentLedgerEntry
+from ...model import Aggregate, Event
 from ...persistence import (
     Commit,
     CommitNotice,
@@ -214,6 +215,42 @@ class MongoPersistence(Persistence):
             "seq": _range(after, up_to),
         }
         return await self._entries(query, None)
+
+    @translating
+    async def load_events_touching(
+        self,
+        workspace_id: str,
+        timeline_id: str,
+        after: Mapping[AggregateRef, int],
+        *,
+        up_to: int,
+    ) -> dict[AggregateRef, list[Event]]:
+        """One query per thousand aggregates (an `$or` of ledger_touched ranges), reading only each entry's events."""
+        found: dict[AggregateRef, list[Event]] = {ref: [] for ref in after}
+        wanted: dict[str, list[tuple[AggregateRef, int]]] = {}  # by aggregate id: two types may share one
+        for ref, bound in after.items():
+            wanted.setdefault(ref.id, []).append((ref, bound))
+        ids = list(wanted)
+        for start in range(0, len(ids), EVENTS_QUERY_AGGREGATES):
+            chunk = ids[start : start + EVENTS_QUERY_AGGREGATES]
+            # every clause names the whole ledger_touched key, so that each is a range of that index
+            ranges = [
+                {
+                    "workspace_id": workspace_id,
+                    "timeline_id": timeline_id,
+                    "touched": i,
+                    "seq": {"$gt": min(bound for _, bound in wanted[i]), "$lte": up_to},
+                }
+                for i in chunk
+            ]
+            query = {"$or": ranges, "kind": {"$nin": [EntryKind.UNDO.value, EntryKind.REDO.value]}}  # none: an intent
+            cursor = self._ledger.find(query, {"seq": 1, "touched": 1, "events": 1}).sort("seq", 1)
+            for doc in await cursor.to_list(None):
+                for aggregate_id in set(doc["touched"]).intersection(chunk):
+                    for ref, bound in wanted[aggregate_id]:
+                        if doc["seq"] > bound:
+                            found[ref].extend(events_of(self._registry, doc["_id"], doc["events"], ref))
+        return found
 
     @translating
     async def _entries(self, query: dict[str, Any], limit: int | None) -> list[IntentLedgerEntry]:
@@ -420,6 +457,9 @@ class MongoPersistence(Persistence):
 def _log_feed_end(task: asyncio.Task[None]) -> None:
     if not task.cancelled() and task.exception() is not None:
         logger.error("the commit notice feed stopped: %s", task.exception())
+
+
+EVENTS_QUERY_AGGREGATES = 1_000  # `$or` clauses per query: each one a range of the ledger_touched index
 
 
 def _range(after: int, up_to: int | None) -> dict[str, int]:
