@@ -9,6 +9,7 @@ version (`StaleSnapshot`: snapshots are rebuilt from the ledger, never upcast).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -121,6 +122,31 @@ def events_of(registry: TypeRegistry, intent_id: str, records: list[dict[str, An
     except (SerializationError, SchemaVersionError) as exc:
         exc.document_id = intent_id  # which ledger entry cannot be read
         raise
+
+
+class TouchingEvents:
+    """The answer of `load_events_touching` as a store builds it from stored entries.
+
+    A store's touch index knows aggregate ids, not types, and two types may share an id: the
+    question is grouped by id (`since` is the lowest bound asked for an id), and each stored
+    entry that touched an id adds its events to every aggregate of that id it is new to.
+    """
+
+    def __init__(self, registry: TypeRegistry, after: Mapping[AggregateRef, int]) -> None:
+        self.registry = registry
+        self.found: dict[AggregateRef, list[Event]] = {ref: [] for ref in after}
+        self.by_id: dict[str, list[tuple[AggregateRef, int]]] = {}
+        for ref, bound in after.items():
+            self.by_id.setdefault(ref.id, []).append((ref, bound))
+
+    def since(self, aggregate_id: str) -> int:
+        return min(bound for _, bound in self.by_id[aggregate_id])
+
+    def add(self, aggregate_id: str, sequence: int, intent_id: str, records: list[dict[str, Any]]) -> None:
+        """An intent entry at `sequence` that touched `aggregate_id`, with its stored `events`; in sequence order."""
+        for ref, bound in self.by_id.get(aggregate_id, ()):
+            if sequence > bound:
+                self.found[ref].extend(events_of(self.registry, intent_id, records, ref))
 
 
 def aggregate_name(registry: TypeRegistry, stored_name: str) -> str:

@@ -19,8 +19,8 @@ from pymongo.errors import DuplicateKeyError
 from pymongo.read_concern import ReadConcern
 
 from ...codec import (
+    TouchingEvents,
     entry_from_document,
-    events_of,
     snapshot_from_document,
     snapshot_to_document,
     timeline_from_document,
@@ -225,12 +225,9 @@ class MongoPersistence(Persistence):
         *,
         up_to: int,
     ) -> dict[AggregateRef, list[Event]]:
-        """One query per thousand aggregates (an `$or` of ledger_touched ranges), reading only each entry's events."""
-        found: dict[AggregateRef, list[Event]] = {ref: [] for ref in after}
-        wanted: dict[str, list[tuple[AggregateRef, int]]] = {}  # by aggregate id: two types may share one
-        for ref, bound in after.items():
-            wanted.setdefault(ref.id, []).append((ref, bound))
-        ids = list(wanted)
+        """One query per thousand aggregates (an `$or` of ledger_touched ranges), reading each entry's events only."""
+        answer = TouchingEvents(self._registry, after)
+        ids = list(answer.by_id)
         for start in range(0, len(ids), EVENTS_QUERY_AGGREGATES):
             chunk = ids[start : start + EVENTS_QUERY_AGGREGATES]
             # every clause names the whole ledger_touched key, so that each is a range of that index
@@ -239,7 +236,7 @@ class MongoPersistence(Persistence):
                     "workspace_id": workspace_id,
                     "timeline_id": timeline_id,
                     "touched": i,
-                    "seq": {"$gt": min(bound for _, bound in wanted[i]), "$lte": up_to},
+                    "seq": {"$gt": answer.since(i), "$lte": up_to},
                 }
                 for i in chunk
             ]
@@ -247,10 +244,8 @@ class MongoPersistence(Persistence):
             cursor = self._ledger.find(query, {"seq": 1, "touched": 1, "events": 1}).sort("seq", 1)
             for doc in await cursor.to_list(None):
                 for aggregate_id in set(doc["touched"]).intersection(chunk):
-                    for ref, bound in wanted[aggregate_id]:
-                        if doc["seq"] > bound:
-                            found[ref].extend(events_of(self._registry, doc["_id"], doc["events"], ref))
-        return found
+                    answer.add(aggregate_id, doc["seq"], doc["_id"], doc["events"])
+        return answer.found
 
     @translating
     async def _entries(self, query: dict[str, Any], limit: int | None) -> list[IntentLedgerEntry]:

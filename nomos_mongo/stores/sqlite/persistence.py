@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ...codec import (
+    TouchingEvents,
     entry_from_document,
-    events_of,
     snapshot_from_document,
     timeline_from_document,
     timeline_to_document,
@@ -318,43 +318,28 @@ class SqlitePersistence(Persistence, CommitPipeline):
         up_to: int,
     ) -> dict[AggregateRef, list[Event]]:
         """One query per thousand aggregates, reading only each entry's `events` (json_extract)."""
-        found: dict[AggregateRef, list[Event]] = {ref: [] for ref in after}
-        wanted: dict[str, list[tuple[AggregateRef, int]]] = {}  # by aggregate id: two types may share one
-        for ref, bound in after.items():
-            if key_text((workspace_id, timeline_id, ref.id)) in self._touched:
-                wanted.setdefault(ref.id, []).append((ref, bound))
-        if not wanted:
-            return found
-        await self._planned_on_durable(workspace_id, timeline_id)
-        ids = list(wanted)
-        for start in range(
-            0, len(ids), EVENTS_QUERY_AGGREGATES
-        ):  # a reader thread's job each: the loop goes on between
-            chunk = {
-                aggregate_id: wanted[aggregate_id] for aggregate_id in ids[start : start + EVENTS_QUERY_AGGREGATES]
-            }
-            found.update(await self._read(self._events_touching, workspace_id, timeline_id, chunk, up_to))
-        return found
+        answer = TouchingEvents(self._registry, after)
+        ids = [i for i in answer.by_id if key_text((workspace_id, timeline_id, i)) in self._touched]
+        if ids:
+            await self._planned_on_durable(workspace_id, timeline_id)
+        for start in range(0, len(ids), EVENTS_QUERY_AGGREGATES):  # a reader's job each: the loop goes on between
+            chunk = [(i, answer.since(i)) for i in ids[start : start + EVENTS_QUERY_AGGREGATES]]
+            await self._read(self._events_touching, workspace_id, timeline_id, chunk, up_to, answer)
+        return answer.found
 
     def _events_touching(
         self,
         connection: sqlite3.Connection,
         workspace_id: str,
         timeline_id: str,
-        wanted: dict[str, list[tuple[AggregateRef, int]]],
+        since: list[tuple[str, int]],
         up_to: int,
-    ) -> dict[AggregateRef, list[Event]]:
-        """On a reader thread: the query, and the events decoded (as an entry's are) for each aggregate."""
-        since = [(aggregate_id, min(bound for _, bound in refs)) for aggregate_id, refs in wanted.items()]
-        found: dict[AggregateRef, list[Event]] = {ref: [] for refs in wanted.values() for ref, _ in refs}
-        for aggregate_id, seq, intent_id, events in _touching_events(
-            connection, workspace_id, timeline_id, since, up_to
-        ):
-            records = loads(events)
-            for ref, bound in wanted[aggregate_id]:
-                if seq > bound:
-                    found[ref].extend(events_of(self._registry, intent_id, records, ref))
-        return found
+        answer: TouchingEvents,
+    ) -> None:
+        """On a reader thread: the query, and the events decoded (as an entry's are) into `answer`."""
+        rows = _touching_events(connection, workspace_id, timeline_id, since, up_to)
+        for aggregate_id, seq, intent_id, events in rows:
+            answer.add(aggregate_id, seq, intent_id, loads(events))
 
     async def find_latest_entry(
         self,
