@@ -229,7 +229,7 @@ class MongoPersistence(Persistence):
         answer = TouchingEvents(self._registry, after)
         ids = list(answer.by_id)
         for start in range(0, len(ids), EVENTS_QUERY_AGGREGATES):
-            chunk = ids[start : start + EVENTS_QUERY_AGGREGATES]
+            chunk = set(ids[start : start + EVENTS_QUERY_AGGREGATES])
             # every clause names the whole ledger_touched key, so that each is a range of that index
             ranges = [
                 {
@@ -243,7 +243,7 @@ class MongoPersistence(Persistence):
             query = {"$or": ranges, "kind": {"$nin": [EntryKind.UNDO.value, EntryKind.REDO.value]}}  # none: an intent
             cursor = self._ledger.find(query, {"seq": 1, "touched": 1, "events": 1}).sort("seq", 1)
             for doc in await cursor.to_list(None):
-                for aggregate_id in set(doc["touched"]).intersection(chunk):
+                for aggregate_id in chunk.intersection(doc["touched"]):  # an entry touches a few; a set answers at once
                     answer.add(aggregate_id, doc["seq"], doc["_id"], doc["events"])
         return answer.found
 
